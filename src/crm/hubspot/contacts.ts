@@ -1,0 +1,99 @@
+import type { Client } from '@hubspot/api-client';
+import { FilterOperatorEnum, type FilterGroup } from '@hubspot/api-client/lib/codegen/crm/contacts';
+import { z } from 'zod';
+import type { Values } from '../../mapping/transform';
+
+/** A HubSpot contact as Baton uses it: string-or-null properties plus the modification time. */
+export const hubspotContactSchema = z.object({
+  id: z.string(),
+  properties: z.record(z.string(), z.string().nullable()),
+  updatedAt: z.date().or(z.string().transform((s) => new Date(s))),
+  archived: z.boolean().optional(),
+});
+export type HubSpotContact = z.infer<typeof hubspotContactSchema>;
+
+const searchPageSchema = z.object({
+  total: z.number(),
+  results: z.array(hubspotContactSchema),
+  paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
+});
+
+/** HubSpot caps a search page at 200 results. */
+export const HUBSPOT_SEARCH_PAGE_MAX = 200;
+/** Batch endpoints take at most 100 inputs. */
+export const HUBSPOT_BATCH_MAX = 100;
+
+export interface ModifiedSearch {
+  /** Records modified strictly after this time (epoch ms)… */
+  after: number;
+  /** …and at or before this one (epoch ms); an upper bound keeps a run's window fixed. */
+  until: number;
+  properties: string[];
+  limit: number;
+}
+
+export interface TieSearch {
+  /** All records modified exactly at this time (epoch ms)… */
+  at: number;
+  /** …with an id greater than this one, ordered by id. */
+  afterId: string | null;
+  properties: string[];
+  limit: number;
+}
+
+/**
+ * Contact reads through the CRM search endpoint.
+ * https://developers.hubspot.com/docs/api/crm/search
+ */
+export class HubSpotContacts {
+  constructor(private readonly client: Client) {}
+
+  /** Ordered by lastmodifieddate ascending; records sharing a timestamp come in any order. */
+  async searchModified(q: ModifiedSearch): Promise<{ total: number; results: HubSpotContact[] }> {
+    const filterGroups: FilterGroup[] = [
+      {
+        filters: [
+          { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Gt, value: String(q.after) },
+          { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Lte, value: String(q.until) },
+        ],
+      },
+    ];
+    const page = await this.client.crm.contacts.searchApi.doSearch({
+      filterGroups,
+      sorts: ['lastmodifieddate'],
+      properties: withSystemProperties(q.properties),
+      limit: Math.min(q.limit, HUBSPOT_SEARCH_PAGE_MAX),
+    });
+    return searchPageSchema.parse(page);
+  }
+
+  /**
+   * Drains one timestamp by id. Needed because more records than a page (or than the
+   * 10,000-result cap) can share one lastmodifieddate, e.g. after a bulk import.
+   */
+  async searchAtTimestamp(q: TieSearch): Promise<{ total: number; results: HubSpotContact[] }> {
+    const filters = [{ propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Eq, value: String(q.at) }];
+    if (q.afterId !== null) filters.push({ propertyName: 'hs_object_id', operator: FilterOperatorEnum.Gt, value: q.afterId });
+    const page = await this.client.crm.contacts.searchApi.doSearch({
+      filterGroups: [{ filters }],
+      sorts: ['hs_object_id'],
+      properties: withSystemProperties(q.properties),
+      limit: Math.min(q.limit, HUBSPOT_SEARCH_PAGE_MAX),
+    });
+    return searchPageSchema.parse(page);
+  }
+}
+
+function withSystemProperties(properties: string[]): string[] {
+  return [...new Set([...properties, 'hs_object_id', 'lastmodifieddate'])];
+}
+
+export function modifiedAt(contact: HubSpotContact): number {
+  const raw = contact.properties.lastmodifieddate;
+  const parsed = raw ? Date.parse(raw) : NaN;
+  return Number.isNaN(parsed) ? contact.updatedAt.getTime() : parsed;
+}
+
+export function valuesOf(contact: HubSpotContact): Values {
+  return contact.properties;
+}

@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { BatonConfig } from '../config/env';
+import { createMappingProvider } from '../config/mapping-provider';
+import { createHubSpotClient } from '../crm/hubspot/client';
+import { createSalesforceConnection } from '../crm/salesforce/client';
+import type { Logger } from '../logger';
+import { startHubSpotSandbox } from '../sandbox/hubspot';
+import { startSalesforceSandbox } from '../sandbox/salesforce';
+import { openStore, type Store } from '../store';
+import { findTemporalBinary, installInstructions, provisionTemporalBinaries, TemporalBinaryError } from '../temporal/binaries';
+import { startTemporalDevServer, type RunningDevServer } from '../temporal/dev-server';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { createBatonWorker, ensureSyncSchedules } from '../worker';
+import { assertPortFree } from './ports';
+
+export const DEV_HUBSPOT_TOKEN = 'baton-dev-hubspot-token';
+export const DEV_SALESFORCE_TOKEN = 'baton-dev-salesforce-token';
+
+/** What `baton dev` writes to `.baton/dev.json` so scripts and tests can reach the stack. */
+export interface DevInfo {
+  temporal: { address: string; namespace: string; uiUrl: string };
+  taskQueue: string;
+  hubspot: { basePath: string; accessToken: string };
+  salesforce: { instanceUrl: string; accessToken: string; version: string };
+  pid: number;
+  startedAt: string;
+}
+
+export interface DevStack {
+  info: DevInfo;
+  stop(): Promise<void>;
+}
+
+/**
+ * `baton dev`: the whole stack on embedded defaults, with every piece of state under
+ * BATON_HOME so that a restart resumes where the last run stopped.
+ */
+export async function startDevStack(config: BatonConfig, log: Logger): Promise<DevStack> {
+  const home = path.resolve(config.home);
+  fs.mkdirSync(path.join(home, 'sandbox'), { recursive: true });
+  const { dev } = config;
+
+  await assertPortFree(dev.host, dev.temporalPort, 'BATON_DEV_TEMPORAL_PORT');
+  await assertPortFree(dev.host, dev.temporalUiPort, 'BATON_DEV_TEMPORAL_UI_PORT');
+  await assertPortFree(dev.host, dev.hubspotPort, 'BATON_DEV_HUBSPOT_PORT');
+  await assertPortFree(dev.host, dev.salesforcePort, 'BATON_DEV_SALESFORCE_PORT');
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log.error({ err }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    const temporalServer = await startTemporal(config, home, log);
+    stops.push(() => temporalServer.stop());
+
+    const temporalConnection = await Connection.connect({ address: temporalServer.address });
+    stops.push(() => temporalConnection.close());
+    const added = await ensureSearchAttributes(temporalConnection, config.temporal.namespace);
+    if (added.length > 0) log.info({ added }, 'registered search attributes');
+
+    const hubspotSandbox = await startHubSpotSandbox({
+      host: dev.host,
+      port: dev.hubspotPort,
+      accessToken: DEV_HUBSPOT_TOKEN,
+      stateFile: path.join(home, 'sandbox', 'hubspot.json'),
+      preset: 'demo',
+    });
+    stops.push(() => hubspotSandbox.close());
+    const salesforceSandbox = await startSalesforceSandbox({
+      host: dev.host,
+      port: dev.salesforcePort,
+      accessToken: DEV_SALESFORCE_TOKEN,
+      stateFile: path.join(home, 'sandbox', 'salesforce.json'),
+      preset: 'demo',
+    });
+    stops.push(() => salesforceSandbox.close());
+
+    const store: Store = await openStore(config.databaseUrl);
+    stops.push(() => store.close());
+
+    const nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
+    stops.push(() => nativeConnection.close());
+    const worker: Worker = await createBatonWorker({
+      temporal: nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+      hubspot: createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken }),
+      salesforce: createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: config.salesforce.version }),
+      store,
+      mappingsDir: config.mappingsDir,
+      shutdownGraceTime: '3 seconds',
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const client = new Client({ connection: temporalConnection, namespace: config.temporal.namespace });
+    const schedules = await ensureSyncSchedules(client, config.taskQueue, createMappingProvider(config.mappingsDir).all(), config.syncIntervalSeconds);
+
+    const info: DevInfo = {
+      temporal: { address: temporalServer.address, namespace: config.temporal.namespace, uiUrl: temporalServer.uiUrl },
+      taskQueue: config.taskQueue,
+      hubspot: { basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken },
+      salesforce: { instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: config.salesforce.version },
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    };
+    const infoFile = path.join(home, 'dev.json');
+    fs.writeFileSync(`${infoFile}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
+    fs.renameSync(`${infoFile}.tmp`, infoFile);
+    stops.unshift(async () => fs.rmSync(infoFile, { force: true }));
+    log.info({ schedules }, 'delta sync scheduled');
+    return { info, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function startTemporal(config: BatonConfig, home: string, log: Logger): Promise<RunningDevServer> {
+  const { dev } = config;
+  const dbFile = path.join(home, 'temporal.db');
+  let cli = findTemporalBinary('cli');
+  if (!cli) cli = provisionTemporalBinaries(process.env, undefined, (line) => log.info(line)).cli;
+  if (cli) {
+    log.info({ cli: cli.path, source: cli.source }, 'starting the Temporal dev server');
+    return startTemporalDevServer({
+      cliPath: cli.path,
+      host: dev.host,
+      port: dev.temporalPort,
+      uiPort: dev.temporalUiPort,
+      dbFile,
+      logFile: path.join(home, 'temporal.log'),
+      namespace: config.temporal.namespace,
+    });
+  }
+  return startWithSdkDownload(config, dbFile, log);
+}
+
+/** Last in the lookup order: the SDK downloads the CLI itself (needs internet access). */
+async function startWithSdkDownload(config: BatonConfig, dbFile: string, log: Logger): Promise<RunningDevServer> {
+  let testing: typeof import('@temporalio/testing');
+  try {
+    testing = await import('@temporalio/testing');
+  } catch {
+    throw new TemporalBinaryError(installInstructions());
+  }
+  log.warn('no Temporal CLI found; asking the Temporal SDK to download one');
+  try {
+    const env = await testing.TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download' },
+        dbFilename: dbFile,
+        ip: config.dev.host,
+        port: config.dev.temporalPort,
+        ui: true,
+        uiPort: config.dev.temporalUiPort,
+        namespace: config.temporal.namespace,
+      },
+    });
+    return {
+      address: `${config.dev.host}:${config.dev.temporalPort}`,
+      uiUrl: `http://${config.dev.host}:${config.dev.temporalUiPort}`,
+      pid: -1,
+      stop: () => env.teardown(),
+    };
+  } catch (err) {
+    throw new TemporalBinaryError(`${installInstructions()}\n(The SDK's download failed too: ${(err as Error).message})`);
+  }
+}

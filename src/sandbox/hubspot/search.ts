@@ -1,0 +1,273 @@
+/**
+ * CRM search semantics, free of HTTP and storage: which records a filter matches and in
+ * which order they come. https://developers.hubspot.com/docs/api/crm/search
+ */
+import type { PropertyType } from './properties';
+import { isIsoLike, parseTimestamp } from './time';
+
+export const FILTER_OPERATORS = [
+  'EQ',
+  'NEQ',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'BETWEEN',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'CONTAINS_TOKEN',
+  'NOT_CONTAINS_TOKEN',
+] as const;
+
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+export interface SearchFilter {
+  propertyName: string;
+  operator: FilterOperator;
+  value?: string;
+  highValue?: string;
+  values?: string[];
+}
+
+export interface SearchFilterGroup {
+  filters: SearchFilter[];
+}
+
+export interface SearchSort {
+  propertyName: string;
+  direction: 'ASCENDING' | 'DESCENDING';
+}
+
+/** HubSpot's limits since August 2024; paging stops at 10,000 results. */
+export const SEARCH_LIMITS = {
+  maxFilterGroups: 5,
+  maxFiltersPerGroup: 10,
+  maxFilters: 25,
+  maxPageSize: 200,
+  defaultPageSize: 10,
+  maxResults: 10_000,
+} as const;
+
+/** Property values of one record; `undefined` means the property has no value. */
+export type ValueOf = (propertyName: string) => string | undefined;
+
+/** The type of a property, when the portal defines it. */
+export type TypeOf = (propertyName: string) => PropertyType | undefined;
+
+/**
+ * A value as a number when it reads as one: a plain number, or a date/datetime, which
+ * HubSpot compares as epoch milliseconds whether the filter value is ms or ISO text.
+ */
+export function numericValue(value: string): number | undefined {
+  const text = value.trim();
+  if (text === '') return undefined;
+  if (/^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) return Number(text);
+  if (isIsoLike(text)) return parseTimestamp(text);
+  return undefined;
+}
+
+/**
+ * Orders two values numerically when both are numbers or dates, else as case-folded text
+ * (HubSpot's EQ on text ignores case). Text properties always compare as text, so a postal
+ * code "02134" does not equal "2134".
+ */
+export function compareValues(a: string, b: string, type?: PropertyType): number {
+  if (type !== 'string') {
+    const na = numericValue(a);
+    const nb = numericValue(b);
+    if (na !== undefined && nb !== undefined) return na - nb;
+  }
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  return la < lb ? -1 : la > lb ? 1 : 0;
+}
+
+function equalValues(stored: string, wanted: string, type?: PropertyType): boolean {
+  return compareValues(stored, wanted, type) === 0;
+}
+
+/** Words of a value, as HubSpot's tokenizer splits them (emails split at `@` and `.`). */
+export function tokens(value: string): string[] {
+  return value
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t !== '');
+}
+
+function containsToken(stored: string, wanted: string): boolean {
+  const lowered = wanted.trim().toLowerCase();
+  if (lowered.includes('*')) {
+    // `*@example.com`-style wildcards are matched against the whole value and each word.
+    const pattern = new RegExp(
+      `^${lowered
+        .split('*')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      'u',
+    );
+    return pattern.test(stored.toLowerCase()) || tokens(stored).some((t) => pattern.test(t));
+  }
+  const want = tokens(lowered);
+  if (want.length === 0) return false;
+  const have = tokens(stored);
+  outer: for (let i = 0; i + want.length <= have.length; i++) {
+    for (let j = 0; j < want.length; j++) if (have[i + j] !== want[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * IN / NOT_IN on text properties lowercase the stored value only, so the values sent must
+ * be lowercase to match ("values must be lowercase" in HubSpot's search guide).
+ * Other types compare as EQ does.
+ */
+function inValues(stored: string, values: readonly string[], type: PropertyType | undefined): boolean {
+  if (type === 'string') {
+    const lowered = stored.toLowerCase();
+    return values.some((v) => v === lowered);
+  }
+  return values.some((v) => equalValues(stored, v, type));
+}
+
+/** Whether one record's value satisfies one filter. */
+export function matchesFilter(filter: SearchFilter, stored: string | undefined, type?: PropertyType): boolean {
+  const value = filter.value ?? '';
+  switch (filter.operator) {
+    case 'HAS_PROPERTY':
+      return stored !== undefined;
+    case 'NOT_HAS_PROPERTY':
+      return stored === undefined;
+    // The negative operators also match records without the property.
+    case 'NEQ':
+      return stored === undefined || !equalValues(stored, value, type);
+    case 'NOT_IN':
+      return stored === undefined || !inValues(stored, filter.values ?? [], type);
+    case 'NOT_CONTAINS_TOKEN':
+      return stored === undefined || !containsToken(stored, value);
+    default:
+      break;
+  }
+  if (stored === undefined) return false;
+  switch (filter.operator) {
+    case 'EQ':
+      return equalValues(stored, value, type);
+    case 'LT':
+      return compareValues(stored, value, type) < 0;
+    case 'LTE':
+      return compareValues(stored, value, type) <= 0;
+    case 'GT':
+      return compareValues(stored, value, type) > 0;
+    case 'GTE':
+      return compareValues(stored, value, type) >= 0;
+    case 'BETWEEN':
+      return compareValues(stored, value, type) >= 0 && compareValues(stored, filter.highValue ?? '', type) <= 0;
+    case 'IN':
+      return inValues(stored, filter.values ?? [], type);
+    case 'CONTAINS_TOKEN':
+      return containsToken(stored, value);
+  }
+  return false;
+}
+
+/** OR of the groups, AND within a group; no groups match everything. */
+export function matchesGroups(groups: readonly SearchFilterGroup[], valueOf: ValueOf, typeOf: TypeOf = () => undefined): boolean {
+  if (groups.length === 0) return true;
+  return groups.some((g) => g.filters.every((f) => matchesFilter(f, valueOf(f.propertyName), typeOf(f.propertyName))));
+}
+
+/** A problem with the shape of a search, reported by HubSpot as a 400 VALIDATION_ERROR. */
+export function checkSearchLimits(groups: readonly SearchFilterGroup[], limit: number, after: number): string | undefined {
+  if (groups.length > SEARCH_LIMITS.maxFilterGroups) {
+    return `Too many filter groups (${groups.length}). The maximum number of filter groups is ${SEARCH_LIMITS.maxFilterGroups}.`;
+  }
+  const big = groups.find((g) => g.filters.length > SEARCH_LIMITS.maxFiltersPerGroup);
+  if (big) {
+    return `Too many filters in a filter group (${big.filters.length}). The maximum number of filters per filter group is ${SEARCH_LIMITS.maxFiltersPerGroup}.`;
+  }
+  const total = groups.reduce((n, g) => n + g.filters.length, 0);
+  if (total > SEARCH_LIMITS.maxFilters) {
+    return `Too many filters (${total}). The maximum number of filters across all filter groups is ${SEARCH_LIMITS.maxFilters}.`;
+  }
+  for (const f of groups.flatMap((g) => g.filters)) {
+    if ((f.operator === 'IN' || f.operator === 'NOT_IN') && (!f.values || f.values.length === 0)) {
+      return `Filter on ${f.propertyName} with operator ${f.operator} requires "values".`;
+    }
+    if (f.operator === 'BETWEEN' && (f.value === undefined || f.highValue === undefined)) {
+      return `Filter on ${f.propertyName} with operator BETWEEN requires "value" and "highValue".`;
+    }
+    const needsValue = !['HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'IN', 'NOT_IN'].includes(f.operator);
+    if (needsValue && f.value === undefined) {
+      return `Filter on ${f.propertyName} with operator ${f.operator} requires "value".`;
+    }
+  }
+  if (limit > SEARCH_LIMITS.maxPageSize) {
+    return `limit must be at most ${SEARCH_LIMITS.maxPageSize} (got ${limit}).`;
+  }
+  if (limit < 0) return `limit must not be negative (got ${limit}).`;
+  if (after >= SEARCH_LIMITS.maxResults) {
+    return `Paging beyond ${SEARCH_LIMITS.maxResults} results is not supported (after=${after}). Narrow the search with filters instead.`;
+  }
+  return undefined;
+}
+
+/**
+ * Sorts matches by the requested properties; records without a value come last, and equal
+ * keys fall back to ascending id so that paging never repeats or skips a record.
+ */
+export function sortRecords<T extends { id: string }>(
+  records: T[],
+  sorts: readonly SearchSort[],
+  valueOf: (r: T, p: string) => string | undefined,
+  typeOf: TypeOf = () => undefined,
+): T[] {
+  const byId = (a: T, b: T): number => Number(a.id) - Number(b.id);
+  if (sorts.length === 0) return records.sort(byId);
+  // Keys are read once per record: the comparator runs n·log n times.
+  const types = sorts.map((s) => typeOf(s.propertyName));
+  const keyed = records.map((r) => ({
+    r,
+    keys: sorts.map((s, i) => {
+      const v = valueOf(r, s.propertyName);
+      return v === undefined ? undefined : { num: types[i] === 'string' ? undefined : numericValue(v), text: v.toLowerCase() };
+    }),
+  }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < sorts.length; i++) {
+      const x = a.keys[i];
+      const y = b.keys[i];
+      if (x === undefined || y === undefined) {
+        if (x === y) continue;
+        return x === undefined ? 1 : -1;
+      }
+      const c =
+        x.num !== undefined && y.num !== undefined ? x.num - y.num : x.text < y.text ? -1 : x.text > y.text ? 1 : 0;
+      if (c !== 0) return sorts[i]!.direction === 'DESCENDING' ? -c : c;
+    }
+    return byId(a.r, b.r);
+  });
+  return keyed.map((k) => k.r);
+}
+
+/**
+ * `sorts` come as objects or as strings; in the string form a leading `-` means descending.
+ */
+export function normalizeSorts(sorts: readonly (string | { propertyName: string; direction?: string })[]): SearchSort[] {
+  return sorts.map((s) => {
+    if (typeof s === 'string') {
+      return s.startsWith('-')
+        ? { propertyName: s.slice(1), direction: 'DESCENDING' as const }
+        : { propertyName: s, direction: 'ASCENDING' as const };
+    }
+    return { propertyName: s.propertyName, direction: s.direction === 'DESCENDING' ? 'DESCENDING' : 'ASCENDING' };
+  });
+}
+
+/** Free-text `query`: a case-insensitive substring of any searchable text property. */
+export function matchesQuery(query: string | undefined, valueOf: ValueOf, properties: readonly string[]): boolean {
+  const q = query?.trim().toLowerCase();
+  if (!q) return true;
+  return properties.some((p) => valueOf(p)?.toLowerCase().includes(q) ?? false);
+}

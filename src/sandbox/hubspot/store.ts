@@ -1,0 +1,250 @@
+import { toIso } from './time';
+
+/** The CRM object types the sandbox models. Companies, deals … join this union later. */
+export type CrmObjectType = 'contacts';
+
+/** What differs between object types; the routes and the store are shared. */
+export interface ObjectTypeConfig {
+  name: CrmObjectType;
+  /** "Contact already exists. Existing ID: N" */
+  singular: string;
+  /** "Could not get some CONTACT objects, …" */
+  upper: string;
+  objectTypeId: string;
+  /** A property whose value identifies one record (contacts: email, case-insensitively). */
+  uniqueProperty?: string;
+  createdProperty: string;
+  /** Contacts use `lastmodifieddate`; every other object uses `hs_lastmodifieddate`. */
+  lastModifiedProperty: string;
+  /** Returned when a read names no properties. */
+  defaultProperties: readonly string[];
+  /** Searched by the free-text `query` of CRM search. */
+  queryProperties: readonly string[];
+}
+
+export const CONTACTS: ObjectTypeConfig = {
+  name: 'contacts',
+  singular: 'Contact',
+  upper: 'CONTACT',
+  objectTypeId: '0-1',
+  uniqueProperty: 'email',
+  createdProperty: 'createdate',
+  lastModifiedProperty: 'lastmodifieddate',
+  // https://developers.hubspot.com/docs/api/crm/search#default-properties-returned
+  defaultProperties: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
+  queryProperties: ['firstname', 'lastname', 'email', 'phone', 'mobilephone', 'company', 'hs_additional_emails'],
+};
+
+export const OBJECT_TYPES: Record<CrmObjectType, ObjectTypeConfig> = { contacts: CONTACTS };
+
+export interface CrmRecord {
+  id: string;
+  /** Values as HubSpot stores them: strings only, and a cleared property is absent. */
+  properties: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+  archived: boolean;
+  archivedAt?: number;
+}
+
+export type ChangeEvent =
+  | { kind: 'created'; objectType: CrmObjectType; id: string; at: number }
+  | { kind: 'updated'; objectType: CrmObjectType; id: string; at: number; changed: string[] }
+  | { kind: 'archived'; objectType: CrmObjectType; id: string; at: number }
+  | { kind: 'owners' | 'lists' | 'properties' | 'reset'; at: number };
+
+function emptyProperties(): Record<string, string> {
+  // No prototype: property names come from requests.
+  return Object.create(null) as Record<string, string>;
+}
+
+/**
+ * The records of one object type, with an index on the unique property so that batch
+ * paths stay O(batch) however many records there are. It enforces nothing about HubSpot's
+ * rules (validation, conflicts): that is the service's job, so seeds and tests can write
+ * straight into it.
+ */
+export class ObjectStore {
+  private readonly byId = new Map<string, CrmRecord>();
+  /** Records in id order (ids only grow), archived ones included, for cursor paging. */
+  private readonly ordered: CrmRecord[] = [];
+  private readonly byUnique = new Map<string, string>();
+  private activeCount = 0;
+
+  constructor(
+    readonly config: ObjectTypeConfig,
+    private readonly emit: (event: ChangeEvent) => void,
+    private readonly firstId: number,
+    public nextId: number = firstId,
+  ) {}
+
+  get size(): number {
+    return this.activeCount;
+  }
+
+  /** The record, archived or not. */
+  get(id: string): CrmRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  getActive(id: string): CrmRecord | undefined {
+    const r = this.byId.get(id);
+    return r && !r.archived ? r : undefined;
+  }
+
+  /** An active record by its unique property value (case-insensitive, as HubSpot matches emails). */
+  findByUnique(value: string): CrmRecord | undefined {
+    const id = this.byUnique.get(value.trim().toLowerCase());
+    return id === undefined ? undefined : this.getActive(id);
+  }
+
+  *active(): IterableIterator<CrmRecord> {
+    for (const r of this.ordered) if (!r.archived) yield r;
+  }
+
+  /** Records with an id ≥ `fromId` in id order, archived ones included. */
+  *from(fromId: number): IterableIterator<CrmRecord> {
+    let lo = 0;
+    let hi = this.ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Number(this.ordered[mid]!.id) < fromId) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.ordered.length; i++) yield this.ordered[i]!;
+  }
+
+  /**
+   * Adds a record with the system properties HubSpot sets itself. `values` must already be
+   * valid; empty strings are dropped.
+   */
+  insert(values: Readonly<Record<string, string>>, now: number, createdAt = now): CrmRecord {
+    const id = String(this.nextId++);
+    const properties = emptyProperties();
+    for (const [k, v] of Object.entries(values)) if (v !== '') properties[k] = v;
+    const created = properties[this.config.createdProperty];
+    const createdMs = created !== undefined ? Date.parse(created) : createdAt;
+    const record: CrmRecord = {
+      id,
+      properties,
+      createdAt: Number.isNaN(createdMs) ? createdAt : createdMs,
+      updatedAt: now,
+      archived: false,
+    };
+    properties.hs_object_id = id;
+    properties[this.config.createdProperty] = toIso(record.createdAt);
+    properties[this.config.lastModifiedProperty] = toIso(now);
+    this.derive(record, undefined, now);
+    this.add(record);
+    this.emit({ kind: 'created', objectType: this.config.name, id, at: now });
+    return record;
+  }
+
+  /**
+   * Applies values to a record; "" clears. Returns the names that changed. A write that
+   * changes nothing leaves `lastmodifieddate` alone, so echoes of unchanged values do not
+   * look like edits to a delta sync.
+   */
+  update(record: CrmRecord, values: Readonly<Record<string, string>>, now: number): string[] {
+    const changed: string[] = [];
+    const before = this.uniqueValue(record);
+    for (const [k, v] of Object.entries(values)) {
+      const old = record.properties[k];
+      if (v === '') {
+        if (old !== undefined) {
+          delete record.properties[k];
+          changed.push(k);
+        }
+      } else if (old !== v) {
+        record.properties[k] = v;
+        changed.push(k);
+      }
+    }
+    if (changed.length === 0) return changed;
+    if (changed.includes(this.config.createdProperty)) {
+      const ms = Date.parse(record.properties[this.config.createdProperty] ?? '');
+      if (!Number.isNaN(ms)) record.createdAt = ms;
+    }
+    this.derive(record, changed, now);
+    record.updatedAt = now;
+    record.properties[this.config.lastModifiedProperty] = toIso(now);
+    const after = this.uniqueValue(record);
+    if (before !== after) {
+      if (before !== undefined && this.byUnique.get(before) === record.id) this.byUnique.delete(before);
+      if (after !== undefined) this.byUnique.set(after, record.id);
+    }
+    this.emit({ kind: 'updated', objectType: this.config.name, id: record.id, at: now, changed });
+    return changed;
+  }
+
+  /** Archives (HubSpot's delete); the unique value is free again. Unknown ids are ignored. */
+  archive(id: string, now: number): boolean {
+    const record = this.byId.get(id);
+    if (!record || record.archived) return false;
+    record.archived = true;
+    record.archivedAt = now;
+    record.updatedAt = now;
+    this.activeCount--;
+    const key = this.uniqueValue(record);
+    if (key !== undefined && this.byUnique.get(key) === record.id) this.byUnique.delete(key);
+    this.emit({ kind: 'archived', objectType: this.config.name, id, at: now });
+    return true;
+  }
+
+  clear(): void {
+    this.byId.clear();
+    this.ordered.length = 0;
+    this.byUnique.clear();
+    this.activeCount = 0;
+    this.nextId = this.firstId;
+  }
+
+  /** Restores saved records without emitting events. */
+  load(records: readonly CrmRecord[], nextId: number): void {
+    this.clear();
+    const sorted = [...records].sort((a, b) => Number(a.id) - Number(b.id));
+    let next = Math.max(nextId, this.firstId);
+    for (const r of sorted) {
+      const properties = emptyProperties();
+      Object.assign(properties, r.properties);
+      this.add({ ...r, properties });
+      next = Math.max(next, Number(r.id) + 1);
+    }
+    this.nextId = next;
+  }
+
+  toJSON(): { nextId: number; records: CrmRecord[] } {
+    return { nextId: this.nextId, records: this.ordered };
+  }
+
+  private add(record: CrmRecord): void {
+    this.byId.set(record.id, record);
+    this.ordered.push(record);
+    if (!record.archived) {
+      this.activeCount++;
+      const key = this.uniqueValue(record);
+      if (key !== undefined) this.byUnique.set(key, record.id);
+    }
+  }
+
+  private uniqueValue(record: CrmRecord): string | undefined {
+    const prop = this.config.uniqueProperty;
+    const v = prop === undefined ? undefined : record.properties[prop];
+    return v === undefined ? undefined : v.trim().toLowerCase();
+  }
+
+  /** Values HubSpot derives from others: the email domain and the lifecycle stage dates. */
+  private derive(record: CrmRecord, changed: readonly string[] | undefined, now: number): void {
+    const p = record.properties;
+    if (this.config.name !== 'contacts') return;
+    if (!changed || changed.includes('email')) {
+      const domain = p.email?.split('@')[1]?.toLowerCase();
+      if (domain) p.hs_email_domain = domain;
+      else delete p.hs_email_domain;
+    }
+    if ((!changed || changed.includes('lifecyclestage')) && p.lifecyclestage) {
+      const key = `hs_lifecyclestage_${p.lifecyclestage}_date`;
+      if (p[key] === undefined) p[key] = toIso(changed ? now : record.createdAt);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+import * as initial from './0001_initial';
+
+interface NamedMigration {
+  /** Stable forever: it is the key recorded in the migrations table. */
+  name: string;
+  migration: Knex.Migration;
+}
+
+// Listed by import rather than found by directory scan, so the same migrations run from
+// ts-jest sources and from compiled dist/ JS. Append only; never rename or reorder.
+const migrations: readonly NamedMigration[] = [{ name: '0001_initial', migration: initial }];
+
+export const migrationSource: Knex.MigrationSource<NamedMigration> = {
+  getMigrations: async () => [...migrations],
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m.migration,
+};
+
+export const MIGRATIONS_TABLE = 'baton_migrations';
+
+export const migratorConfig: Knex.MigratorConfig = {
+  migrationSource,
+  tableName: MIGRATIONS_TABLE,
+};

@@ -1,0 +1,436 @@
+import type { Knex } from 'knex';
+import { migratorConfig } from './migrations';
+import {
+  chunk,
+  handoverEventFromRow,
+  lastByKey,
+  linkFromRow,
+  snapshotFromRow,
+  syncErrorFromRow,
+  toInt,
+  toJson,
+  toMs,
+  type HandoverEventRow,
+  type LinkRow,
+  type SnapshotRow,
+  type SyncErrorRow,
+} from './rows';
+import type {
+  Dialect,
+  HandoverEvent,
+  HandoverEventFilter,
+  HandoverEventInput,
+  RecordLink,
+  RecordLinkInput,
+  Snapshot,
+  SnapshotInput,
+  SyncDirection,
+  SyncError,
+  SyncErrorBackoff,
+  SyncErrorFilter,
+  SyncErrorInput,
+} from './types';
+
+/**
+ * Largest id list in one `whereIn` and largest row count in one multi-row INSERT. Keeps
+ * every statement far below SQLite's bound-variable limit (32,766; 999 on old builds is
+ * only hit by whereIn, which stays at 500) and PostgreSQL's 65,535.
+ */
+export const MAX_BATCH = 500;
+
+export const DEFAULT_SYNC_ERROR_BACKOFF: SyncErrorBackoff = {
+  baseDelayMs: 60_000,
+  maxDelayMs: 6 * 60 * 60_000,
+  maxAttempts: 12,
+};
+
+/** Delay before retrying a record that has failed `attempts` times. */
+export function syncErrorRetryDelayMs(attempts: number, backoff: SyncErrorBackoff = DEFAULT_SYNC_ERROR_BACKOFF): number {
+  const exponent = Math.max(0, attempts - 1);
+  return Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** Math.min(exponent, 52));
+}
+
+export function validateBackoff(backoff: SyncErrorBackoff): SyncErrorBackoff {
+  const { baseDelayMs, maxDelayMs, maxAttempts } = backoff;
+  if (!Number.isSafeInteger(baseDelayMs) || baseDelayMs < 1) throw new RangeError('syncErrorBackoff.baseDelayMs must be a positive integer');
+  if (!Number.isSafeInteger(maxDelayMs) || maxDelayMs < baseDelayMs) throw new RangeError('syncErrorBackoff.maxDelayMs must be an integer ≥ baseDelayMs');
+  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('syncErrorBackoff.maxAttempts must be a positive integer');
+  return backoff;
+}
+
+export interface Store {
+  readonly knex: Knex;
+  readonly dialect: Dialect;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getCursor<T = unknown>(name: string): Promise<T | null>;
+  setCursor(name: string, value: unknown): Promise<void>;
+
+  findLinksByHubSpotIds(mapping: string, ids: string[]): Promise<RecordLink[]>;
+  findLinksBySalesforceIds(mapping: string, ids: string[]): Promise<RecordLink[]>;
+  /** Conflict on (mapping, hubspotId) replaces the Salesforce side and keeps createdAt. */
+  upsertLinks(links: RecordLinkInput[]): Promise<void>;
+
+  /** Keyed by HubSpot id; ids without a snapshot are absent. */
+  getSnapshots(mapping: string, hubspotIds: string[]): Promise<Map<string, Snapshot>>;
+  /** Replaces both sides of each snapshot. The link must exist (foreign key). */
+  putSnapshots(snapshots: SnapshotInput[]): Promise<void>;
+
+  /**
+   * A first failure opens an error due after baseDelayMs. A repeat of an open error adds an
+   * attempt, takes the new reason and payload and pushes nextAttemptAt out exponentially;
+   * at maxAttempts it becomes 'gave_up'. A failure of a resolved or given-up record reopens
+   * it with attempts = 1 (a fresh change deserves a fresh schedule).
+   */
+  recordSyncErrors(errors: SyncErrorInput[]): Promise<void>;
+  /** Newest first (by lastSeenAt). */
+  listSyncErrors(filter?: SyncErrorFilter): Promise<SyncError[]>;
+  /** Marks open and given-up errors of these records resolved; returns how many changed. */
+  resolveSyncErrors(mapping: string, direction: SyncDirection, sourceIds: string[]): Promise<number>;
+  /** Open errors with nextAttemptAt ≤ now, oldest due first. */
+  dueSyncErrors(mapping: string, direction: SyncDirection, now: Date, limit: number): Promise<SyncError[]>;
+
+  /** Events with an eventKey already stored are skipped. */
+  appendHandoverEvents(events: HandoverEventInput[]): Promise<void>;
+  /** Oldest first. */
+  listHandoverEvents(filter?: HandoverEventFilter): Promise<HandoverEvent[]>;
+
+  /** Atomically adds one and returns the new count. */
+  incrementRoutingCounter(team: string, repId: string, periodKey: string): Promise<number>;
+  /** Counts per rep id for one team and period. */
+  getRoutingCounts(team: string, periodKey: string): Promise<Map<string, number>>;
+
+  /** True the first time an event id is seen, false for a redelivery. */
+  recordWebhookDelivery(eventId: string): Promise<boolean>;
+  /** Forgets deliveries received before `before`; returns how many were removed. */
+  pruneWebhookDeliveries(before: Date): Promise<number>;
+}
+
+const MIGRATION_LOCK_RETRIES = 25;
+const MIGRATION_LOCK_WAIT_MS = 200;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Another process sharing the SQLite file is migrating: it holds knex's migration lock,
+ * created the migrations table between our check and our CREATE, or holds the write lock
+ * our deferred transaction needs. Once it is done, a retry finds nothing left to do.
+ */
+function isSqliteMigrationRace(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as Error & { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
+  return /already locked|baton_migrations(_lock)?` already exists/.test(err.message);
+}
+
+function uniqueIds(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
+
+function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+}
+
+export class KnexStore implements Store {
+  private readonly backoff: SyncErrorBackoff;
+
+  constructor(
+    readonly knex: Knex,
+    readonly dialect: Dialect,
+    private readonly clock: () => Date = () => new Date(),
+    backoff: SyncErrorBackoff = DEFAULT_SYNC_ERROR_BACKOFF,
+  ) {
+    this.backoff = validateBackoff(backoff);
+  }
+
+  private nowMs(): number {
+    return toMs(this.clock());
+  }
+
+  async migrate(): Promise<void> {
+    if (this.dialect === 'postgres') {
+      // Several workers may start at once. knex's own lock makes the losers fail rather
+      // than wait, and does not cover creating the migrations table, so serialise on a
+      // transaction-scoped advisory lock per schema first.
+      await this.knex.transaction(async (trx) => {
+        await trx.raw("select pg_advisory_xact_lock(hashtext('baton_migrations:' || current_schema()))");
+        await this.knex.migrate.latest(migratorConfig);
+      });
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.knex.migrate.latest(migratorConfig);
+        return;
+      } catch (err) {
+        if (!isSqliteMigrationRace(err) || attempt >= MIGRATION_LOCK_RETRIES) throw err;
+        await sleep(MIGRATION_LOCK_WAIT_MS);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.knex.destroy();
+  }
+
+  // ---- cursors ----
+
+  async getCursor<T = unknown>(name: string): Promise<T | null> {
+    const row = await this.knex<{ name: string; value: string }>('cursors').select('value').where({ name }).first();
+    if (row === undefined) return null;
+    // Cursors are opaque to the store; the caller that wrote one knows its shape.
+    return JSON.parse(row.value) as T | null;
+  }
+
+  async setCursor(name: string, value: unknown): Promise<void> {
+    if (value === undefined) throw new TypeError(`setCursor("${name}"): value is undefined`);
+    await this.knex('cursors')
+      .insert({ name, value: toJson(value, `cursor "${name}"`), updated_at: this.nowMs() })
+      .onConflict('name')
+      .merge(['value', 'updated_at']);
+  }
+
+  // ---- record links ----
+
+  findLinksByHubSpotIds(mapping: string, ids: string[]): Promise<RecordLink[]> {
+    return this.findLinks(mapping, 'hubspot_id', ids);
+  }
+
+  findLinksBySalesforceIds(mapping: string, ids: string[]): Promise<RecordLink[]> {
+    return this.findLinks(mapping, 'salesforce_id', ids);
+  }
+
+  private async findLinks(mapping: string, column: 'hubspot_id' | 'salesforce_id', ids: string[]): Promise<RecordLink[]> {
+    const out: RecordLink[] = [];
+    for (const part of chunk(uniqueIds(ids), MAX_BATCH)) {
+      const rows = await this.knex<LinkRow>('record_links').select('*').where({ mapping }).whereIn(column, part);
+      for (const row of rows) out.push(linkFromRow(row));
+    }
+    return out;
+  }
+
+  async upsertLinks(links: RecordLinkInput[]): Promise<void> {
+    if (links.length === 0) return;
+    const now = this.nowMs();
+    const rows: LinkRow[] = lastByKey(links, (l) => JSON.stringify([l.mapping, l.hubspotId])).map((l) => ({
+      mapping: l.mapping,
+      hubspot_id: l.hubspotId,
+      salesforce_object: l.salesforceObject,
+      salesforce_id: l.salesforceId,
+      created_at: now,
+      updated_at: now,
+    }));
+    await this.knex.transaction(async (trx) => {
+      for (const part of chunk(rows, MAX_BATCH)) {
+        await trx('record_links')
+          .insert(part)
+          .onConflict(['mapping', 'hubspot_id'])
+          .merge(['salesforce_object', 'salesforce_id', 'updated_at']);
+      }
+    });
+  }
+
+  // ---- snapshots ----
+
+  async getSnapshots(mapping: string, hubspotIds: string[]): Promise<Map<string, Snapshot>> {
+    const out = new Map<string, Snapshot>();
+    for (const part of chunk(uniqueIds(hubspotIds), MAX_BATCH)) {
+      const rows = await this.knex<SnapshotRow>('snapshots').select('*').where({ mapping }).whereIn('hubspot_id', part);
+      for (const row of rows) out.set(row.hubspot_id, snapshotFromRow(row));
+    }
+    return out;
+  }
+
+  async putSnapshots(snapshots: SnapshotInput[]): Promise<void> {
+    if (snapshots.length === 0) return;
+    const now = this.nowMs();
+    const rows: SnapshotRow[] = lastByKey(snapshots, (s) => JSON.stringify([s.mapping, s.hubspotId])).map((s) => ({
+      mapping: s.mapping,
+      hubspot_id: s.hubspotId,
+      hubspot_values: toJson(s.hubspot, 'snapshot.hubspot'),
+      salesforce_values: toJson(s.salesforce, 'snapshot.salesforce'),
+      synced_at: s.syncedAt === undefined ? now : toMs(s.syncedAt),
+    }));
+    await this.knex.transaction(async (trx) => {
+      for (const part of chunk(rows, MAX_BATCH)) {
+        await trx('snapshots')
+          .insert(part)
+          .onConflict(['mapping', 'hubspot_id'])
+          .merge(['hubspot_values', 'salesforce_values', 'synced_at']);
+      }
+    });
+  }
+
+  // ---- sync errors ----
+
+  async recordSyncErrors(errors: SyncErrorInput[]): Promise<void> {
+    if (errors.length === 0) return;
+    const now = this.nowMs();
+    const { baseDelayMs, maxDelayMs, maxAttempts } = this.backoff;
+    const rows = lastByKey(errors, (e) => JSON.stringify([e.mapping, e.direction, e.sourceId])).map((e) => ({
+      mapping: e.mapping,
+      direction: e.direction,
+      source_id: e.sourceId,
+      reason: e.reason,
+      error_code: e.errorCode ?? null,
+      payload: toJson(e.payload, `sync error payload for ${e.sourceId}`),
+      attempts: 1,
+      status: maxAttempts <= 1 ? 'gave_up' : 'open',
+      first_seen_at: now,
+      last_seen_at: now,
+      next_attempt_at: now + syncErrorRetryDelayMs(1, this.backoff),
+      resolved_at: null,
+    }));
+
+    // The repeat case is computed in SQL from the stored row so concurrent recorders of the
+    // same record each count. Old-row references (sync_errors.x) see pre-update values on
+    // both dialects. The numbers are validated integers from our own config, not input.
+    // capFrom = smallest n with base·2^n ≥ max; below it no cap is needed, so no LEAST/MIN.
+    let capFrom = 0;
+    while (capFrom < 52 && baseDelayMs * 2 ** capFrom < maxDelayMs) capFrom++;
+    const isOpen = "sync_errors.status = 'open'";
+    const raw = (sql: string) => this.knex.raw(sql);
+    const merge = {
+      reason: raw('excluded.reason'),
+      error_code: raw('excluded.error_code'),
+      payload: raw('excluded.payload'),
+      last_seen_at: raw('excluded.last_seen_at'),
+      first_seen_at: raw(`CASE WHEN ${isOpen} THEN sync_errors.first_seen_at ELSE excluded.first_seen_at END`),
+      attempts: raw(`CASE WHEN ${isOpen} THEN sync_errors.attempts + 1 ELSE 1 END`),
+      status: raw(
+        `CASE WHEN ${isOpen} AND sync_errors.attempts + 1 >= ${maxAttempts} THEN 'gave_up' ` +
+          `WHEN ${isOpen} THEN 'open' ELSE excluded.status END`,
+      ),
+      next_attempt_at: raw(
+        `CASE WHEN NOT (${isOpen}) THEN excluded.next_attempt_at ` +
+          `WHEN sync_errors.attempts >= ${capFrom} THEN excluded.last_seen_at + ${maxDelayMs} ` +
+          `ELSE excluded.last_seen_at + CAST(${baseDelayMs} AS BIGINT) * (CAST(1 AS BIGINT) << sync_errors.attempts) END`,
+      ),
+      resolved_at: null,
+    };
+    await this.knex.transaction(async (trx) => {
+      for (const part of chunk(rows, MAX_BATCH)) {
+        await trx('sync_errors').insert(part).onConflict(['mapping', 'direction', 'source_id']).merge(merge);
+      }
+    });
+  }
+
+  async listSyncErrors(filter: SyncErrorFilter = {}): Promise<SyncError[]> {
+    const query = this.knex<SyncErrorRow>('sync_errors').select('*').orderBy([
+      { column: 'last_seen_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
+    if (filter.mapping !== undefined) query.where('mapping', filter.mapping);
+    if (filter.status !== undefined) query.where('status', filter.status);
+    if (filter.limit !== undefined) {
+      assertLimit(filter.limit);
+      query.limit(filter.limit);
+    }
+    const rows: SyncErrorRow[] = await query;
+    return rows.map(syncErrorFromRow);
+  }
+
+  async resolveSyncErrors(mapping: string, direction: SyncDirection, sourceIds: string[]): Promise<number> {
+    if (sourceIds.length === 0) return 0;
+    const now = this.nowMs();
+    return this.knex.transaction(async (trx) => {
+      let changed = 0;
+      for (const part of chunk(uniqueIds(sourceIds), MAX_BATCH)) {
+        changed += await trx('sync_errors')
+          .where({ mapping, direction })
+          .whereIn('source_id', part)
+          .whereIn('status', ['open', 'gave_up'])
+          .update({ status: 'resolved', resolved_at: now });
+      }
+      return changed;
+    });
+  }
+
+  async dueSyncErrors(mapping: string, direction: SyncDirection, now: Date, limit: number): Promise<SyncError[]> {
+    assertLimit(limit);
+    const rows: SyncErrorRow[] = await this.knex<SyncErrorRow>('sync_errors')
+      .select('*')
+      .where({ mapping, direction, status: 'open' })
+      .where('next_attempt_at', '<=', toMs(now))
+      .orderBy([
+        { column: 'next_attempt_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(limit);
+    return rows.map(syncErrorFromRow);
+  }
+
+  // ---- handover events ----
+
+  async appendHandoverEvents(events: HandoverEventInput[]): Promise<void> {
+    if (events.length === 0) return;
+    const now = this.nowMs();
+    const rows = events.map((e) => ({
+      workflow_id: e.workflowId,
+      hubspot_id: e.hubspotId,
+      type: e.type,
+      owner_id: e.ownerId ?? null,
+      data: toJson(e.data, `handover event "${e.type}" data`),
+      occurred_at: e.occurredAt === undefined ? now : toMs(e.occurredAt),
+      event_key: e.eventKey ?? null,
+    }));
+    await this.knex.transaction(async (trx) => {
+      for (const part of chunk(rows, MAX_BATCH)) {
+        // NULL keys never conflict, so keyless events are always appended.
+        await trx('handover_events').insert(part).onConflict('event_key').ignore();
+      }
+    });
+  }
+
+  async listHandoverEvents(filter: HandoverEventFilter = {}): Promise<HandoverEvent[]> {
+    const query = this.knex<HandoverEventRow>('handover_events').select('*').orderBy([
+      { column: 'occurred_at', order: 'asc' },
+      { column: 'id', order: 'asc' },
+    ]);
+    if (filter.workflowId !== undefined) query.where('workflow_id', filter.workflowId);
+    if (filter.hubspotId !== undefined) query.where('hubspot_id', filter.hubspotId);
+    if (filter.type !== undefined) query.where('type', filter.type);
+    const rows: HandoverEventRow[] = await query;
+    return rows.map(handoverEventFromRow);
+  }
+
+  // ---- routing counters ----
+
+  async incrementRoutingCounter(team: string, repId: string, periodKey: string): Promise<number> {
+    // One statement, so concurrent workers never lose an increment (ON CONFLICT … RETURNING
+    // needs SQLite ≥ 3.35; better-sqlite3 bundles a newer one).
+    const rows: Array<{ count: number | string }> = await this.knex('routing_counters')
+      .insert({ team, rep_id: repId, period_key: periodKey, count: 1, updated_at: this.nowMs() })
+      .onConflict(['team', 'rep_id', 'period_key'])
+      .merge({ count: this.knex.raw('routing_counters.count + 1'), updated_at: this.knex.raw('excluded.updated_at') })
+      .returning('count');
+    const row = rows[0];
+    if (row === undefined) throw new Error('incrementRoutingCounter: the upsert returned no row');
+    return toInt(row.count);
+  }
+
+  async getRoutingCounts(team: string, periodKey: string): Promise<Map<string, number>> {
+    const rows: Array<{ rep_id: string; count: number | string }> = await this.knex('routing_counters')
+      .select('rep_id', 'count')
+      .where({ team, period_key: periodKey });
+    return new Map(rows.map((r) => [r.rep_id, toInt(r.count)]));
+  }
+
+  // ---- webhook deliveries ----
+
+  async recordWebhookDelivery(eventId: string): Promise<boolean> {
+    const rows: Array<{ event_id: string }> = await this.knex('webhook_deliveries')
+      .insert({ event_id: eventId, received_at: this.nowMs() })
+      .onConflict('event_id')
+      .ignore()
+      .returning('event_id');
+    return rows.length === 1;
+  }
+
+  async pruneWebhookDeliveries(before: Date): Promise<number> {
+    return this.knex('webhook_deliveries').where('received_at', '<', toMs(before)).delete();
+  }
+}

@@ -1,0 +1,114 @@
+export type SyncDirection = 'to_salesforce' | 'to_hubspot';
+export type SyncErrorStatus = 'open' | 'resolved' | 'gave_up';
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Field values as Baton last wrote or read them; `null` means "blank on that side". */
+export type FieldValues = Record<string, string | null>;
+
+export interface RecordLink {
+  mapping: string;
+  hubspotId: string;
+  salesforceObject: string;
+  salesforceId: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RecordLinkInput {
+  mapping: string;
+  hubspotId: string;
+  salesforceObject: string;
+  salesforceId: string;
+}
+
+export interface Snapshot {
+  mapping: string;
+  hubspotId: string;
+  hubspot: FieldValues;
+  salesforce: FieldValues;
+  syncedAt: Date;
+}
+
+export interface SnapshotInput {
+  mapping: string;
+  hubspotId: string;
+  hubspot: FieldValues;
+  salesforce: FieldValues;
+  /** Defaults to the store's clock. */
+  syncedAt?: Date;
+}
+
+export interface SyncError {
+  id: number;
+  mapping: string;
+  direction: SyncDirection;
+  sourceId: string;
+  reason: string;
+  errorCode: string | null;
+  payload: unknown;
+  attempts: number;
+  status: SyncErrorStatus;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  nextAttemptAt: Date;
+  resolvedAt: Date | null;
+}
+
+export interface SyncErrorInput {
+  mapping: string;
+  direction: SyncDirection;
+  /** Id of the record on the side it was read from. */
+  sourceId: string;
+  reason: string;
+  errorCode?: string | null;
+  /** What Baton tried to write; must be JSON-serialisable. */
+  payload?: unknown;
+}
+
+export interface SyncErrorFilter {
+  mapping?: string;
+  status?: SyncErrorStatus;
+  limit?: number;
+}
+
+export interface HandoverEvent {
+  id: number;
+  workflowId: string;
+  hubspotId: string;
+  type: string;
+  ownerId: string | null;
+  data: unknown;
+  occurredAt: Date;
+  eventKey: string | null;
+}
+
+export interface HandoverEventInput {
+  workflowId: string;
+  hubspotId: string;
+  type: string;
+  ownerId?: string | null;
+  data?: unknown;
+  /** Defaults to the store's clock. */
+  occurredAt?: Date;
+  /**
+   * Optional idempotency key (for example `${workflowId}:${type}:${attempt}`): an event whose
+   * key is already stored is skipped, so a retried activity does not append it twice.
+   */
+  eventKey?: string;
+}
+
+export interface HandoverEventFilter {
+  workflowId?: string;
+  hubspotId?: string;
+  type?: string;
+}
+
+/**
+ * Retry schedule for rejected records: the n-th attempt is retried after
+ * min(maxDelayMs, baseDelayMs * 2^(n-1)); after maxAttempts failures the error is 'gave_up'.
+ */
+export interface SyncErrorBackoff {
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxAttempts: number;
+}

@@ -1,0 +1,2 @@
+export { deltaSync } from './delta-sync';
+export type { DeltaSyncInput, DeltaSyncResult } from './delta-sync';

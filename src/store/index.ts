@@ -23,6 +23,8 @@ export interface OpenStoreOptions {
   clock?: () => Date;
   /** Retry schedule for sync errors; unset fields take DEFAULT_SYNC_ERROR_BACKOFF. */
   syncErrorBackoff?: Partial<SyncErrorBackoff>;
+  /** Where knex's own warnings go (connection retries, migration lock); default console. */
+  log?: Knex.Logger;
 }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -75,6 +77,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     config.searchPath = [opts.schema];
   }
 
+  if (opts.log !== undefined) config.log = opts.log;
   const db = createKnex(config);
   try {
     if (dialect === 'postgres') await ensurePostgres(db, url, opts.schema);

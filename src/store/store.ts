@@ -115,9 +115,10 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Another process sharing the SQLite file is migrating: it holds knex's migration lock,
- * created the migrations table between our check and our CREATE, or holds the write lock
- * our deferred transaction needs. Once it is done, a retry finds nothing left to do.
+ * Another process sharing the SQLite file is migrating: it holds the write lock longer than
+ * busy_timeout, or wrote between our transaction's first read and first write
+ * (SQLITE_BUSY_SNAPSHOT, which SQLite reports at once). A retry finds nothing left to do.
+ * The message checks cover a process that migrated with plain knex, without the mutex.
  */
 function isSqliteMigrationRace(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -163,7 +164,14 @@ export class KnexStore implements Store {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.knex.migrate.latest(migratorConfig);
+        await this.knex.transaction(async (trx) => {
+          // SQLite has no advisory locks. Writing first takes the file's write lock, so a
+          // second process sharing the file waits here (busy_timeout) until we commit and
+          // then finds nothing to do; the migrations run on this same connection.
+          await trx.raw('CREATE TABLE IF NOT EXISTS baton_migrations_mutex (id INTEGER PRIMARY KEY, locked_at BIGINT NOT NULL)');
+          await trx.raw('INSERT OR REPLACE INTO baton_migrations_mutex (id, locked_at) VALUES (1, ?)', [Date.now()]);
+          await trx.migrate.latest(migratorConfig);
+        });
         return;
       } catch (err) {
         if (!isSqliteMigrationRace(err) || attempt >= MIGRATION_LOCK_RETRIES) throw err;

@@ -114,6 +114,8 @@ describe.each([
       for (const table of TABLES) expect(await store.knex.schema.hasTable(table)).toBe(true);
     });
 
+    // On SQLite both stores share this process and better-sqlite3 waits for locks
+    // synchronously, so the loser sits out busy_timeout (5 s) before it retries.
     test('two processes migrating the same fresh database at once both succeed', async () => {
       const a = await target.open({ migrate: false }, 'concurrent');
       const b = await target.open({ migrate: false }, 'concurrent');
@@ -401,7 +403,8 @@ describe.each([
 
 describe('openStore errors', () => {
   test('an unreachable PostgreSQL fails with a clear message that hides the password', async () => {
-    const attempt = openStore('postgres://baton:s3cret@127.0.0.1:1/baton');
+    const quiet = { warn: () => undefined, error: () => undefined, debug: () => undefined, deprecate: () => undefined };
+    const attempt = openStore('postgres://baton:s3cret@127.0.0.1:1/baton', { log: quiet });
     await expect(attempt).rejects.toThrow(/^Cannot connect to PostgreSQL at postgres:\/\/baton:\*\*\*@127\.0\.0\.1:1\/baton \(BATON_DATABASE_URL\): .*ECONNREFUSED/);
     await expect(attempt).rejects.not.toThrow(/s3cret/);
   });

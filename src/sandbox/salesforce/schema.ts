@@ -137,6 +137,14 @@ function labelFromName(name: string): string {
   return base.replace(/([a-z])([A-Z])/g, '$1 $2').trim();
 }
 
+/** A field added at run time (custom fields), kept so the state file can recreate it. */
+export interface FieldDefinition {
+  object: string;
+  name: string;
+  type: FieldType;
+  options: FieldOptions;
+}
+
 export function field(name: string, type: FieldType, options: FieldOptions = {}): FieldSchema {
   const readOnly = type === 'id' || options.calculated === true;
   const createable = options.createable ?? !readOnly;

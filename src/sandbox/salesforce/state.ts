@@ -11,7 +11,11 @@ import { KEY_PREFIXES, keyPrefixOf, makeId, toId18 } from './ids';
 import { DERIVED_FIELDS, standardSchemas } from './objects';
 import {
   addField,
+  field,
+  type FieldDefinition,
+  type FieldOptions,
   type FieldSchema,
+  type FieldType,
   type FieldValue,
   getField,
   type ObjectSchema,
@@ -73,6 +77,8 @@ export class SalesforceState {
   readonly dailyApiLimit = DAILY_API_LIMIT;
   /** Per Lead id: whether assignment rules were requested on create and on the last update. */
   readonly autoAssign = new Map<string, AutoAssignLog>();
+  /** Fields added with defineField, in order, for the state file. */
+  readonly customFields: FieldDefinition[] = [];
 
   private readonly tables = new Map<string, Map<string, SObjectRecord>>();
   private readonly indexes = new Map<FieldSchema, Map<string, Set<string>>>();
@@ -110,12 +116,15 @@ export class SalesforceState {
     return this.schemas.get(name);
   }
 
-  /** Adds a field (e.g. a custom external id `Baton_Id__c`) to an object. */
-  defineField(objectName: string, f: FieldSchema): void {
+  /** Adds a field (e.g. a custom external id `Baton_Id__c`) to an object; it is persisted. */
+  defineField(objectName: string, name: string, type: FieldType, options: FieldOptions = {}): FieldSchema {
     const schema = this.requireSchema(objectName);
+    const f = field(name, type, options);
     addField(schema, f);
+    this.customFields.push({ object: schema.name, name, type, options });
     if (isIndexed(f)) this.rebuildIndex(schema, f);
     this.changed();
+    return f;
   }
 
   private requireSchema(name: string): ObjectSchema {

@@ -1,0 +1,82 @@
+/**
+ * A local, stateful HubSpot CRM API that the unmodified `@hubspot/api-client` works
+ * against: `new Client({ accessToken, basePath: sandbox.url })`.
+ */
+import type { AddressInfo } from 'node:net';
+import { RequestStats, type SandboxContext } from './context';
+import { readStateFile, StatePersistence } from './persistence';
+import { applyPreset, type HubSpotPreset } from './seed';
+import { buildHubSpotApp } from './server';
+import { HubSpotState } from './state';
+
+export interface HubSpotSandboxOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default 'hubspot-sandbox-token'; any other Bearer token gets HubSpot's 401. */
+  accessToken?: string;
+  /** Load state from here at start (when present) and save changes back (debounced, atomic). */
+  stateFile?: string;
+  /** Seed when there is no state file yet. Default 'demo'. */
+  preset?: HubSpotPreset;
+  /** Clock in epoch ms, for tests. Default Date.now. */
+  now?: () => number;
+  /** Fastify request logging. Default false. */
+  logger?: boolean;
+}
+
+export interface RunningSandbox {
+  url: string;
+  port: number;
+  accessToken: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HUBSPOT_SANDBOX_TOKEN = 'hubspot-sandbox-token';
+
+export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Promise<RunningSandbox & { state: HubSpotState }> {
+  const host = opts.host ?? '127.0.0.1';
+  const accessToken = opts.accessToken ?? DEFAULT_HUBSPOT_SANDBOX_TOKEN;
+  const state = new HubSpotState(opts.now ?? Date.now);
+
+  let url = '';
+  const ctx: SandboxContext = { state, stats: new RequestStats(), baseUrl: () => url };
+  const app = buildHubSpotApp(ctx, { accessToken, logger: opts.logger ?? false });
+
+  const saved = opts.stateFile ? readStateFile(opts.stateFile) : undefined;
+  if (saved) state.load(saved);
+  const persistence = opts.stateFile
+    ? new StatePersistence(state, opts.stateFile, (err) => app.log.error({ err }, 'could not save HubSpot sandbox state'))
+    : undefined;
+  if (!saved) {
+    applyPreset(state, opts.preset ?? 'demo');
+    // Written at once, so the file exists even if the process dies before the first change.
+    await persistence?.save();
+  }
+
+  await app.listen({ host, port: opts.port ?? 0 });
+  const { port } = app.server.address() as AddressInfo;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    accessToken,
+    state,
+    close: () => {
+      closing ??= (async () => {
+        await app.close();
+        await persistence?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export { HubSpotState, SANDBOX_PORTAL_ID, type SerializedState } from './state';
+export { applyPreset, seedDemo, DEMO_LISTS, type HubSpotPreset } from './seed';
+export { CONTACTS, type CrmObjectType, type CrmRecord, type ChangeEvent } from './store';
+export type { OwnerRecord } from './owners';
+export type { ListRecord } from './lists';

@@ -1,0 +1,188 @@
+/**
+ * CRM object routes, shared by every object type.
+ * https://developers.hubspot.com/docs/api/crm/contacts
+ */
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { boolParam, limitParam, parseInput, single, type Query, type SandboxContext } from '../context';
+import { batchTooLarge, CrmObjects, MAX_BATCH_INPUTS, MAX_HISTORY_BATCH_INPUTS, type ObjectNotFoundError } from '../objects';
+import { nameList, presentRecord, readNames, type SimplePublicObjectJson } from '../present';
+import {
+  batchArchiveInput,
+  batchCreateInput,
+  batchReadInput,
+  batchUpdateInput,
+  searchInput,
+  simplePublicObjectInput,
+} from '../schemas';
+import { normalizeSorts, SEARCH_LIMITS, type SearchFilter, type SearchFilterGroup } from '../search';
+import type { CrmObjectType } from '../store';
+import { toIso } from '../time';
+
+/** The list endpoint's page size: default 10, at most 100 (larger values are capped). */
+const LIST_DEFAULT_LIMIT = 10;
+const LIST_MAX_LIMIT = 100;
+
+interface BatchBody<T> {
+  status: 'COMPLETE';
+  results: T[];
+  numErrors?: number;
+  errors?: ObjectNotFoundError[];
+  startedAt: string;
+  completedAt: string;
+}
+
+function batchBody<T>(results: T[], startedAt: number, completedAt: number, errors: ObjectNotFoundError[] = []): BatchBody<T> {
+  const body: BatchBody<T> = { status: 'COMPLETE', results, startedAt: toIso(startedAt), completedAt: toIso(completedAt) };
+  if (errors.length > 0) {
+    body.numErrors = errors.length;
+    body.errors = errors;
+  }
+  return body;
+}
+
+type FilterInput = NonNullable<z.output<typeof searchInput>['filters']>[number];
+
+/** Drops the nulls some clients send for unused filter fields. */
+function toFilter(f: FilterInput): SearchFilter {
+  return {
+    propertyName: f.propertyName,
+    operator: f.operator,
+    ...(f.value != null ? { value: f.value } : {}),
+    ...(f.highValue != null ? { highValue: f.highValue } : {}),
+    ...(f.values != null ? { values: f.values } : {}),
+  };
+}
+
+export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, type: CrmObjectType): void {
+  const objects = new CrmObjects(ctx.state, type);
+  const base = `/crm/v3/objects/${type}`;
+  const now = (): number => ctx.state.now();
+
+  app.get<{ Querystring: Query }>(base, async (request) => {
+    const q = request.query;
+    const limit = limitParam(q.limit, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT);
+    const after = Number(single(q.after) ?? 0);
+    const names = readNames(nameList(q.properties), objects.config, objects.registry);
+    const page = objects.list(limit, Number.isFinite(after) ? after : 0, boolParam(q.archived));
+    const results = page.records.map((r) => presentRecord(r, names));
+    if (page.nextAfter === undefined) return { results };
+    const link = new URL(`${ctx.baseUrl()}${base}`);
+    link.searchParams.set('limit', String(limit));
+    link.searchParams.set('after', page.nextAfter);
+    return { results, paging: { next: { after: page.nextAfter, link: link.toString() } } };
+  });
+
+  app.post(base, async (request, reply) => {
+    const input = parseInput(simplePublicObjectInput, request.body, 'SimplePublicObjectInputForCreate');
+    const record = objects.create(input.properties);
+    reply.header('location', `${ctx.baseUrl()}${base}/${record.id}`);
+    return reply.code(201).send(presentRecord(record));
+  });
+
+  app.get<{ Params: { id: string }; Querystring: Query }>(`${base}/:id`, async (request) => {
+    const q = request.query;
+    const record = objects.resolve(request.params.id, single(q.idProperty), boolParam(q.archived));
+    return presentRecord(record, readNames(nameList(q.properties), objects.config, objects.registry));
+  });
+
+  app.patch<{ Params: { id: string }; Querystring: Query }>(`${base}/:id`, async (request) => {
+    const input = parseInput(simplePublicObjectInput, request.body, 'SimplePublicObjectInput');
+    const record = objects.update(request.params.id, single(request.query.idProperty), input.properties);
+    return presentRecord(record);
+  });
+
+  app.delete<{ Params: { id: string }; Querystring: Query }>(`${base}/:id`, async (request, reply) => {
+    objects.archive(request.params.id, single(request.query.idProperty));
+    return reply.code(204).send();
+  });
+
+  app.post<{ Querystring: Query }>(`${base}/batch/read`, async (request, reply) => {
+    const startedAt = now();
+    const input = parseInput(batchReadInput, request.body, 'BatchReadInputSimplePublicObjectId');
+    const history = (input.propertiesWithHistory?.length ?? 0) > 0;
+    const tooMany = batchTooLarge(input.inputs.length, history ? MAX_HISTORY_BATCH_INPUTS : MAX_BATCH_INPUTS);
+    if (tooMany) throw tooMany;
+    const { records, missing } = objects.batchRead(
+      input.inputs.map((i) => i.id),
+      input.idProperty,
+      boolParam(request.query.archived),
+    );
+    const names = readNames(input.properties, objects.config, objects.registry);
+    const errors = missing.length > 0 ? [objects.notFoundError(missing)] : [];
+    return reply.code(errors.length > 0 ? 207 : 200).send(
+      batchBody(
+        records.map((r) => presentRecord(r, names)),
+        startedAt,
+        now(),
+        errors,
+      ),
+    );
+  });
+
+  app.post(`${base}/batch/create`, async (request, reply) => {
+    const startedAt = now();
+    const input = parseInput(batchCreateInput, request.body, 'BatchInputSimplePublicObjectBatchInputForCreate');
+    const tooMany = batchTooLarge(input.inputs.length);
+    if (tooMany) throw tooMany;
+    const records = objects.batchCreate(input.inputs.map((i) => i.properties));
+    return reply.code(201).send(batchBody(records.map((r) => presentRecord(r)), startedAt, now()));
+  });
+
+  app.post(`${base}/batch/update`, async (request, reply) => {
+    const startedAt = now();
+    const input = parseInput(batchUpdateInput, request.body, 'BatchInputSimplePublicObjectBatchInput');
+    const tooMany = batchTooLarge(input.inputs.length);
+    if (tooMany) throw tooMany;
+    const { records, missing } = objects.batchUpdate(input.inputs);
+    const errors = missing.length > 0 ? [objects.notFoundError(missing)] : [];
+    return reply
+      .code(errors.length > 0 ? 207 : 200)
+      .send(batchBody(records.map((r) => presentRecord(r)), startedAt, now(), errors));
+  });
+
+  app.post(`${base}/batch/upsert`, async (request, reply) => {
+    const startedAt = now();
+    const input = parseInput(batchUpdateInput, request.body, 'BatchInputSimplePublicObjectBatchInputUpsert');
+    const tooMany = batchTooLarge(input.inputs.length);
+    if (tooMany) throw tooMany;
+    const { results, missing } = objects.batchUpsert(input.inputs);
+    const errors = missing.length > 0 ? [objects.notFoundError(missing)] : [];
+    const body = batchBody<SimplePublicObjectJson & { new: boolean }>(
+      results.map(({ record, isNew }) => ({ ...presentRecord(record), new: isNew })),
+      startedAt,
+      now(),
+      errors,
+    );
+    return reply.code(errors.length > 0 ? 207 : 200).send(body);
+  });
+
+  app.post(`${base}/batch/archive`, async (request, reply) => {
+    const input = parseInput(batchArchiveInput, request.body, 'BatchInputSimplePublicObjectId');
+    const tooMany = batchTooLarge(input.inputs.length);
+    if (tooMany) throw tooMany;
+    objects.batchArchive(input.inputs.map((i) => i.id));
+    return reply.code(204).send();
+  });
+
+  // https://developers.hubspot.com/docs/api/crm/search
+  app.post(`${base}/search`, async (request) => {
+    const input = parseInput(searchInput, request.body ?? {}, 'PublicObjectSearchRequest');
+    const filterGroups: SearchFilterGroup[] = (input.filterGroups ?? []).map((g) => ({ filters: g.filters.map(toFilter) }));
+    if (input.filters && input.filters.length > 0) filterGroups.push({ filters: input.filters.map(toFilter) });
+    const limit = input.limit ?? SEARCH_LIMITS.defaultPageSize;
+    const after = input.after ?? 0;
+    const page = objects.search({
+      filterGroups,
+      sorts: normalizeSorts(input.sorts ?? []),
+      ...(input.query != null ? { query: input.query } : {}),
+      limit,
+      after,
+    });
+    const names = readNames(input.properties ?? undefined, objects.config, objects.registry);
+    const results = page.records.map((r) => presentRecord(r, names));
+    if (page.nextAfter === undefined) return { total: page.total, results };
+    const link = `${ctx.baseUrl()}${base}/search?after=${page.nextAfter}`;
+    return { total: page.total, results, paging: { next: { after: page.nextAfter, link } } };
+  });
+}

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { type HubSpotContacts, HUBSPOT_SEARCH_PAGE_MAX, modifiedAt, type HubSpotContact } from '../src/crm/hubspot/contacts';
+import { type ContactSearch, type HubSpotContacts, HUBSPOT_SEARCH_PAGE_MAX, modifiedAt, type HubSpotContact } from '../src/crm/hubspot/contacts';
 import { describeSaveErrors, type SalesforceRecords, type SaveResult } from '../src/crm/salesforce/records';
 import type { ObjectMapping } from '../src/config/mapping-file';
 import { changedValues, hubspotPropertiesOf, normaliseMatchKey, toSalesforceValues, type Values } from '../src/mapping/transform';
@@ -30,7 +30,7 @@ function heartbeat(step: string): void {
  * A page that is one timestamp from start to end switches to draining it by id.
  */
 export async function readChangedContacts(
-  contacts: HubSpotContacts,
+  contacts: ContactSearch,
   mapping: ObjectMapping,
   cursor: HubSpotCursor,
   until: number,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMap, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 
 /**
@@ -88,6 +88,21 @@ function position(doc: Document, counter: LineCounter, keys: (string | number)[]
   return { line: 1, column: 1 };
 }
 
+/** Where a key itself stands (not its value), for "unknown key" problems. */
+function keyPosition(doc: Document, counter: LineCounter, parent: (string | number)[], key: string): { line: number; column: number } {
+  const map = parent.length === 0 ? doc.contents : doc.getIn(parent, true);
+  if (isMap(map)) {
+    for (const pair of map.items) {
+      const k = pair.key as YamlNode | null;
+      if (k && isScalar(k) && k.value === key && k.range) {
+        const pos = counter.linePos(k.range[0]);
+        return { line: pos.line, column: pos.col };
+      }
+    }
+  }
+  return position(doc, counter, parent);
+}
+
 export interface ParseResult {
   mapping?: ObjectMapping;
   problems: MappingProblem[];
@@ -122,9 +137,15 @@ export function parseObjectMapping(text: string, file: string): ParseResult {
     for (const issue of parsed.error.issues) {
       const keys = issue.path.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
       let message = issue.message;
-      if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
-      else if (issue.code === 'invalid_type' && issue.input === undefined) message = `"${String(keys[keys.length - 1])}" is required`;
-      const at = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? position(doc, counter, [...keys, issue.keys[0]]) : position(doc, counter, keys);
+      if (issue.code === 'invalid_type' && issue.input === undefined) message = `"${String(keys[keys.length - 1])}" is required`;
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const at = keyPosition(doc, counter, keys, key);
+          problems.push({ file, line: at.line, column: at.column, path: [stem, ...keys, key].join(' > '), code: 'unknown_key', message: `unknown key "${key}"; check the spelling`, severity: 'error' });
+        }
+        continue;
+      }
+      const at = position(doc, counter, keys);
       problems.push({ file, line: at.line, column: at.column, path: [stem, ...keys].join(' > '), code: issue.code, message, severity: 'error' });
     }
     return { problems };

@@ -41,11 +41,17 @@ export interface TieSearch {
   limit: number;
 }
 
+/** The two searches a delta sync needs; tests provide in-memory fakes of this type. */
+export interface ContactSearch {
+  searchModified(q: ModifiedSearch): Promise<{ total: number; results: HubSpotContact[] }>;
+  searchAtTimestamp(q: TieSearch): Promise<{ total: number; results: HubSpotContact[] }>;
+}
+
 /**
  * Contact reads through the CRM search endpoint.
  * https://developers.hubspot.com/docs/api/crm/search
  */
-export class HubSpotContacts {
+export class HubSpotContacts implements ContactSearch {
   constructor(private readonly client: Client) {}
 
   /** Ordered by lastmodifieddate ascending; records sharing a timestamp come in any order. */

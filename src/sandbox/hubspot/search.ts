@@ -61,6 +61,19 @@ export type TypeOf = (propertyName: string) => PropertyType | undefined;
  * HubSpot compares as epoch milliseconds whether the filter value is ms or ISO text.
  */
 export function numericValue(value: string): number | undefined {
+  const cached = numericCache.get(value);
+  if (cached !== undefined || numericCache.has(value)) return cached;
+  const parsed = parseNumeric(value);
+  // Searches read the same timestamps over and over; parsing them once pays for the map.
+  if (numericCache.size >= NUMERIC_CACHE_SIZE) numericCache.clear();
+  numericCache.set(value, parsed);
+  return parsed;
+}
+
+const NUMERIC_CACHE_SIZE = 200_000;
+const numericCache = new Map<string, number | undefined>();
+
+function parseNumeric(value: string): number | undefined {
   const text = value.trim();
   if (text === '') return undefined;
   if (/^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) return Number(text);

@@ -12,7 +12,7 @@ import {
 } from './properties';
 import {
   checkSearchLimits,
-  matchesGroups,
+  compileGroups,
   matchesQuery,
   sortRecords,
   type SearchFilterGroup,
@@ -264,11 +264,12 @@ export class CrmObjects {
     if (problem) throw validationError(problem);
     const typeOf = (name: string): ReturnType<PropertyRegistry['typeOf']> => this.registry.typeOf(name);
     const matches: CrmRecord[] = [];
-    for (const r of this.store.active()) {
-      const valueOf = (name: string): string | undefined => r.properties[name];
-      if (matchesGroups(req.filterGroups, valueOf, typeOf) && matchesQuery(req.query, valueOf, this.config.queryProperties)) {
-        matches.push(r);
-      }
+    const filter = compileGroups(req.filterGroups, typeOf);
+    const queryProperties = this.config.queryProperties;
+    let record: CrmRecord | undefined;
+    const valueOf = (name: string): string | undefined => record?.properties[name];
+    for (record of this.store.active()) {
+      if (filter(valueOf) && matchesQuery(req.query, valueOf, queryProperties)) matches.push(record);
     }
     const sorted = sortRecords(matches, req.sorts, (r, p) => r.properties[p], typeOf);
     const end = Math.min(req.after + req.limit, sorted.length);

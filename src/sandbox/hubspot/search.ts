@@ -97,8 +97,18 @@ export function compareValues(a: string, b: string, type?: PropertyType): number
   return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
-function equalValues(stored: string, wanted: string, type?: PropertyType): boolean {
-  return compareValues(stored, wanted, type) === 0;
+/** Compares stored values against one filter value, parsed once per search. */
+function comparer(wanted: string, type: PropertyType | undefined): (stored: string) => number {
+  const wantedNum = type === 'string' ? undefined : numericValue(wanted);
+  const wantedText = wanted.toLowerCase();
+  return (stored) => {
+    if (wantedNum !== undefined) {
+      const n = numericValue(stored);
+      if (n !== undefined) return n - wantedNum;
+    }
+    const text = stored.toLowerCase();
+    return text < wantedText ? -1 : text > wantedText ? 1 : 0;
+  };
 }
 
 /** Words of a value, as HubSpot's tokenizer splits them (emails split at `@` and `.`). */
@@ -109,7 +119,7 @@ export function tokens(value: string): string[] {
     .filter((t) => t !== '');
 }
 
-function containsToken(stored: string, wanted: string): boolean {
+function tokenMatcher(wanted: string): (stored: string) => boolean {
   const lowered = wanted.trim().toLowerCase();
   if (lowered.includes('*')) {
     // `*@example.com`-style wildcards are matched against the whole value and each word.
@@ -120,16 +130,18 @@ function containsToken(stored: string, wanted: string): boolean {
         .join('.*')}$`,
       'u',
     );
-    return pattern.test(stored.toLowerCase()) || tokens(stored).some((t) => pattern.test(t));
+    return (stored) => pattern.test(stored.toLowerCase()) || tokens(stored).some((t) => pattern.test(t));
   }
   const want = tokens(lowered);
-  if (want.length === 0) return false;
-  const have = tokens(stored);
-  outer: for (let i = 0; i + want.length <= have.length; i++) {
-    for (let j = 0; j < want.length; j++) if (have[i + j] !== want[j]) continue outer;
-    return true;
-  }
-  return false;
+  return (stored) => {
+    if (want.length === 0) return false;
+    const have = tokens(stored);
+    outer: for (let i = 0; i + want.length <= have.length; i++) {
+      for (let j = 0; j < want.length; j++) if (have[i + j] !== want[j]) continue outer;
+      return true;
+    }
+    return false;
+  };
 }
 
 /**
@@ -137,58 +149,91 @@ function containsToken(stored: string, wanted: string): boolean {
  * be lowercase to match ("values must be lowercase" in HubSpot's search guide).
  * Other types compare as EQ does.
  */
-function inValues(stored: string, values: readonly string[], type: PropertyType | undefined): boolean {
+function inMatcher(values: readonly string[], type: PropertyType | undefined): (stored: string) => boolean {
   if (type === 'string') {
-    const lowered = stored.toLowerCase();
-    return values.some((v) => v === lowered);
+    const set = new Set(values);
+    return (stored) => set.has(stored.toLowerCase());
   }
-  return values.some((v) => equalValues(stored, v, type));
+  const comparers = values.map((v) => comparer(v, type));
+  return (stored) => comparers.some((c) => c(stored) === 0);
+}
+
+/** One filter as a predicate over a record's value (`undefined`: no value). */
+export function compileFilter(filter: SearchFilter, type?: PropertyType): (stored: string | undefined) => boolean {
+  const value = filter.value ?? '';
+  switch (filter.operator) {
+    case 'HAS_PROPERTY':
+      return (stored) => stored !== undefined;
+    case 'NOT_HAS_PROPERTY':
+      return (stored) => stored === undefined;
+    // The negative operators also match records without the property.
+    case 'NEQ': {
+      const cmp = comparer(value, type);
+      return (stored) => stored === undefined || cmp(stored) !== 0;
+    }
+    case 'NOT_IN': {
+      const has = inMatcher(filter.values ?? [], type);
+      return (stored) => stored === undefined || !has(stored);
+    }
+    case 'NOT_CONTAINS_TOKEN': {
+      const has = tokenMatcher(value);
+      return (stored) => stored === undefined || !has(stored);
+    }
+    case 'EQ': {
+      const cmp = comparer(value, type);
+      return (stored) => stored !== undefined && cmp(stored) === 0;
+    }
+    case 'LT': {
+      const cmp = comparer(value, type);
+      return (stored) => stored !== undefined && cmp(stored) < 0;
+    }
+    case 'LTE': {
+      const cmp = comparer(value, type);
+      return (stored) => stored !== undefined && cmp(stored) <= 0;
+    }
+    case 'GT': {
+      const cmp = comparer(value, type);
+      return (stored) => stored !== undefined && cmp(stored) > 0;
+    }
+    case 'GTE': {
+      const cmp = comparer(value, type);
+      return (stored) => stored !== undefined && cmp(stored) >= 0;
+    }
+    case 'BETWEEN': {
+      const low = comparer(value, type);
+      const high = comparer(filter.highValue ?? '', type);
+      return (stored) => stored !== undefined && low(stored) >= 0 && high(stored) <= 0;
+    }
+    case 'IN': {
+      const has = inMatcher(filter.values ?? [], type);
+      return (stored) => stored !== undefined && has(stored);
+    }
+    case 'CONTAINS_TOKEN': {
+      const has = tokenMatcher(value);
+      return (stored) => stored !== undefined && has(stored);
+    }
+  }
 }
 
 /** Whether one record's value satisfies one filter. */
 export function matchesFilter(filter: SearchFilter, stored: string | undefined, type?: PropertyType): boolean {
-  const value = filter.value ?? '';
-  switch (filter.operator) {
-    case 'HAS_PROPERTY':
-      return stored !== undefined;
-    case 'NOT_HAS_PROPERTY':
-      return stored === undefined;
-    // The negative operators also match records without the property.
-    case 'NEQ':
-      return stored === undefined || !equalValues(stored, value, type);
-    case 'NOT_IN':
-      return stored === undefined || !inValues(stored, filter.values ?? [], type);
-    case 'NOT_CONTAINS_TOKEN':
-      return stored === undefined || !containsToken(stored, value);
-    default:
-      break;
-  }
-  if (stored === undefined) return false;
-  switch (filter.operator) {
-    case 'EQ':
-      return equalValues(stored, value, type);
-    case 'LT':
-      return compareValues(stored, value, type) < 0;
-    case 'LTE':
-      return compareValues(stored, value, type) <= 0;
-    case 'GT':
-      return compareValues(stored, value, type) > 0;
-    case 'GTE':
-      return compareValues(stored, value, type) >= 0;
-    case 'BETWEEN':
-      return compareValues(stored, value, type) >= 0 && compareValues(stored, filter.highValue ?? '', type) <= 0;
-    case 'IN':
-      return inValues(stored, filter.values ?? [], type);
-    case 'CONTAINS_TOKEN':
-      return containsToken(stored, value);
-  }
-  return false;
+  return compileFilter(filter, type)(stored);
 }
 
-/** OR of the groups, AND within a group; no groups match everything. */
+/**
+ * The filter groups as one predicate: OR of the groups, AND within a group; no groups
+ * match everything. Compiled once per search, run once per record.
+ */
+export function compileGroups(groups: readonly SearchFilterGroup[], typeOf: TypeOf = () => undefined): (valueOf: ValueOf) => boolean {
+  if (groups.length === 0) return () => true;
+  const compiled = groups.map((g) =>
+    g.filters.map((f) => ({ name: f.propertyName, test: compileFilter(f, typeOf(f.propertyName)) })),
+  );
+  return (valueOf) => compiled.some((g) => g.every((f) => f.test(valueOf(f.name))));
+}
+
 export function matchesGroups(groups: readonly SearchFilterGroup[], valueOf: ValueOf, typeOf: TypeOf = () => undefined): boolean {
-  if (groups.length === 0) return true;
-  return groups.some((g) => g.filters.every((f) => matchesFilter(f, valueOf(f.propertyName), typeOf(f.propertyName))));
+  return compileGroups(groups, typeOf)(valueOf);
 }
 
 /** A problem with the shape of a search, reported by HubSpot as a 400 VALIDATION_ERROR. */
@@ -236,32 +281,41 @@ export function sortRecords<T extends { id: string }>(
   valueOf: (r: T, p: string) => string | undefined,
   typeOf: TypeOf = () => undefined,
 ): T[] {
-  const byId = (a: T, b: T): number => Number(a.id) - Number(b.id);
-  if (sorts.length === 0) return records.sort(byId);
-  // Keys are read once per record: the comparator runs n·log n times.
-  const types = sorts.map((s) => typeOf(s.propertyName));
-  const keyed = records.map((r) => ({
-    r,
-    keys: sorts.map((s, i) => {
-      const v = valueOf(r, s.propertyName);
-      return v === undefined ? undefined : { num: types[i] === 'string' ? undefined : numericValue(v), text: v.toLowerCase() };
-    }),
-  }));
-  keyed.sort((a, b) => {
-    for (let i = 0; i < sorts.length; i++) {
-      const x = a.keys[i];
-      const y = b.keys[i];
+  const n = records.length;
+  const ids = new Float64Array(n);
+  for (let i = 0; i < n; i++) ids[i] = Number(records[i]!.id);
+  // Keys are read once per record into flat arrays: the comparator runs n·log n times
+  // and a delta sync sorts every matching record on every page.
+  const keys = sorts.map((s) => {
+    const numeric = typeOf(s.propertyName) !== 'string';
+    const nums = new Float64Array(n);
+    const texts: (string | undefined)[] = new Array<string | undefined>(n);
+    for (let i = 0; i < n; i++) {
+      const v = valueOf(records[i]!, s.propertyName);
+      const num = v !== undefined && numeric ? numericValue(v) : undefined;
+      nums[i] = num ?? Number.NaN;
+      // Numeric values keep their text only for the rare mixed comparison below.
+      texts[i] = v === undefined || num !== undefined ? v : v.toLowerCase();
+    }
+    return { nums, texts, sign: s.direction === 'DESCENDING' ? -1 : 1 };
+  });
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => {
+    for (const k of keys) {
+      const x = k.texts[a];
+      const y = k.texts[b];
       if (x === undefined || y === undefined) {
         if (x === y) continue;
         return x === undefined ? 1 : -1;
       }
-      const c =
-        x.num !== undefined && y.num !== undefined ? x.num - y.num : x.text < y.text ? -1 : x.text > y.text ? 1 : 0;
-      if (c !== 0) return sorts[i]!.direction === 'DESCENDING' ? -c : c;
+      const nx = k.nums[a]!;
+      const ny = k.nums[b]!;
+      const c = !Number.isNaN(nx) && !Number.isNaN(ny) ? nx - ny : x < y ? -1 : x > y ? 1 : 0;
+      if (c !== 0) return c * k.sign;
     }
-    return byId(a.r, b.r);
+    return ids[a]! - ids[b]!;
   });
-  return keyed.map((k) => k.r);
+  return order.map((i) => records[i]!);
 }
 
 /**

@@ -21,8 +21,7 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean } =
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
-    ignoreTrailingSlash: true,
-    maxParamLength: 1000,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client as HubSpot } from '@hubspot/api-client';
+import { Connection } from 'jsforce';
+import { freePort } from '../../src/dev/ports';
+import type { DevInfo } from '../../src/dev/dev-stack';
+import { portAcceptsConnections, processesMentioning, waitFor } from '../helpers/processes';
+
+/**
+ * `baton dev` as a user runs it: the compiled CLI in a child process (`npm test` builds
+ * it first), on ports of its own and a BATON_HOME of its own.
+ */
+const ROOT = path.join(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'bin', 'baton.js');
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startDev(env: NodeJS.ProcessEnv): Run {
+  const child = spawn(process.execPath, [CLI, 'dev'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function stopWithSigint(run: Run): Promise<number> {
+  const started = Date.now();
+  run.child.kill('SIGINT');
+  const code = await run.exited;
+  const took = Date.now() - started;
+  expect({ code, withinTenSeconds: took < 10_000 }).toEqual({ code: 0, withinTenSeconds: true });
+  return took;
+}
+
+describe('baton dev (end to end)', () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-'));
+  let env: NodeJS.ProcessEnv;
+  let run: Run | undefined;
+
+  beforeAll(async () => {
+    env = {
+      BATON_HOME: home,
+      BATON_SYNC_INTERVAL_SECONDS: '1',
+      BATON_LOG_LEVEL: 'warn',
+      BATON_DEV_TEMPORAL_PORT: String(await freePort()),
+      BATON_DEV_TEMPORAL_UI_PORT: String(await freePort()),
+      BATON_DEV_HUBSPOT_PORT: String(await freePort()),
+      BATON_DEV_SALESFORCE_PORT: String(await freePort()),
+    };
+  });
+
+  afterAll(() => {
+    if (run && run.child.exitCode === null) run.child.kill('SIGKILL');
+    for (const line of processesMentioning(home)) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  async function readDevInfo(r: Run): Promise<DevInfo> {
+    const file = path.join(home, 'dev.json');
+    return waitFor(
+      'dev.json',
+      async () => {
+        if (r.child.exitCode !== null) throw new Error(`baton dev exited early:\n${r.output()}`);
+        return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DevInfo) : undefined;
+      },
+      120_000,
+    );
+  }
+
+  it('syncs a HubSpot contact to a Salesforce Lead, stops cleanly on SIGINT and resumes from its state', async () => {
+    run = startDev(env);
+    const info = await readDevInfo(run);
+    expect(info.temporal.uiUrl).toBe(`http://127.0.0.1:${env.BATON_DEV_TEMPORAL_UI_PORT}`);
+    expect(info.temporal.address).toBe(`127.0.0.1:${env.BATON_DEV_TEMPORAL_PORT}`);
+
+    const hubspot = new HubSpot({ basePath: info.hubspot.basePath, accessToken: info.hubspot.accessToken, numberOfApiCallRetries: 0 });
+    const salesforce = new Connection({ instanceUrl: info.salesforce.instanceUrl, accessToken: info.salesforce.accessToken, version: info.salesforce.version });
+    const email = `e2e.${Date.now()}@walking-skeleton.example`;
+    const created = await hubspot.crm.contacts.basicApi.create({ properties: { email, firstname: 'Walk', lastname: 'Skeleton', company: 'Baton E2E' }, associations: [] });
+
+    type Lead = { Id: string; Email: string; FirstName: string; LastName: string; Company: string };
+    const findLeads = async () => (await salesforce.query<Lead>(`SELECT Id, Email, FirstName, LastName, Company FROM Lead WHERE Email = '${email}'`)).records;
+    const leads = await waitFor('the Lead in Salesforce', async () => {
+      const found = await findLeads();
+      return found.length > 0 ? found : undefined;
+    }, 30_000);
+    expect(leads).toEqual([expect.objectContaining({ Email: email, FirstName: 'Walk', LastName: 'Skeleton', Company: 'Baton E2E' })]);
+
+    // The demo seed has the sales reps on both sides with the same emails.
+    const owners = await hubspot.crm.owners.ownersApi.getPage(undefined, undefined, 100);
+    const users = (await salesforce.query<{ Email: string }>('SELECT Email FROM User WHERE IsActive = true')).records;
+    const repEmails = owners.results.map((o) => o.email);
+    expect(repEmails.length).toBeGreaterThanOrEqual(8);
+    expect(users.map((u) => u.Email)).toEqual(expect.arrayContaining(repEmails));
+
+    await stopWithSigint(run);
+    expect(processesMentioning(home)).toEqual([]);
+    for (const port of ['BATON_DEV_TEMPORAL_PORT', 'BATON_DEV_TEMPORAL_UI_PORT', 'BATON_DEV_HUBSPOT_PORT', 'BATON_DEV_SALESFORCE_PORT']) {
+      expect({ port, open: await portAcceptsConnections(Number(env[port])) }).toEqual({ port, open: false });
+    }
+
+    // Second start: sandbox data, store, workflows and schedules come back from BATON_HOME.
+    run = startDev(env);
+    const again = await readDevInfo(run);
+    const hubspot2 = new HubSpot({ basePath: again.hubspot.basePath, accessToken: again.hubspot.accessToken, numberOfApiCallRetries: 0 });
+    const salesforce2 = new Connection({ instanceUrl: again.salesforce.instanceUrl, accessToken: again.salesforce.accessToken, version: again.salesforce.version });
+    expect((await hubspot2.crm.contacts.basicApi.getById(created.id, ['email'])).properties.email).toBe(email);
+    await hubspot2.crm.contacts.basicApi.update(created.id, { properties: { company: 'Baton E2E Renamed' } });
+    const renamed = await waitFor('the Lead update', async () => {
+      const found = (await salesforce2.query<Lead>(`SELECT Id, Company FROM Lead WHERE Email = '${email}'`)).records;
+      return found[0]?.Company === 'Baton E2E Renamed' ? found : undefined;
+    }, 30_000);
+    // Updated in place: still one Lead, the same one.
+    expect(renamed.map((l) => l.Id)).toEqual(leads.map((l) => l.Id));
+    await stopWithSigint(run);
+    expect(processesMentioning(home)).toEqual([]);
+  }, 300_000);
+
+  it('refuses a busy port with an error naming the setting', async () => {
+    const blocker = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const r = startDev({ ...env, BATON_DEV_HUBSPOT_PORT: String(port) });
+      const code = await r.exited;
+      expect(code).toBe(1);
+      expect(r.output()).toContain(`Port ${port} is already in use (setting BATON_DEV_HUBSPOT_PORT)`);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+});

@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.baton/**', '.tools/**', 'coverage/**'] },
+  // test/fixtures/lint holds deliberately bad files that test/unit/workflow-lint.test.ts lints.
+  { ignores: ['dist/**', 'node_modules/**', '.baton/**', '.tools/**', 'coverage/**', 'test/fixtures/lint/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,7 +23,7 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node builtins, and
     // activities only as types (their code must never be bundled into a workflow).
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'test/fixtures/lint/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': [

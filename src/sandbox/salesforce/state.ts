@@ -380,7 +380,9 @@ export class SalesforceState {
     }
     const values = new Map(input.values);
     values.set(extIdField, extIdValue);
-    return { ...this.create({ schema, values }, ctx), created: true };
+    const result = this.create({ schema, values }, ctx);
+    // UpsertResult.created is true only for a record that was actually inserted.
+    return { ...result, created: result.success };
   }
 
   delete(objectName: string | undefined, id: string, ctx: WriteContext): SaveResult {

@@ -43,8 +43,8 @@ function malformed(soql: string, parserMessage: string): SoqlError {
     const column = offset - (before.lastIndexOf('\n') + 1) + 1;
     return new SoqlError('MALFORMED_QUERY', `line ${before.split('\n').length}:${column - 1} no viable alternative at character '${lexing[1] ?? ''}'`);
   }
-  const found = /but found:?\s*(?:-->\s*)?'([^']*)'/.exec(parserMessage);
-  const token = found?.[1];
+  const found = /but found:?\s*(?:-->\s*)?(?:'([^']*)'|(\S+))/.exec(parserMessage);
+  const token = found?.[1] ?? found?.[2];
   if (token === undefined || token === '') return new SoqlError('MALFORMED_QUERY', 'unexpected token: <EOF>');
   return locatedError('MALFORMED_QUERY', soql, token, `unexpected token: ${token}`);
 }

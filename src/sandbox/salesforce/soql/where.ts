@@ -126,6 +126,13 @@ const TYPE_WORD: Record<Kind, string> = {
   datetime: 'dateTime',
 };
 
+/** The type name the API's filter errors use for a field. */
+function typeWord(f: FieldSchema, kind: Kind): string {
+  if (f.type === 'int') return 'integer';
+  if (f.type === 'currency' || f.type === 'percent') return f.type;
+  return TYPE_WORD[kind];
+}
+
 /** A literal after conversion to the stored representation of its field. */
 type Operand = { kind: 'null' } | { kind: 'value'; value: string | number | boolean } | { kind: 'range'; start: string; end: string };
 
@@ -221,7 +228,7 @@ function toOperand(l: Literal, path: FieldPath, kind: Kind, ctx: WhereContext, f
       'INVALID_FIELD',
       ctx.soql,
       l.raw,
-      `value of filter criterion for field '${path.field.name}' must be of type ${TYPE_WORD[kind]} and should ${quoted ? '' : 'not '}be enclosed in quotes`,
+      `value of filter criterion for field '${path.field.name}' must be of type ${typeWord(path.field, kind)} and should ${quoted ? '' : 'not '}be enclosed in quotes`,
     );
   };
   if (l.type === 'NULL') return { kind: 'null' };

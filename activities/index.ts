@@ -1,8 +1,8 @@
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
 import { MappingError, type ObjectMapping } from '../src/config/mapping-file';
-import { HubSpotContacts } from '../src/crm/hubspot/contacts';
-import { SalesforceRecords } from '../src/crm/salesforce/records';
+import { HubSpotContacts, type HubSpotContact } from '../src/crm/hubspot/contacts';
+import { SALESFORCE_COLLECTION_MAX, SalesforceRecords } from '../src/crm/salesforce/records';
 import type { Store } from '../src/store';
 import { invalidMapping, readChangedContacts, syncContactsToSalesforce } from './hubspot-to-salesforce';
 import { INITIAL_HUBSPOT_CURSOR, type HubSpotCursor, type SyncPageInput, type SyncPageResult } from './sync-types';
@@ -41,7 +41,17 @@ export function createActivities(deps: ActivityDeps) {
     /** One page: read → map → diff → write → persist links, snapshots, errors and the cursor. */
     async syncHubSpotPage(input: SyncPageInput): Promise<SyncPageResult> {
       const mapping = mappingOf(input.mapping);
-      const { records, next, done } = await readChangedContacts(contacts, mapping, input.cursor, input.until);
+      // Read until a full write batch is collected (or the window is exhausted), so
+      // Salesforce sees full 200-record collections even when search pages end short.
+      const records: HubSpotContact[] = [];
+      let next = input.cursor;
+      let done = false;
+      while (!done && records.length < SALESFORCE_COLLECTION_MAX) {
+        const page = await readChangedContacts(contacts, mapping, next, input.until);
+        records.push(...page.records);
+        next = page.next;
+        done = page.done;
+      }
       const counts = await syncContactsToSalesforce({ contacts, salesforce, store: deps.store }, mapping, records);
       // The cursor moves only after every record of the page was written or recorded as an error.
       await deps.store.setCursor(cursorName(input.mapping), next);

@@ -13,7 +13,8 @@ const { readHubSpotCursor } = proxyActivities<Activities>({
 const { syncHubSpotPage } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '60 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidMapping'] },
+  // A page that keeps failing fails this run; the next scheduled run starts again from the stored cursor.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['InvalidMapping'] },
 });
 
 export interface DeltaSyncInput {

@@ -159,6 +159,17 @@ describe('Salesforce sandbox through jsforce', () => {
       expect(next.records.map((r) => r.Id)).toEqual([ids[0]]);
     });
 
+    test("jsforce's query builder: find, findOne, count", async () => {
+      const open = await conn.sobject('Lead').find({ Status: 'Open - Not Contacted' }, ['Id', 'Email'], { sort: { Email: 1 }, limit: 3 });
+      expect(open).toHaveLength(3);
+      const one = await conn.sobject('Lead').findOne({ Email: open[0]?.Email ?? '' }, ['Id']);
+      expect(one?.Id).toBe(open[0]?.Id);
+      const total = await conn.sobject('Lead').count({ Status: 'Open - Not Contacted' });
+      expect(total).toBeGreaterThanOrEqual(3);
+      const recent = await conn.sobject('Lead').count({ CreatedDate: { $gte: jsforce.SfDate.toDateTimeLiteral(new Date(START - 90 * 86_400_000)) } });
+      expect(recent).toBe(20);
+    });
+
     test('IN lists of emails, as the adapter chunks them', async () => {
       const leads = await conn.query<{ Email: string }>('SELECT Email FROM Lead LIMIT 3');
       const emails = leads.records.map((l) => l.Email.toUpperCase());
@@ -425,7 +436,7 @@ describe('Salesforce sandbox through jsforce', () => {
       const notFound = await fetch(`${sandbox.url}/services/data/v62.0/sobjects/Lead/00QDn000000000AAAA`, { headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
       expect(notFound.status).toBe(404);
       expect(notFound.headers.get('content-type')).toBe('application/json;charset=UTF-8');
-      expect(await notFound.json()).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      expect(await notFound.text()).toBe('[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]');
 
       await conn.query('SELECT Id FROM Lead LIMIT 1');
       const used = conn.limitInfo.apiUsage?.used ?? 0;
@@ -454,6 +465,23 @@ describe('Salesforce sandbox through jsforce', () => {
       expect(((await rest.json()) as { records: unknown[] }).records).toHaveLength(70);
     });
 
+    test('malformed or missing JSON bodies are JSON_PARSER_ERROR; unknown resources NOT_FOUND', async () => {
+      const post = (body: string) =>
+        fetch(`${sandbox.url}/services/data/v62.0/sobjects/Lead`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${sandbox.accessToken}`, 'content-type': 'application/json' },
+          body,
+        });
+      for (const body of ['{"LastName": ', '', '[1, 2]']) {
+        const res = await post(body);
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { errorCode: string }[])[0]?.errorCode).toBe('JSON_PARSER_ERROR');
+      }
+      const unknown = await fetch(`${sandbox.url}/services/data/v62.0/nothing/here`, { headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    });
+
     test('any API version works', async () => {
       const old = new jsforce.Connection({ instanceUrl: sandbox.url, accessToken: sandbox.accessToken, version: '58.0' });
       const r = await old.query<{ attributes: { url: string } }>('SELECT Id FROM Lead LIMIT 1');
@@ -464,6 +492,9 @@ describe('Salesforce sandbox through jsforce', () => {
       const err = await errorOf(connect(sandbox, 'not-the-token').query('SELECT Id FROM Lead'));
       expect(err.errorCode).toBe('INVALID_SESSION_ID');
       expect(err.message).toBe('Session expired or invalid');
+      const raw = await fetch(`${sandbox.url}/services/data/v62.0/sobjects`, { headers: { Authorization: 'Bearer wrong' } });
+      expect(raw.status).toBe(401);
+      expect(await raw.text()).toBe('[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]');
     });
   });
 

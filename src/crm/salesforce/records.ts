@@ -20,6 +20,7 @@ const recordSchema = z
     return { id: r.Id, values };
   });
 export type SalesforceRecord = z.output<typeof recordSchema>;
+const queryResultSchema = z.object({ totalSize: z.number(), done: z.boolean(), records: z.array(recordSchema) });
 
 const saveErrorSchema = z.object({
   statusCode: z.string().optional(),
@@ -48,8 +49,8 @@ export class SalesforceRecords {
 
   async query(soql: string): Promise<SalesforceRecord[]> {
     // autoFetch follows nextRecordsUrl past the first 2,000 rows.
-    const records = await this.conn.query(soql).autoFetch(true).maxFetch(1_000_000).execute();
-    return z.array(recordSchema).parse(records);
+    const result = await this.conn.query(soql).autoFetch(true).maxFetch(1_000_000).execute();
+    return queryResultSchema.parse(result).records;
   }
 
   /** Records whose `field` equals one of `values` (case-insensitive, as SOQL compares text). */

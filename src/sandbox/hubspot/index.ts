@@ -47,7 +47,12 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
   const saved = opts.stateFile ? readStateFile(opts.stateFile) : undefined;
   if (saved) state.load(saved);
   const persistence = opts.stateFile
-    ? new StatePersistence(state, opts.stateFile, (err) => app.log.error({ err }, 'could not save HubSpot sandbox state'))
+    ? new StatePersistence(state, opts.stateFile, (err) =>
+        // With logging off a failed save must still be seen: the next start would lose data.
+        opts.logger
+          ? app.log.error({ err }, 'could not save HubSpot sandbox state')
+          : process.emitWarning(`HubSpot sandbox could not save its state to ${opts.stateFile}: ${String(err)}`),
+      )
     : undefined;
   if (!saved) {
     applyPreset(state, opts.preset ?? 'demo');
@@ -55,7 +60,13 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
     await persistence?.save();
   }
 
-  await app.listen({ host, port: opts.port ?? 0 });
+  try {
+    await app.listen({ host, port: opts.port ?? 0 });
+  } catch (e) {
+    await persistence?.close();
+    await app.close();
+    throw e;
+  }
   const { port } = app.server.address() as AddressInfo;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 

@@ -227,7 +227,8 @@ export class CrmObjects {
     for (const input of inputs) {
       const byUnique = input.idProperty !== undefined && input.idProperty !== 'hs_object_id';
       const existing = this.find(input.id, input.idProperty);
-      keys.push(byUnique ? `${input.idProperty}:${input.id.trim().toLowerCase()}` : input.id);
+      // Emails match case-insensitively, so two spellings of one address are duplicates.
+      keys.push(byUnique ? input.id.trim().toLowerCase() : input.id);
       if (!byUnique && !existing) {
         // By record id there is nothing to create from.
         missing.push(input.id);
@@ -237,7 +238,7 @@ export class CrmObjects {
         existing || !input.idProperty ? input.properties : { ...input.properties, [input.idProperty]: input.id };
       plans.push({ existing, values: {}, raw });
     }
-    this.assertUniqueIds(keys.map((k) => k.slice(k.indexOf(':') + 1)));
+    this.assertUniqueIds(keys);
     const values = this.validated(plans.map((p) => p.raw));
     plans.forEach((p, i) => {
       p.values = values[i]!;

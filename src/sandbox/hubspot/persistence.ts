@@ -38,6 +38,8 @@ export class StatePersistence {
   private dirty = false;
   private saving: Promise<void> | undefined;
   private readonly unsubscribe: () => void;
+  /** Grows with the time a save takes, so big states under load spend little time saving. */
+  private delayMs = SAVE_DEBOUNCE_MS;
 
   constructor(
     private readonly state: HubSpotState,
@@ -53,7 +55,7 @@ export class StatePersistence {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.save().catch(this.onError);
-    }, SAVE_DEBOUNCE_MS);
+    }, this.delayMs);
     this.timer.unref();
   }
 
@@ -80,7 +82,10 @@ export class StatePersistence {
   }
 
   private async write(): Promise<void> {
+    const started = performance.now();
+    // Serializing blocks the event loop; keep it to about a fifth of the time under load.
     const json = JSON.stringify(this.state.toJSON());
+    this.delayMs = Math.max(SAVE_DEBOUNCE_MS, Math.round((performance.now() - started) * 4));
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {

@@ -202,12 +202,15 @@ export function seedDemo(state: HubSpotState): void {
       updatedAt: createdAt,
       listVersion: 1,
     });
+    let lastAdded = createdAt;
     for (const c of contacts) {
       if (rand() < share[def.listId](c.properties.lifecyclestage ?? '')) {
         const addedAt = c.createdAt + Math.floor(rand() * (now - c.createdAt));
         state.lists.addMembers(def.listId, [c.id], () => true, addedAt);
+        lastAdded = Math.max(lastAdded, addedAt);
       }
     }
+    state.lists.get(def.listId)!.updatedAt = lastAdded;
   }
 }
 

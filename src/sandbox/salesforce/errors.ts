@@ -47,8 +47,9 @@ export function saveErrorsToApiError(errors: readonly SaveError[], status = 400)
 
 export const NOT_FOUND_MESSAGE = 'The requested resource does not exist';
 
+/** 404 bodies put errorCode before message (unlike other errors), as the API prints them. */
 export function notFound(message = NOT_FOUND_MESSAGE): ApiError {
-  return ApiError.of(404, 'NOT_FOUND', message);
+  return new ApiError(404, [{ errorCode: 'NOT_FOUND', message }]);
 }
 
 export const ROLLED_BACK: SaveError = saveError(

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { SObjectRecord } from './schema';
 import type { SalesforceState } from './state';
 
 const FieldValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -59,8 +60,10 @@ export const SnapshotSchema = z.object({
   objects: z.record(z.string(), z.array(z.record(z.string(), FieldValueSchema))),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
+/** What is written: the same shape, holding the state's (read-only) records as they are. */
+export type SnapshotToWrite = Omit<Snapshot, 'objects'> & { objects: Readonly<Record<string, readonly SObjectRecord[]>> };
 
-export function snapshotOf(state: SalesforceState): Snapshot {
+export function snapshotOf(state: SalesforceState): SnapshotToWrite {
   const { objects, sequences } = state.dump();
   const autoAssign: Snapshot['autoAssign'] = {};
   for (const [id, log] of state.autoAssign) autoAssign[id] = { ...log };
@@ -71,9 +74,9 @@ export function snapshotOf(state: SalesforceState): Snapshot {
     apiUserId: state.apiUserId,
     apiUsage: state.apiUsage,
     sequences,
-    customFields: state.customFields.map((d) => ({ ...d, options: { ...d.options, picklist: d.options.picklist ? [...d.options.picklist] : undefined, referenceTo: d.options.referenceTo ? [...d.options.referenceTo] : undefined } })),
+    customFields: state.customFields.map((d) => CustomFieldSchema.parse(d)),
     autoAssign,
-    objects: objects as Snapshot['objects'],
+    objects,
   };
 }
 
@@ -99,7 +102,8 @@ export async function readStateFile(file: string): Promise<Snapshot | undefined>
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`Salesforce sandbox state file ${file} is not valid JSON (${(err as Error).message}); move it away to start from a preset.`);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`Salesforce sandbox state file ${file} is not valid JSON (${reason}); move it away to start from a preset.`);
   }
   const parsed = SnapshotSchema.safeParse(json);
   if (!parsed.success) {
@@ -116,12 +120,16 @@ export class StatePersister {
   private dirty = false;
   private writing: Promise<void> = Promise.resolve();
   private lastError: Error | undefined;
+  /** Serialising blocks the event loop, so big states are written less often. */
+  private delayMs: number;
 
   constructor(
     private readonly file: string,
-    private readonly snapshot: () => Snapshot,
-    private readonly delayMs = 250,
-  ) {}
+    private readonly snapshot: () => SnapshotToWrite,
+    private readonly minDelayMs = 250,
+  ) {
+    this.delayMs = minDelayMs;
+  }
 
   /** Notes a change; the file is written at most `delayMs` later. */
   schedule(): void {
@@ -142,7 +150,9 @@ export class StatePersister {
     }
     if (this.dirty) {
       this.dirty = false;
+      const started = Date.now();
       const json = JSON.stringify(this.snapshot());
+      this.delayMs = Math.max(this.minDelayMs, 5 * (Date.now() - started));
       this.writing = this.writing.then(() => this.write(json));
     }
     await this.writing;

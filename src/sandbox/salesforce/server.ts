@@ -24,6 +24,21 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean } =
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
 
+  // Like the platform, an empty body is "no body" (the route then says what it needed),
+  // and malformed JSON is JSON_PARSER_ERROR; fastify's own parser rejects empty bodies.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(ApiError.of(400, 'JSON_PARSER_ERROR', `Unexpected character in JSON body: ${err instanceof Error ? err.message : String(err)}`), undefined);
+    }
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/services/data')) return;
     const route = request.routeOptions.url;
@@ -84,6 +99,13 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean } =
       limits: `${base}/limits`,
       identity: `/id/${ctx.state.orgId}/${ctx.state.apiUserId}`,
     });
+  });
+
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
+  app.get('/services/data/:version/limits', async (request, reply) => {
+    apiVersion(request);
+    const { apiUsage, dailyApiLimit } = ctx.state;
+    return sendJson(reply, 200, { DailyApiRequests: { Max: dailyApiLimit, Remaining: Math.max(0, dailyApiLimit - apiUsage) } });
   });
 
   registerQueryRoutes(app, ctx);

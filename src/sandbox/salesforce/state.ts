@@ -6,7 +6,7 @@
  * Records are immutable and replaced on every write, so a query cursor that holds
  * references keeps the snapshot it was opened on, and undoing a transaction is cheap.
  */
-import { ApiError, type SaveError, saveError } from './errors';
+import { ApiError, notFound, type SaveError, saveError } from './errors';
 import { KEY_PREFIXES, keyPrefixOf, makeId, toId18 } from './ids';
 import { DERIVED_FIELDS, standardSchemas } from './objects';
 import {
@@ -82,6 +82,7 @@ export class SalesforceState {
 
   private readonly tables = new Map<string, Map<string, SObjectRecord>>();
   private readonly indexes = new Map<FieldSchema, Map<string, Set<string>>>();
+  private readonly indexedFieldsCache = new Map<ObjectSchema, FieldSchema[]>();
   private readonly sequences = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   private undoLog: UndoEntry[] | undefined;
@@ -105,11 +106,6 @@ export class SalesforceState {
     for (const l of this.listeners) l();
   }
 
-  /** Marks state as changed (e.g. API usage) so it is persisted. */
-  touch(): void {
-    this.changed();
-  }
-
   // ---- schema -------------------------------------------------------------------------
 
   objectSchema(name: string): ObjectSchema | undefined {
@@ -121,6 +117,7 @@ export class SalesforceState {
     const schema = this.requireSchema(objectName);
     const f = field(name, type, options);
     addField(schema, f);
+    this.indexedFieldsCache.delete(schema);
     this.customFields.push({ object: schema.name, name, type, options });
     if (isIndexed(f)) this.rebuildIndex(schema, f);
     this.changed();
@@ -151,12 +148,6 @@ export class SalesforceState {
     for (const r of this.table(schema).values()) {
       if (includeDeleted || r.IsDeleted !== true) yield r;
     }
-  }
-
-  count(objectName: string, includeDeleted = false): number {
-    let n = 0;
-    for (const r of this.scan(objectName, includeDeleted)) if (r) n++;
-    return n;
   }
 
   /** Any record by id (15 or 18 characters), deleted or not. */
@@ -210,8 +201,7 @@ export class SalesforceState {
   }
 
   private reindex(schema: ObjectSchema, id: string, previous: SObjectRecord | undefined, next: SObjectRecord | undefined): void {
-    for (const f of schema.fields) {
-      if (!isIndexed(f)) continue;
+    for (const f of this.indexedFields(schema)) {
       const before = previous?.[f.name];
       const after = next?.[f.name];
       if (before === after) continue;
@@ -224,6 +214,13 @@ export class SalesforceState {
         ids.add(id);
       }
     }
+  }
+
+  /** Indexed fields per object, cached: reindex runs on every write. */
+  private indexedFields(schema: ObjectSchema): FieldSchema[] {
+    let fields = this.indexedFieldsCache.get(schema);
+    if (!fields) this.indexedFieldsCache.set(schema, (fields = schema.fields.filter(isIndexed)));
+    return fields;
   }
 
   private indexFor(f: FieldSchema): Map<string, Set<string>> {
@@ -273,7 +270,7 @@ export class SalesforceState {
    */
   deserialize(objectName: string, body: Readonly<Record<string, unknown>>): DeserializedRecord {
     const schema = this.schemas.get(objectName);
-    if (!schema) throw ApiError.of(404, 'NOT_FOUND', 'The requested resource does not exist');
+    if (!schema) throw notFound();
     const values = new Map<FieldSchema, FieldValue>();
     let id: string | undefined;
     for (const [key, raw] of Object.entries(body)) {

@@ -26,12 +26,12 @@ export interface SandboxContext {
 }
 
 const VERSION_RE = /^v(\d{2,3}\.\d)$/;
+const VersionParamsSchema = z.object({ version: z.string() });
 
 /** `62.0` from the `:version` path segment (`v62.0`); any other segment is an unknown resource. */
 export function apiVersion(request: FastifyRequest): string {
-  const params = request.params as Record<string, unknown> | undefined;
-  const raw = typeof params?.version === 'string' ? params.version : '';
-  const m = VERSION_RE.exec(raw);
+  const params = VersionParamsSchema.safeParse(request.params);
+  const m = VERSION_RE.exec(params.success ? params.data.version : '');
   if (!m?.[1]) throw notFound();
   return m[1];
 }

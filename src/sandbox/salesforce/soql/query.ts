@@ -59,9 +59,10 @@ interface RelationshipNode {
 
 interface AggregateItem {
   fn: string;
+  /** The column name: the alias given, else expr0, expr1, … over the unaliased ones. */
   alias: string;
-  get?: Getter;
-  field?: FieldSchema;
+  aliased: boolean;
+  get: Getter;
 }
 
 interface Plan {
@@ -204,8 +205,8 @@ function compileSelectItem(item: ParsedField, ctx: SelectContext): void {
       }
       if (!item.isAggregateFn || params.length !== 1) throw unsupported(`${item.functionName}()`);
       const path = resolvePath(ctx.ds, ctx.schema, params[0] ?? '', ctx.soql, ctx.alias);
-      const index = ctx.plan.aggregates.filter((a) => a.alias.startsWith('expr')).length;
-      ctx.plan.aggregates.push({ fn, alias: item.alias ?? `expr${index}`, get: makeGetter(ctx.ds, path), field: path.field });
+      const index = ctx.plan.aggregates.filter((a) => !a.aliased).length;
+      ctx.plan.aggregates.push({ fn, alias: item.alias ?? `expr${index}`, aliased: item.alias !== undefined, get: makeGetter(ctx.ds, path) });
       return;
     }
     case 'FieldSubquery':
@@ -308,7 +309,7 @@ function execute(ds: SoqlDataSource, plan: Plan, options: SoqlOptions): QueryRes
 function aggregate(a: AggregateItem, rows: readonly SObjectRecord[]): FieldValue {
   const values: Exclude<FieldValue, null>[] = [];
   for (const r of rows) {
-    const v = a.get ? a.get(r) : null;
+    const v = a.get(r);
     if (v !== null) values.push(v);
   }
   switch (a.fn) {

@@ -4,7 +4,14 @@
  * into a tree and compiles it to a predicate over stored records.
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_conditionexpression.htm
  */
-import type { Condition, ConditionWithValueQuery, LiteralType, Query as ParsedQuery, WhereClause } from '@jetstreamapp/soql-parser-js';
+import type {
+  ConditionWithValueQuery,
+  LiteralType,
+  NegationCondition,
+  Query as ParsedQuery,
+  ValueQueryCondition,
+  WhereClause,
+} from '@jetstreamapp/soql-parser-js';
 import { toId18 } from '../ids';
 import { type FieldSchema, type FieldValue, ID_TYPES, NUMBER_TYPES, type ObjectSchema, type SObjectRecord, TEXT_TYPES } from '../schema';
 import { formatDate, formatDateTime, parseDateTime } from '../values';
@@ -26,10 +33,12 @@ export interface WhereContext {
   runSubquery: SubqueryRunner;
 }
 
-type Token = { kind: 'open' } | { kind: 'close' } | { kind: 'not' } | { kind: 'and' } | { kind: 'or' } | { kind: 'cond'; cond: ConditionWithValueQuery };
+type FieldCondition = Exclude<ConditionWithValueQuery, NegationCondition>;
+type Token = { kind: 'open' } | { kind: 'close' } | { kind: 'not' } | { kind: 'and' } | { kind: 'or' } | { kind: 'cond'; cond: FieldCondition };
 
-function isNegation(left: unknown): boolean {
-  return left === null || (typeof left === 'object' && left !== null && !('field' in left) && !('fn' in left) && !('operator' in left));
+/** The parser marks a NOT with a condition-less left side (null, or just its open parentheses). */
+function isNegation(left: ConditionWithValueQuery | null): left is NegationCondition | null {
+  return left === null || (!('field' in left) && !('fn' in left));
 }
 
 /** Flattens the parser's chain into tokens: `(`, `)`, NOT, AND, OR and conditions. */
@@ -37,21 +46,18 @@ function tokenize(where: WhereClause): Token[] {
   const tokens: Token[] = [];
   let node: WhereClause | undefined = where;
   while (node) {
-    const left = node.left as unknown;
+    const left: ConditionWithValueQuery | null = node.left;
     const operator = 'operator' in node ? node.operator : undefined;
     const right: WhereClause | undefined = 'right' in node ? node.right : undefined;
-    if (isNegation(left) && operator === 'NOT') {
-      const open = left && typeof left === 'object' && 'openParen' in left ? Number(left.openParen) || 0 : 0;
-      for (let i = 0; i < open; i++) tokens.push({ kind: 'open' });
+    if (isNegation(left)) {
+      for (let i = 0; i < (left?.openParen ?? 0); i++) tokens.push({ kind: 'open' });
       tokens.push({ kind: 'not' });
       node = right;
       continue;
     }
-    const cond = node.left as ConditionWithValueQuery;
-    const parens = cond as { openParen?: number; closeParen?: number };
-    for (let i = 0; i < (parens.openParen ?? 0); i++) tokens.push({ kind: 'open' });
-    tokens.push({ kind: 'cond', cond });
-    for (let i = 0; i < (parens.closeParen ?? 0); i++) tokens.push({ kind: 'close' });
+    for (let i = 0; i < (left.openParen ?? 0); i++) tokens.push({ kind: 'open' });
+    tokens.push({ kind: 'cond', cond: left });
+    for (let i = 0; i < (left.closeParen ?? 0); i++) tokens.push({ kind: 'close' });
     if (operator === 'AND') tokens.push({ kind: 'and' });
     else if (operator === 'OR') tokens.push({ kind: 'or' });
     else if (operator === 'NOT') tokens.push({ kind: 'not' });
@@ -75,7 +81,8 @@ export function compileWhere(where: WhereClause, ctx: WhereContext): Predicate {
       pos++;
       terms.push(term());
     }
-    if (terms.length === 1) return terms[0] as Predicate;
+    const [only] = terms;
+    if (terms.length === 1 && only) return only;
     return joiner === 'or' ? (r) => terms.some((p) => p(r)) : (r) => terms.every((p) => p(r));
   };
 
@@ -141,14 +148,15 @@ interface Literal {
   type: LiteralType;
 }
 
-function literalsOf(cond: Condition): Literal[] {
-  const c = cond as { value?: string | string[]; literalType?: LiteralType | LiteralType[] };
-  const values = Array.isArray(c.value) ? c.value : c.value === undefined ? [] : [c.value];
-  const types = c.literalType;
+type ValueConditions = Exclude<FieldCondition, ValueQueryCondition>;
+
+function literalsOf(cond: ValueConditions): Literal[] {
+  const values = Array.isArray(cond.value) ? cond.value : cond.value === undefined ? [] : [cond.value];
+  const types = cond.literalType;
   return values.map((raw, i) => ({ raw, type: (Array.isArray(types) ? types[i] : types) ?? 'STRING' }));
 }
 
-function compileCondition(cond: ConditionWithValueQuery, ctx: WhereContext): Predicate {
+function compileCondition(cond: FieldCondition, ctx: WhereContext): Predicate {
   if (!('field' in cond) || typeof cond.field !== 'string') {
     throw new SoqlError('MALFORMED_QUERY', 'The Salesforce sandbox supports only field conditions in WHERE (no functions such as CALENDAR_YEAR()).');
   }
@@ -174,7 +182,8 @@ function compileCondition(cond: ConditionWithValueQuery, ctx: WhereContext): Pre
     };
   }
 
-  const literals = literalsOf(cond as Condition);
+  if ('valueQuery' in cond) throw new SoqlError('MALFORMED_QUERY', 'unexpected sub-query');
+  const literals = literalsOf(cond);
   const operands = literals.map((l) => toOperand(l, path, kind, ctx, operator === 'LIKE'));
 
   switch (operator) {

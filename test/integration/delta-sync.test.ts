@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client as HubSpotClient } from '@hubspot/api-client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Connection } from 'jsforce';
+import { createHubSpotClient } from '../../src/crm/hubspot/client';
+import { createSalesforceConnection } from '../../src/crm/salesforce/client';
+import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
+import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
+import { openStore, type Store } from '../../src/store';
+import { createBatonWorker } from '../../src/worker';
+import { deltaSync } from '../../workflows';
+import { createLocalEnv, uniqueId, workflowBundle } from '../helpers/temporal';
+
+/**
+ * One-way delta sync through the whole stack: a real Temporal dev server, both sandboxes
+ * through the official clients, and the store on SQLite and PostgreSQL.
+ */
+const POSTGRES_URL = process.env.BATON_TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const MAPPINGS_DIR = path.join(__dirname, '..', '..', 'mappings');
+
+describe.each([
+  ['SQLite', 'sqlite'],
+  ['PostgreSQL', 'postgres'],
+])('deltaSync HubSpot → Salesforce on %s', (_label, dialect) => {
+  let env: TestWorkflowEnvironment;
+  let hubspotSandbox: Awaited<ReturnType<typeof startHubSpotSandbox>>;
+  let salesforceSandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>;
+  let hubspot: HubSpotClient;
+  let salesforce: Connection;
+  let store: Store;
+  let tmp: string;
+  const schema = `baton_sync_${process.pid}_${Date.now()}`;
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-sync-'));
+    env = await createLocalEnv();
+    hubspotSandbox = await startHubSpotSandbox({ preset: 'empty' });
+    salesforceSandbox = await startSalesforceSandbox({ preset: 'empty' });
+    hubspot = createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken, retries: 0 });
+    salesforce = createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: '62.0' });
+    store = dialect === 'sqlite' ? await openStore(`sqlite://${path.join(tmp, 'baton.db')}`) : await openStore(POSTGRES_URL, { schema });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (dialect === 'postgres') await store?.knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await store?.close();
+    await hubspotSandbox?.close();
+    await salesforceSandbox?.close();
+    await env?.teardown();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function runSync() {
+    const worker = await createBatonWorker({
+      temporal: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: uniqueId('sync'),
+      hubspot,
+      salesforce,
+      store,
+      mappingsDir: MAPPINGS_DIR,
+      workflowBundle: await workflowBundle(),
+    });
+    return worker.runUntil(
+      env.client.workflow.execute(deltaSync, { workflowId: uniqueId('delta-sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact' }] }),
+    );
+  }
+
+  async function createContacts(n: number, prefix: string) {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i += 100) {
+      const inputs = Array.from({ length: Math.min(100, n - i) }, (_, j) => ({
+        properties: { email: `${prefix}${i + j}@sync.example`, firstname: `First${i + j}`, lastname: `Last${i + j}`, company: `Company ${(i + j) % 7}` },
+        associations: [],
+      }));
+      const res = await hubspot.crm.contacts.batchApi.create({ inputs });
+      ids.push(...res.results.map((r) => r.id));
+    }
+    return ids;
+  }
+
+  type Lead = { Id: string; Email: string; FirstName: string | null; LastName: string; Company: string };
+  const allLeads = async (): Promise<Lead[]> => (await salesforce.query<Lead>('SELECT Id, Email, FirstName, LastName, Company FROM Lead').autoFetch(true).maxFetch(100_000).execute()).records;
+  const collectionCalls = async () => {
+    const stats = (await (await fetch(`${salesforceSandbox.url}/__sandbox/stats`)).json()) as { requests: Record<string, number> };
+    return Object.entries(stats.requests)
+      .filter(([route]) => route.includes('/composite/sobjects'))
+      .reduce((sum, [, n]) => sum + n, 0);
+  };
+
+  it('creates a Lead per contact, matches an existing Lead by email instead of duplicating it, and records what it cannot sync', async () => {
+    // A Lead that already exists in Salesforce under the same email, in other letter case.
+    const existing = await salesforce.sobject('Lead').create({ Email: 'Match0@SYNC.example', LastName: 'Old', Company: 'Old Co' });
+    await createContacts(450, 'match');
+    const noEmail = await hubspot.crm.contacts.basicApi.create({ properties: { firstname: 'No', lastname: 'Email' }, associations: [] });
+
+    const callsBefore = await collectionCalls();
+    const result = await runSync();
+    expect(result).toMatchObject({ read: 451, created: 449, updated: 1, rejected: 1 });
+
+    const leads = await allLeads();
+    expect(leads).toHaveLength(450);
+    expect(new Set(leads.map((l) => l.Email.toLowerCase())).size).toBe(450);
+    const matched = leads.find((l) => 'id' in existing && l.Id === existing.id);
+    expect(matched).toMatchObject({ Email: 'match0@sync.example', FirstName: 'First0', LastName: 'Last0', Company: 'Company 0' });
+    expect(leads.find((l) => l.Email === 'match123@sync.example')).toMatchObject({ FirstName: 'First123', LastName: 'Last123', Company: 'Company 4' });
+    // Full batches: 449 creates in 3 collection calls, 1 update in 1.
+    expect((await collectionCalls()) - callsBefore).toBe(4);
+
+    const errors = await store.listSyncErrors({ mapping: 'contact', status: 'open' });
+    expect(errors).toEqual([expect.objectContaining({ sourceId: noEmail.id, errorCode: 'MISSING_MATCH_KEY', direction: 'to_salesforce' })]);
+    expect(errors[0]?.reason).toContain('has no email');
+  });
+
+  it('writes nothing when nothing changed, and only the changed fields after an edit', async () => {
+    const quiet = await runSync();
+    expect(quiet).toMatchObject({ created: 0, updated: 0 });
+
+    const [id] = await createContacts(1, 'edit');
+    await runSync();
+    await hubspot.crm.contacts.basicApi.update(id as string, { properties: { company: 'Renamed Inc' } });
+    const edited = await runSync();
+    expect(edited).toMatchObject({ read: 1, created: 0, updated: 1 });
+    const lead = (await allLeads()).find((l) => l.Email === 'edit0@sync.example');
+    expect(lead).toMatchObject({ Company: 'Renamed Inc', FirstName: 'First0' });
+  });
+
+  it('gives the blank required Salesforce fields the mapping’s default', async () => {
+    await hubspot.crm.contacts.basicApi.create({ properties: { email: 'bare@sync.example' }, associations: [] });
+    await runSync();
+    expect((await allLeads()).find((l) => l.Email === 'bare@sync.example')).toMatchObject({ LastName: '[not provided]', Company: '[not provided]' });
+  });
+});

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { BatonConfig } from '../config/env';
 import { createMappingProvider } from '../config/mapping-provider';
 import { createHubSpotClient } from '../crm/hubspot/client';
@@ -39,6 +39,7 @@ export interface DevStack {
  * BATON_HOME so that a restart resumes where the last run stopped.
  */
 export async function startDevStack(config: BatonConfig, log: Logger): Promise<DevStack> {
+  quietTemporalRuntime(config.logLevel);
   const home = path.resolve(config.home);
   fs.mkdirSync(path.join(home, 'sandbox'), { recursive: true });
   const { dev } = config;
@@ -126,6 +127,16 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** The SDK's own logs (webpack bundling, worker state) only at debug level; warnings always. */
+function quietTemporalRuntime(level: BatonConfig['logLevel']): void {
+  const verbose = level === 'debug' || level === 'trace';
+  try {
+    Runtime.install({ logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN') });
+  } catch {
+    // A runtime is already installed (tests): keep it.
   }
 }
 

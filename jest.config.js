@@ -10,4 +10,5 @@ module.exports = {
   setupFiles: ['<rootDir>/test/helpers/setup.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

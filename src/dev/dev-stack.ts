@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type * as Testing from '@temporalio/testing';
 import type { BatonConfig } from '../config/env';
 import { createMappingProvider } from '../config/mapping-provider';
 import { createHubSpotClient } from '../crm/hubspot/client';
@@ -15,6 +16,8 @@ import { startTemporalDevServer, type RunningDevServer } from '../temporal/dev-s
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createBatonWorker, ensureSyncSchedules } from '../worker';
 import { assertPortFree } from './ports';
+
+type TestingModule = typeof Testing;
 
 export const DEV_HUBSPOT_TOKEN = 'baton-dev-hubspot-token';
 export const DEV_SALESFORCE_TOKEN = 'baton-dev-salesforce-token';
@@ -162,7 +165,7 @@ async function startTemporal(config: BatonConfig, home: string, log: Logger): Pr
 
 /** Last in the lookup order: the SDK downloads the CLI itself (needs internet access). */
 async function startWithSdkDownload(config: BatonConfig, dbFile: string, log: Logger): Promise<RunningDevServer> {
-  let testing: typeof import('@temporalio/testing');
+  let testing: TestingModule;
   try {
     testing = await import('@temporalio/testing');
   } catch {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import jsforce from 'jsforce';
+import { Connection, SfDate } from 'jsforce';
 import { DEMO_COMPANIES, DEMO_SALES_REPS } from '../../src/sandbox/demo';
 import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
 
@@ -9,12 +9,12 @@ type Sandbox = Awaited<ReturnType<typeof startSalesforceSandbox>>;
 
 const START = Date.parse('2026-03-02T09:00:00.000Z');
 
-function connect(sandbox: Pick<Sandbox, 'url' | 'accessToken'>, accessToken = sandbox.accessToken): jsforce.Connection {
-  return new jsforce.Connection({ instanceUrl: sandbox.url, accessToken, version: '62.0' });
+function connect(sandbox: Pick<Sandbox, 'url' | 'accessToken'>, accessToken = sandbox.accessToken): Connection {
+  return new Connection({ instanceUrl: sandbox.url, accessToken, version: '62.0' });
 }
 
 /** The errorCode of what a promise rejects with (jsforce raises HttpApiError). */
-async function errorOf(promise: Promise<unknown>): Promise<{ errorCode?: string; message: string; data?: unknown }> {
+async function errorOf(promise: PromiseLike<unknown>): Promise<{ errorCode?: string; message: string; data?: unknown }> {
   try {
     await promise;
   } catch (err) {
@@ -39,7 +39,7 @@ async function admin(sandbox: Sandbox, route: string, body?: unknown): Promise<R
 describe('Salesforce sandbox through jsforce', () => {
   let clock = START;
   let sandbox: Sandbox;
-  let conn: jsforce.Connection;
+  let conn: Connection;
 
   beforeAll(async () => {
     sandbox = await startSalesforceSandbox({ now: () => clock });
@@ -166,7 +166,7 @@ describe('Salesforce sandbox through jsforce', () => {
       expect(one?.Id).toBe(open[0]?.Id);
       const total = await conn.sobject('Lead').count({ Status: 'Open - Not Contacted' });
       expect(total).toBeGreaterThanOrEqual(3);
-      const recent = await conn.sobject('Lead').count({ CreatedDate: { $gte: jsforce.SfDate.toDateTimeLiteral(new Date(START - 90 * 86_400_000)) } });
+      const recent = await conn.sobject('Lead').count({ CreatedDate: { $gte: SfDate.toDateTimeLiteral(new Date(START - 90 * 86_400_000)) } });
       expect(recent).toBe(20);
     });
 
@@ -382,7 +382,8 @@ describe('Salesforce sandbox through jsforce', () => {
       const { records } = await conn.query<{ Id: string }>('SELECT Id FROM Lead LIMIT 2');
       const ids = records.map((r) => r.Id);
       const deletes = await conn.sobject('Lead').destroy([...ids, '00QDn000000000AAAA'], { allOrNone: true });
-      expect(deletes.map((r) => r.errors[0]?.statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'ALL_OR_NONE_OPERATION_ROLLED_BACK', 'INVALID_CROSS_REFERENCE_KEY']);
+      // The wire format says statusCode; jsforce's SaveError type calls it errorCode.
+      expect(deletes.map((r) => (r.errors[0] as { statusCode?: string } | undefined)?.statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'ALL_OR_NONE_OPERATION_ROLLED_BACK', 'INVALID_CROSS_REFERENCE_KEY']);
       expect((await conn.query(`SELECT COUNT() FROM Lead WHERE Id IN ('${ids.join("','")}')`)).totalSize).toBe(2);
     });
 
@@ -483,8 +484,8 @@ describe('Salesforce sandbox through jsforce', () => {
     });
 
     test('any API version works', async () => {
-      const old = new jsforce.Connection({ instanceUrl: sandbox.url, accessToken: sandbox.accessToken, version: '58.0' });
-      const r = await old.query<{ attributes: { url: string } }>('SELECT Id FROM Lead LIMIT 1');
+      const old = new Connection({ instanceUrl: sandbox.url, accessToken: sandbox.accessToken, version: '58.0' });
+      const r = await old.query<{ attributes: { type: string; url: string } }>('SELECT Id FROM Lead LIMIT 1');
       expect(r.records[0]?.attributes.url).toMatch(/^\/services\/data\/v58\.0\/sobjects\/Lead\//);
     });
 

@@ -2,7 +2,7 @@
  * HubSpot's rules for CRM object reads and writes (validation, conflicts, not-found,
  * batch semantics) over the state. Routes parse HTTP; this decides what HubSpot would do.
  */
-import { conflict, HubSpotApiError, objectIdNotNumeric, resourceNotFound, validationError } from './errors';
+import { conflict, type HubSpotApiError, objectIdNotNumeric, resourceNotFound, validationError } from './errors';
 import {
   normalizeWrite,
   propertyValidationError,

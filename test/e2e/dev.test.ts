@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as HubSpot } from '@hubspot/api-client';
+import { Client as TemporalClient, Connection as TemporalConnection } from '@temporalio/client';
 import { Connection } from 'jsforce';
 import { freePort } from '../../src/dev/ports';
 import type { DevInfo } from '../../src/dev/dev-stack';
@@ -113,6 +114,16 @@ describe('baton dev (end to end)', () => {
     const hubspot2 = new HubSpot({ basePath: again.hubspot.basePath, accessToken: again.hubspot.accessToken, numberOfApiCallRetries: 0 });
     const salesforce2 = new Connection({ instanceUrl: again.salesforce.instanceUrl, accessToken: again.salesforce.accessToken, version: again.salesforce.version });
     expect((await hubspot2.crm.contacts.basicApi.getById(created.id, ['email'])).properties.email).toBe(email);
+    // On an existing database the server ignores --search-attribute: Baton registered them itself.
+    const temporal = await TemporalConnection.connect({ address: again.temporal.address });
+    try {
+      const attributes = await temporal.operatorService.listSearchAttributes({ namespace: again.temporal.namespace });
+      expect(Object.keys(attributes.customAttributes ?? {})).toEqual(expect.arrayContaining(['BatonStage', 'BatonOwner', 'BatonSlaDueAt', 'BatonOutcome']));
+      const schedule = await new TemporalClient({ connection: temporal, namespace: again.temporal.namespace }).schedule.getHandle('delta-sync:contact').describe();
+      expect(schedule.action).toMatchObject({ workflowType: 'deltaSync', taskQueue: again.taskQueue });
+    } finally {
+      await temporal.close();
+    }
     await hubspot2.crm.contacts.basicApi.update(created.id, { properties: { company: 'Baton E2E Renamed' } });
     const renamed = await waitFor('the Lead update', async () => {
       const found = (await salesforce2.query<Lead>(`SELECT Id, Company FROM Lead WHERE Email = '${email}'`)).records;

@@ -1,11 +1,14 @@
 import type { Client as HubSpotClient } from '@hubspot/api-client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'jsforce';
 import { MappingError, type ObjectMapping } from '../src/config/mapping-file';
-import { HubSpotContacts, type HubSpotContact } from '../src/crm/hubspot/contacts';
-import { SALESFORCE_COLLECTION_MAX, SalesforceRecords } from '../src/crm/salesforce/records';
+import { HubSpotContactSide } from '../src/crm/hubspot/contact-side';
+import { SalesforceRecordSide } from '../src/crm/salesforce/record-side';
+import type { Mappers } from '../src/mapping/sync-plan';
+import { toHubSpotValues, toSalesforceValues } from '../src/mapping/transform';
 import type { Store } from '../src/store';
-import { invalidMapping, readChangedContacts, syncContactsToSalesforce } from './hubspot-to-salesforce';
-import { INITIAL_HUBSPOT_CURSOR, type HubSpotCursor, type SyncPageInput, type SyncPageResult } from './sync-types';
+import { syncPage, type SyncSides } from './sync-page';
+import type { DirectionCursor, SyncDirection, SyncPageInput, SyncPageResult } from './sync-types';
 
 export interface ActivityDeps {
   hubspot: HubSpotClient;
@@ -13,49 +16,47 @@ export interface ActivityDeps {
   store: Store;
   /** Returns the current mapping by name; re-read per call so an edited file takes effect on the next cycle. */
   mappings: (name: string) => ObjectMapping;
-  clock?: () => Date;
 }
 
-function cursorName(mapping: string): string {
-  return `${mapping}:hubspot`;
+function cursorName(mapping: string, direction: SyncDirection): string {
+  return `${mapping}:${direction === 'to_salesforce' ? 'hubspot' : 'salesforce'}`;
+}
+
+export function mappersOf(mapping: ObjectMapping): Mappers {
+  return { toSalesforce: (v) => toSalesforceValues(mapping, v), toHubSpot: (v) => toHubSpotValues(mapping, v) };
 }
 
 /** Activities are built over injected dependencies; only src/worker.ts builds real ones. */
 export function createActivities(deps: ActivityDeps) {
-  const contacts = new HubSpotContacts(deps.hubspot);
-  const salesforce = (sobject: string) => new SalesforceRecords(deps.salesforce, sobject);
+  const sides: SyncSides = { hubspot: new HubSpotContactSide(deps.hubspot), salesforce: new SalesforceRecordSide(deps.salesforce) };
   const mappingOf = (name: string): ObjectMapping => {
     try {
       return deps.mappings(name);
     } catch (err) {
-      if (err instanceof MappingError) throw invalidMapping(err);
+      if (err instanceof MappingError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidMapping');
       throw err;
     }
   };
 
   return {
-    async readHubSpotCursor(input: { mapping: string }): Promise<HubSpotCursor> {
-      return (await deps.store.getCursor<HubSpotCursor>(cursorName(input.mapping))) ?? INITIAL_HUBSPOT_CURSOR;
+    /** Where a direction's reading stands; the directions with no field flowing that way are skipped. */
+    async readSyncPosition(input: { mapping: string; direction: SyncDirection }): Promise<DirectionCursor | null> {
+      const mapping = mappingOf(input.mapping);
+      const flows = mapping.fields.some((f) => f.direction === 'both' || f.direction === input.direction);
+      if (!flows) return null;
+      const name = cursorName(input.mapping, input.direction);
+      if (input.direction === 'to_salesforce') {
+        return { direction: 'to_salesforce', cursor: (await deps.store.getCursor(name)) ?? sides.hubspot.initialCursor() };
+      }
+      return { direction: 'to_hubspot', cursor: (await deps.store.getCursor(name)) ?? sides.salesforce.initialCursor() };
     },
 
-    /** One page: read → map → diff → write → persist links, snapshots, errors and the cursor. */
-    async syncHubSpotPage(input: SyncPageInput): Promise<SyncPageResult> {
+    /** One page of one direction; the cursor moves only after every record was written or recorded as an error. */
+    async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
       const mapping = mappingOf(input.mapping);
-      // Read until a full write batch is collected (or the window is exhausted), so
-      // Salesforce sees full 200-record collections even when search pages end short.
-      const records: HubSpotContact[] = [];
-      let next = input.cursor;
-      let done = false;
-      while (!done && records.length < SALESFORCE_COLLECTION_MAX) {
-        const page = await readChangedContacts(contacts, mapping, next, input.until);
-        records.push(...page.records);
-        next = page.next;
-        done = page.done;
-      }
-      const counts = await syncContactsToSalesforce({ contacts, salesforce, store: deps.store }, mapping, records);
-      // The cursor moves only after every record of the page was written or recorded as an error.
-      await deps.store.setCursor(cursorName(input.mapping), next);
-      return { cursor: next, done, counts };
+      const { next, done, counts } = await syncPage(deps.store, sides, mapping, mappersOf(mapping), input.position, input.until, input.dryRun);
+      if (!input.dryRun) await deps.store.setCursor(cursorName(input.mapping, next.direction), next.cursor);
+      return { position: next, done, counts };
     },
   };
 }

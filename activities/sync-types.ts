@@ -1,12 +1,12 @@
-/**
- * The HubSpot read position of a mapping: a high-watermark on `lastmodifieddate` with an
- * id tie-breaker. In `tie` mode the sync drains one timestamp by id, which is how more
- * than a page (or than HubSpot's 10,000-result search cap) of records sharing one
- * `lastmodifieddate` are read exactly once.
- */
-export type HubSpotCursor = { mode: 'after'; ts: number } | { mode: 'tie'; ts: number; afterId: string | null };
+import type { HubSpotCursor } from '../src/crm/hubspot/cursor';
+import type { SalesforceCursor } from '../src/crm/salesforce/record-side';
 
-export const INITIAL_HUBSPOT_CURSOR: HubSpotCursor = { mode: 'after', ts: 0 };
+export type { HubSpotCursor, SalesforceCursor };
+
+/** A direction with the read position on its source side. */
+export type DirectionCursor = { direction: 'to_salesforce'; cursor: HubSpotCursor } | { direction: 'to_hubspot'; cursor: SalesforceCursor };
+
+export type SyncDirection = DirectionCursor['direction'];
 
 export interface PageCounts {
   read: number;
@@ -14,16 +14,22 @@ export interface PageCounts {
   updated: number;
   unchanged: number;
   rejected: number;
+  conflicts: number;
 }
+
+export const ZERO_COUNTS: PageCounts = { read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 };
 
 export interface SyncPageInput {
   mapping: string;
-  cursor: HubSpotCursor;
+  position: DirectionCursor;
+  /** Upper bound of the run's window (epoch ms). */
   until: number;
+  /** Plan only: read and diff, write nothing, move no cursor. */
+  dryRun?: boolean;
 }
 
 export interface SyncPageResult {
-  cursor: HubSpotCursor;
+  position: DirectionCursor;
   done: boolean;
   counts: PageCounts;
 }

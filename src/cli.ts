@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config/env';
-import { MappingError, parseObjectMapping, formatProblems, NON_OBJECT_MAPPING_FILES, type MappingProblem } from './config/mapping-file';
+import { MappingError } from './config/mapping-file';
 import { createLogger } from './logger';
 
 const program = new Command();
@@ -118,28 +118,18 @@ tools
 const mappings = program.command('mappings').description('Field mapping files (mappings/*.yaml)');
 mappings
   .command('check')
-  .description('Check every mapping file and print each problem with file, line and a plain-English message')
+  .description('Check every mapping file and print each problem with file, line and a plain-English message; with CRM access, against their live schemas too')
   .argument('[dir]', 'the mappings folder (default: BATON_MAPPINGS_DIR or mappings/)')
-  .option('--json', 'print the problems as JSON')
-  .action(async (dir: string | undefined, opts: { json?: boolean }) => {
-    const fs = await import('node:fs');
-    const folder = dir ?? loadConfig().mappingsDir;
-    if (!fs.existsSync(folder)) {
-      process.stderr.write(`${folder}: no such folder. Pass the mappings folder, or set BATON_MAPPINGS_DIR.\n`);
-      process.exitCode = 1;
-      return;
-    }
-    const problems: MappingProblem[] = [];
-    const files = fs.readdirSync(folder).filter((f) => /\.ya?ml$/.test(f) && !NON_OBJECT_MAPPING_FILES.has(f)).sort();
-    for (const f of files) {
-      const file = path.join(folder, f);
-      problems.push(...parseObjectMapping(fs.readFileSync(file, 'utf8'), file).problems);
-    }
-    const errors = problems.filter((p) => p.severity === 'error').length;
-    if (opts.json) process.stdout.write(`${JSON.stringify({ files, problems }, null, 2)}\n`);
-    else if (problems.length > 0) process.stdout.write(`${formatProblems(problems)}\n`);
-    if (!opts.json) process.stdout.write(`${files.length} file(s) checked: ${errors} error(s), ${problems.length - errors} warning(s)\n`);
-    process.exitCode = errors > 0 ? 1 : 0;
+  .option('--json', 'print the report as JSON')
+  .option('--dev', 'check against the CRM sandboxes of a running `baton dev` (reads .baton/dev.json)')
+  .action(async (dir: string | undefined, opts: { json?: boolean; dev?: boolean }) => {
+    const { runMappingsCheck } = await import('./config/mapping-live');
+    const config = loadConfig();
+    process.exitCode = await runMappingsCheck(
+      { folder: dir ?? config.mappingsDir, json: opts.json, dev: opts.dev, config },
+      (text) => process.stdout.write(text),
+      (text) => process.stderr.write(text),
+    );
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,16 +1,16 @@
 import { continueAsNew, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { HubSpotCursor, PageCounts } from '../activities/sync-types';
+import type { DirectionCursor, PageCounts, SyncDirection } from '../activities/sync-types';
 import { BatonMapping } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
 
-// One activity call per page: records stay in activities and never enter history.
-const { readHubSpotCursor } = proxyActivities<Activities>({
+const { readSyncPosition } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5 },
 });
-const { syncHubSpotPage } = proxyActivities<Activities>({
+// One activity call per page: records stay in activities and never enter history.
+const { syncPage } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '60 seconds',
   // A page that keeps failing fails this run; the next scheduled run starts again from the stored cursor.
@@ -22,31 +22,37 @@ export interface DeltaSyncInput {
   mapping: string;
   /** Upper bound of this run's window (epoch ms); fixed at the first run so a continued run keeps it. */
   until?: number;
-  /** Counts carried over a continue-as-new. */
-  totals?: PageCounts;
+  /** Where a continued run resumes: the direction still to finish. */
+  resume?: { direction: SyncDirection; totals: Record<SyncDirection, PageCounts & { pages: number }> };
 }
 
-export interface DeltaSyncResult extends PageCounts {
-  pages: number;
-}
+export type DirectionTotals = PageCounts & { pages: number };
+export type DeltaSyncResult = Record<SyncDirection, DirectionTotals>;
 
-const ZERO: PageCounts = { read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 };
+const zero = (): DirectionTotals => ({ read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0, pages: 0 });
+
+/** HubSpot → Salesforce first, then Salesforce → HubSpot, each from its own cursor up to one fixed `until`. */
+const DIRECTIONS: readonly SyncDirection[] = ['to_salesforce', 'to_hubspot'];
 
 export async function deltaSync(input: DeltaSyncInput): Promise<DeltaSyncResult> {
   upsertSearchAttributes([{ key: BatonMapping, value: input.mapping }]);
   // Date.now() is deterministic inside a workflow: the time of the current workflow task.
   const until = input.until ?? Date.now();
-  const totals: DeltaSyncResult = { ...ZERO, ...input.totals, pages: 0 };
-  let cursor: HubSpotCursor = await readHubSpotCursor({ mapping: input.mapping });
-  for (;;) {
-    const page = await syncHubSpotPage({ mapping: input.mapping, cursor, until });
-    cursor = page.cursor;
-    totals.pages += 1;
-    for (const key of Object.keys(ZERO) as (keyof PageCounts)[]) totals[key] += page.counts[key];
-    if (page.done) break;
-    if (workflowInfo().continueAsNewSuggested) {
-      log.info('continuing as new', { pages: totals.pages });
-      return continueAsNew<typeof deltaSync>({ mapping: input.mapping, until, totals });
+  const totals: DeltaSyncResult = input.resume?.totals ?? { to_salesforce: zero(), to_hubspot: zero() };
+  const first = input.resume ? DIRECTIONS.indexOf(input.resume.direction) : 0;
+  for (const direction of DIRECTIONS.slice(first)) {
+    let position: DirectionCursor | null = await readSyncPosition({ mapping: input.mapping, direction });
+    while (position) {
+      const page = await syncPage({ mapping: input.mapping, position, until });
+      const t = totals[direction];
+      t.pages += 1;
+      for (const key of Object.keys(page.counts) as (keyof PageCounts)[]) t[key] += page.counts[key];
+      if (page.done) break;
+      position = page.position;
+      if (workflowInfo().continueAsNewSuggested) {
+        log.info('continuing as new', { direction, pages: t.pages });
+        return continueAsNew<typeof deltaSync>({ mapping: input.mapping, until, resume: { direction, totals } });
+      }
     }
   }
   return totals;

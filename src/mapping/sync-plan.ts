@@ -108,6 +108,11 @@ export function planRecord(
 
   if (!target) {
     for (const [k, v] of Object.entries(mapped)) if (v !== null) writeTarget[k] = v;
+    // A new record always carries the match key, even where that field flows the other way only,
+    // or the next cycle could not find it and would create it again.
+    const [srcKey, tgtKey] = src === 'hubspot' ? [mapping.match.hubspot, mapping.match.salesforce] : [mapping.match.salesforce, mapping.match.hubspot];
+    const key = source.values[srcKey];
+    if (!(tgtKey in writeTarget) && key !== null && key !== undefined && key.trim() !== '') writeTarget[tgtKey] = key.trim();
     return { writeTarget, writeSource, conflicts, snapshot: sides(src, source.values, mapped) };
   }
 

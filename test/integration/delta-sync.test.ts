@@ -18,7 +18,7 @@ import { createLocalEnv, uniqueId, workflowBundle } from '../helpers/temporal';
  * through the official clients, and the store on SQLite and PostgreSQL.
  */
 const POSTGRES_URL = process.env.BATON_TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const MAPPINGS_DIR = path.join(__dirname, '..', '..', 'mappings');
+const MAPPINGS_DIR = path.join(__dirname, '..', 'fixtures', 'mappings', 'two-way');
 
 describe.each([
   ['SQLite', 'sqlite'],
@@ -98,13 +98,20 @@ describe.each([
 
     const callsBefore = await collectionCalls();
     const result = await runSync();
-    expect(result).toMatchObject({ read: 451, created: 449, updated: 1, rejected: 1 });
+    expect(result.to_salesforce).toMatchObject({ read: 451, created: 449, updated: 1, rejected: 1 });
+    // Leads written after the run's window opened wait for the next run.
+    expect(result.to_hubspot).toMatchObject({ read: 0 });
 
     const leads = await allLeads();
     expect(leads).toHaveLength(450);
     expect(new Set(leads.map((l) => l.Email.toLowerCase())).size).toBe(450);
     const matched = leads.find((l) => 'id' in existing && l.Id === existing.id);
-    expect(matched).toMatchObject({ Email: 'match0@sync.example', FirstName: 'First0', LastName: 'Last0', Company: 'Company 0' });
+    // Matched on first sight, both sides hold values: the newer HubSpot record wins last_write_wins
+    // fields, Salesforce keeps Company (salesforce_wins) and it flows back to HubSpot.
+    expect(matched).toMatchObject({ Email: 'match0@sync.example', FirstName: 'First0', LastName: 'Last0', Company: 'Old Co' });
+    expect(result.to_salesforce.conflicts).toBeGreaterThanOrEqual(2);
+    const match0 = await hubspot.crm.contacts.batchApi.read({ idProperty: 'email', inputs: [{ id: 'match0@sync.example' }], properties: ['company'], propertiesWithHistory: [] });
+    expect(match0.results[0]?.properties.company).toBe('Old Co');
     expect(leads.find((l) => l.Email === 'match123@sync.example')).toMatchObject({ FirstName: 'First123', LastName: 'Last123', Company: 'Company 4' });
     // Full batches: 449 creates in 3 collection calls, 1 update in 1.
     expect((await collectionCalls()) - callsBefore).toBe(4);
@@ -115,16 +122,59 @@ describe.each([
   });
 
   it('writes nothing when nothing changed, and only the changed fields after an edit', async () => {
+    // The Leads and the write-back of the last run come back as changes: echoes, not writes.
+    const echoes = await runSync();
+    expect(echoes.to_hubspot).toMatchObject({ read: 450, created: 0, updated: 0, rejected: 0 });
+    expect(echoes.to_salesforce).toMatchObject({ read: 1, created: 0, updated: 0, rejected: 0 });
     const quiet = await runSync();
-    expect(quiet).toMatchObject({ created: 0, updated: 0 });
+    expect(quiet.to_salesforce).toMatchObject({ read: 0, created: 0, updated: 0 });
+    expect(quiet.to_hubspot).toMatchObject({ read: 0, created: 0, updated: 0 });
 
     const [id] = await createContacts(1, 'edit');
     await runSync();
     await hubspot.crm.contacts.basicApi.update(id as string, { properties: { company: 'Renamed Inc' } });
     const edited = await runSync();
-    expect(edited).toMatchObject({ read: 1, created: 0, updated: 1 });
+    expect(edited.to_salesforce).toMatchObject({ read: 1, created: 0, updated: 1 });
+    expect(edited.to_hubspot).toMatchObject({ created: 0, updated: 0 });
     const lead = (await allLeads()).find((l) => l.Email === 'edit0@sync.example');
     expect(lead).toMatchObject({ Company: 'Renamed Inc', FirstName: 'First0' });
+  });
+
+  it('carries Salesforce edits to HubSpot, creates contacts for new Leads, settles conflicts by the rules, then goes quiet', async () => {
+    const [id] = await createContacts(1, 'twoway');
+    await runSync();
+    const [lead] = (await allLeads()).filter((l) => l.Email === 'twoway0@sync.example');
+    expect(lead).toBeDefined();
+    const leadId = (lead as Lead).Id;
+
+    // A Salesforce edit flows to HubSpot.
+    await salesforce.sobject('Lead').update({ Id: leadId, Title: 'VP Sales' });
+    let r = await runSync();
+    expect(r.to_hubspot).toMatchObject({ read: 1, updated: 1 });
+    expect((await hubspot.crm.contacts.basicApi.getById(id as string, ['jobtitle'])).properties.jobtitle).toBe('VP Sales');
+
+    // A new Lead becomes a HubSpot contact, linked so neither side duplicates it later.
+    await salesforce.sobject('Lead').create({ Email: 'from.sales@sync.example', FirstName: 'From', LastName: 'Sales', Company: 'SF Only' });
+    r = await runSync();
+    expect(r.to_hubspot).toMatchObject({ created: 1 });
+    const made = await hubspot.crm.contacts.batchApi.read({ idProperty: 'email', inputs: [{ id: 'from.sales@sync.example' }], properties: ['firstname', 'lastname', 'company'], propertiesWithHistory: [] });
+    expect(made.results[0]?.properties).toMatchObject({ firstname: 'From', lastname: 'Sales', company: 'SF Only' });
+
+    // Both sides edit the same fields: company is salesforce_wins, jobtitle hubspot_wins.
+    await hubspot.crm.contacts.basicApi.update(id as string, { properties: { company: 'HS Company', jobtitle: 'HS Title' } });
+    await salesforce.sobject('Lead').update({ Id: leadId, Company: 'SF Company', Title: 'SF Title' });
+    r = await runSync();
+    expect(r.to_salesforce.conflicts + r.to_hubspot.conflicts).toBeGreaterThanOrEqual(2);
+    const hs = (await hubspot.crm.contacts.basicApi.getById(id as string, ['company', 'jobtitle'])).properties;
+    const sf = (await allLeads()).find((l) => l.Id === leadId);
+    expect({ company: hs.company, jobtitle: hs.jobtitle }).toEqual({ company: 'SF Company', jobtitle: 'HS Title' });
+    expect(sf).toMatchObject({ Company: 'SF Company' });
+    expect((await salesforce.sobject('Lead').retrieve(leadId)).Title).toBe('HS Title');
+
+    // Converged: the next cycles write nothing in either direction.
+    await runSync();
+    const quiet = await runSync();
+    expect([quiet.to_salesforce.created + quiet.to_salesforce.updated, quiet.to_hubspot.created + quiet.to_hubspot.updated]).toEqual([0, 0]);
   });
 
   it('gives the blank required Salesforce fields the mapping’s default', async () => {

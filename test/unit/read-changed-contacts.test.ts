@@ -1,17 +1,8 @@
 import fc from 'fast-check';
-import { readChangedContacts } from '../../activities/hubspot-to-salesforce';
-import { INITIAL_HUBSPOT_CURSOR, type HubSpotCursor } from '../../activities/sync-types';
-import type { ObjectMapping } from '../../src/config/mapping-file';
+import { INITIAL_HUBSPOT_CURSOR, type HubSpotCursor } from '../../src/crm/hubspot/cursor';
+import { readChangedContacts } from '../../src/crm/hubspot/delta-cursor';
 import type { ContactSearch, HubSpotContact, ModifiedSearch, TieSearch } from '../../src/crm/hubspot/contacts';
 
-const mapping: ObjectMapping = {
-  name: 'contact',
-  file: 'contact.yaml',
-  hubspot: { object: 'contacts' },
-  salesforce: { object: 'Lead' },
-  match: { hubspot: 'email', salesforce: 'Email', case_insensitive: true },
-  fields: [{ hubspot: 'email', salesforce: 'Email', direction: 'to_salesforce', transforms: [] }],
-};
 
 function contact(id: number, ts: number): HubSpotContact {
   return { id: String(id), properties: { email: `c${id}@x.example`, lastmodifieddate: new Date(ts).toISOString() }, updatedAt: new Date(ts) };
@@ -46,7 +37,7 @@ async function drain(search: ContactSearch, until: number): Promise<string[]> {
   let cursor: HubSpotCursor = INITIAL_HUBSPOT_CURSOR;
   const seen: string[] = [];
   for (let i = 0; i < 10_000; i++) {
-    const page = await readChangedContacts(search, mapping, cursor, until);
+    const page = await readChangedContacts(search, ['email'], cursor, until);
     seen.push(...page.records.map((r) => r.id));
     cursor = page.next;
     if (page.done) return seen;

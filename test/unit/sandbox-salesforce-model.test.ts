@@ -156,7 +156,7 @@ describe('save rules', () => {
     expect(create('Lead', { LastName: 'x', Company: 'C', Tier__c: 'Gold' }).success).toBe(true);
     expect(create('Lead', { LastName: 'x', Company: 'C', Tier__c: 'Bronze' })).toMatchObject({
       success: false,
-      errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: 'Tier: bad value for restricted picklist field: Bronze' }],
+      errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: 'bad value for restricted picklist field: Bronze' }],
     });
   });
 

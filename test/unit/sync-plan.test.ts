@@ -25,8 +25,9 @@ function mappersOf(mapping: ObjectMapping): Mappers {
     const out: Values = {};
     for (const f of mapping.fields) {
       if (f.direction !== 'both' && f.direction !== dir) continue;
-      if (dir === 'to_salesforce') out[f.salesforce] = values[f.hubspot] ?? null;
-      else out[f.hubspot] = values[f.salesforce] ?? null;
+      const [h, sf] = [String(f.hubspot), String(f.salesforce)];
+      if (dir === 'to_salesforce') out[sf] = values[h] ?? null;
+      else out[h] = values[sf] ?? null;
     }
     return out;
   };
@@ -154,5 +155,24 @@ describe('two-way sync converges (property)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('planRecord creating on the other side', () => {
+  it('always carries the match key, even when that field flows the other way only', () => {
+    const mapping: ObjectMapping = {
+      name: 'contact',
+      file: 'contact.yaml',
+      hubspot: { object: 'contacts' },
+      salesforce: { object: 'Lead' },
+      match: { hubspot: 'email', salesforce: 'Email', case_insensitive: true },
+      fields: [
+        { hubspot: 'email', salesforce: 'Email', direction: 'to_salesforce', transforms: [] },
+        { hubspot: 'company', salesforce: 'Company', direction: 'both', transforms: [] },
+      ],
+    } as ObjectMapping;
+    const mappers: Mappers = { toSalesforce: (v) => ({ Email: v.email ?? null, Company: v.company ?? null }), toHubSpot: (v) => ({ company: v.Company ?? null }) };
+    const plan = planRecord(mapping, mappers, 'to_hubspot', { values: { Email: ' new@x.example ', Company: 'Acme' }, modifiedAt: 1 }, undefined, undefined);
+    expect(plan.writeTarget).toEqual({ company: 'Acme', email: 'new@x.example' });
   });
 });

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
-import type { HubSpotCursor, SyncPageInput, SyncPageResult } from '../../activities/sync-types';
+import type { DirectionCursor, SyncPageInput, SyncPageResult } from '../../activities/sync-types';
 import { deltaSync } from '../../workflows';
 import { createTimeSkippingEnv, uniqueId, workflowBundle } from '../helpers/temporal';
 
@@ -18,20 +18,23 @@ describe('deltaSync workflow', () => {
     await env?.teardown();
   });
 
-  function fakeActivities(pages: number, seen: SyncPageInput[]): Pick<Activities, 'readHubSpotCursor' | 'syncHubSpotPage'> {
+  /** `pages` pages HubSpot → Salesforce, then `pages` pages the other way. */
+  function fakeActivities(pages: number, seen: SyncPageInput[]): Pick<Activities, 'readSyncPosition' | 'syncPage'> {
     return {
-      async readHubSpotCursor() {
-        return { mode: 'after', ts: 1000 } satisfies HubSpotCursor;
+      async readSyncPosition({ direction }): Promise<DirectionCursor> {
+        return direction === 'to_salesforce' ? { direction, cursor: { mode: 'after', ts: 1000 } } : { direction, cursor: { ts: 5000, id: '' } };
       },
-      async syncHubSpotPage(input: SyncPageInput): Promise<SyncPageResult> {
+      async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
         seen.push(input);
-        const n = seen.length;
-        return { cursor: { mode: 'after', ts: 1000 + n }, done: n >= pages, counts: { read: 200, created: 150, updated: 30, unchanged: 15, rejected: 5 } };
+        const n = seen.filter((s) => s.position.direction === input.position.direction).length;
+        const position: DirectionCursor =
+          input.position.direction === 'to_salesforce' ? { direction: 'to_salesforce', cursor: { mode: 'after', ts: 1000 + n } } : { direction: 'to_hubspot', cursor: { ts: 5000 + n, id: `00Q${n}` } };
+        return { position, done: n >= pages, counts: { read: 200, created: 150, updated: 30, unchanged: 15, rejected: 5, conflicts: 1 } };
       },
     };
   }
 
-  it('pages until done, threading the cursor from page to page and summing counts', async () => {
+  it('runs both directions, each page until done, threading the cursor and summing counts', async () => {
     const seen: SyncPageInput[] = [];
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -42,17 +45,21 @@ describe('deltaSync workflow', () => {
     const result = await worker.runUntil(
       env.client.workflow.execute(deltaSync, { workflowId: uniqueId('sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact' }] }),
     );
-    expect(result).toEqual({ pages: 3, read: 600, created: 450, updated: 90, unchanged: 45, rejected: 15 });
-    expect(seen.map((s) => s.cursor)).toEqual([
-      { mode: 'after', ts: 1000 },
-      { mode: 'after', ts: 1001 },
-      { mode: 'after', ts: 1002 },
+    const each = { pages: 3, read: 600, created: 450, updated: 90, unchanged: 45, rejected: 15, conflicts: 3 };
+    expect(result).toEqual({ to_salesforce: each, to_hubspot: each });
+    expect(seen.map((s) => s.position)).toEqual([
+      { direction: 'to_salesforce', cursor: { mode: 'after', ts: 1000 } },
+      { direction: 'to_salesforce', cursor: { mode: 'after', ts: 1001 } },
+      { direction: 'to_salesforce', cursor: { mode: 'after', ts: 1002 } },
+      { direction: 'to_hubspot', cursor: { ts: 5000, id: '' } },
+      { direction: 'to_hubspot', cursor: { ts: 5001, id: '00Q1' } },
+      { direction: 'to_hubspot', cursor: { ts: 5002, id: '00Q2' } },
     ]);
     // One upper bound for the whole run, so records changed meanwhile wait for the next run.
     expect(new Set(seen.map((s) => s.until)).size).toBe(1);
   });
 
-  it('keeps history small: a 50-page run stays under a fixed number of events per page', async () => {
+  it('keeps history small: a 100-page run stays under a fixed number of events per page', async () => {
     const seen: SyncPageInput[] = [];
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -65,7 +72,7 @@ describe('deltaSync workflow', () => {
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     const events = history.events ?? [];
     // scheduled + started + completed per activity, plus workflow task events.
-    expect(events.length).toBeLessThan(50 * 7 + 20);
+    expect(events.length).toBeLessThan(100 * 7 + 20);
     // Records never enter history: no event payload is larger than a cursor and counts.
     const largest = Math.max(...events.map((e) => JSON.stringify(e).length));
     expect(largest).toBeLessThan(4_000);

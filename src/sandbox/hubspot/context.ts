@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { invalidInput } from './errors';
 import type { HubSpotState } from './state';
+import type { WebhookDispatcher } from './webhooks';
 
 /** Requests per route, as served by `GET /__sandbox/stats`. */
 export class RequestStats {
@@ -26,6 +27,7 @@ export class RequestStats {
 export interface SandboxContext {
   state: HubSpotState;
   stats: RequestStats;
+  webhooks: WebhookDispatcher;
   /** The sandbox's base URL (known once it listens), for `paging.next.link`. */
   baseUrl(): string;
 }

@@ -57,9 +57,12 @@ export function validationError(message: string, extras?: HubSpotApiErrorExtras)
   return new HubSpotApiError(400, message, 'VALIDATION_ERROR', extras);
 }
 
-/** A numeric id that does not exist: HubSpot answers this bare body, without a category. */
+/**
+ * A numeric id that does not exist. The message is HubSpot's; the category is added so
+ * that every error body has the shape the client's Error model requires.
+ */
 export function resourceNotFound(): HubSpotApiError {
-  return new HubSpotApiError(404, 'resource not found', undefined);
+  return new HubSpotApiError(404, 'resource not found', 'OBJECT_NOT_FOUND');
 }
 
 /** A non-numeric id without `idProperty` (two spaces after the full stop, as captured). */

@@ -3,11 +3,13 @@
  * against: `new Client({ accessToken, basePath: sandbox.url })`.
  */
 import type { AddressInfo } from 'node:net';
+import type { HubSpotFaultsInput } from '../faults';
 import { RequestStats, type SandboxContext } from './context';
 import { readStateFile, StatePersistence } from './persistence';
 import { applyPreset, type HubSpotPreset } from './seed';
 import { buildHubSpotApp } from './server';
 import { HubSpotState } from './state';
+import { WebhookDispatcher, type WebhookOptions } from './webhooks';
 
 export interface HubSpotSandboxOptions {
   /** Default '127.0.0.1'. */
@@ -24,6 +26,13 @@ export interface HubSpotSandboxOptions {
   now?: () => number;
   /** Fastify request logging. Default false. */
   logger?: boolean;
+  /**
+   * Send signed webhooks to `targetUrl` (by default for contact.creation and every
+   * contact.propertyChange); more subscriptions via POST /__sandbox/webhooks/subscriptions.
+   */
+  webhooks?: WebhookOptions;
+  /** Rate limits and faults from the start, e.g. `{ profile: 'flaky', seed: 42 }`; see src/sandbox/faults. */
+  faults?: HubSpotFaultsInput;
 }
 
 export interface RunningSandbox {
@@ -35,14 +44,21 @@ export interface RunningSandbox {
 
 export const DEFAULT_HUBSPOT_SANDBOX_TOKEN = 'hubspot-sandbox-token';
 
-export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Promise<RunningSandbox & { state: HubSpotState }> {
+export interface RunningHubSpotSandbox extends RunningSandbox {
+  state: HubSpotState;
+  /** Subscriptions, the delivery log, `flush()` and `settled()` for tests. */
+  webhooks: WebhookDispatcher;
+}
+
+export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Promise<RunningHubSpotSandbox> {
   const host = opts.host ?? '127.0.0.1';
   const accessToken = opts.accessToken ?? DEFAULT_HUBSPOT_SANDBOX_TOKEN;
   const state = new HubSpotState(opts.now ?? Date.now);
 
   let url = '';
-  const ctx: SandboxContext = { state, stats: new RequestStats(), baseUrl: () => url };
-  const app = buildHubSpotApp(ctx, { accessToken, logger: opts.logger ?? false });
+  const webhooks = new WebhookDispatcher(state, opts.webhooks);
+  const ctx: SandboxContext = { state, stats: new RequestStats(), webhooks, baseUrl: () => url };
+  const app = buildHubSpotApp(ctx, { accessToken, logger: opts.logger ?? false, faults: opts.faults });
 
   const saved = opts.stateFile ? readStateFile(opts.stateFile) : undefined;
   if (saved) state.load(saved);
@@ -63,6 +79,7 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
   try {
     await app.listen({ host, port: opts.port ?? 0 });
   } catch (e) {
+    await webhooks.close();
     await persistence?.close();
     await app.close();
     throw e;
@@ -76,9 +93,12 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
     port,
     accessToken,
     state,
+    webhooks,
     close: () => {
       closing ??= (async () => {
         await app.close();
+        // After the server: no request can queue an event once the last batch went out.
+        await webhooks.close();
         await persistence?.close();
       })();
       return closing;
@@ -87,7 +107,9 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
 }
 
 export { HubSpotState, SANDBOX_PORTAL_ID, type SerializedState } from './state';
-export { applyPreset, seedDemo, DEMO_LISTS, type HubSpotPreset } from './seed';
-export { CONTACTS, type CrmObjectType, type CrmRecord, type ChangeEvent } from './store';
+export { applyPreset, seedDemo, DEMO_LISTS, DEMO_DYNAMIC_LIST, DEMO_WORKFLOWS, type HubSpotPreset } from './seed';
+export { CONTACTS, COMPANIES, type CrmObjectType, type CrmRecord, type ChangeEvent } from './store';
+export { signatureV3, type WebhookOptions, type WebhookEvent, type DeliveryLogEntry, type WebhookSubscription } from './webhooks';
+export { API_SOURCE, CALCULATED_SOURCE, SANDBOX_APP_ID, type WriteSource } from './history';
 export type { OwnerRecord } from './owners';
 export type { ListRecord } from './lists';

@@ -1,3 +1,5 @@
+import type { SearchFilterGroup } from './search';
+
 /** MANUAL and SNAPSHOT lists take manual membership changes; DYNAMIC ones are filter-driven. */
 export type ListProcessingType = 'MANUAL' | 'SNAPSHOT' | 'DYNAMIC';
 
@@ -10,6 +12,11 @@ export interface ListRecord {
   updatedAt: number;
   listVersion: number;
   deletedAt?: number;
+  /**
+   * A DYNAMIC list's criteria, in CRM-search form (HubSpot's `filterBranch` is richer; the
+   * sandbox keeps the part a suppression property needs). Members follow every write.
+   */
+  filterGroups?: SearchFilterGroup[];
 }
 
 export interface MembershipChange {
@@ -92,11 +99,54 @@ export class ListStore {
     return result;
   }
 
-  /** A deleted record leaves every list, as in HubSpot. */
-  removeEverywhere(recordId: string): void {
+  /** Puts a record in or out of a list (DYNAMIC lists, by their filters). Returns whether anything changed. */
+  setMember(listId: string, recordId: string, member: boolean, at: number): boolean {
+    const m = this.members.get(listId);
+    if (!m || m.has(recordId) === member) return false;
+    if (member) m.set(recordId, at);
+    else m.delete(recordId);
+    this.touch(listId, at, true);
+    return true;
+  }
+
+  /** A deleted record leaves every list of its object type, as in HubSpot. */
+  removeEverywhere(recordId: string, objectTypeId: string): void {
     let any = false;
-    for (const m of this.members.values()) any = m.delete(recordId) || any;
+    for (const [listId, m] of this.members) {
+      if (this.lists.get(listId)?.objectTypeId === objectTypeId) any = m.delete(recordId) || any;
+    }
     if (any) this.changed();
+  }
+
+  /** The id a new list gets: HubSpot's list ids are numeric strings that only grow. */
+  nextId(): string {
+    let max = 0;
+    for (const id of this.lists.keys()) max = Math.max(max, Number(id) || 0);
+    return String(max + 1);
+  }
+
+  /** Deleted lists keep their members, so a restore brings them back (HubSpot keeps them 90 days). */
+  remove(listId: string, now: number): boolean {
+    const list = this.get(listId);
+    if (!list) return false;
+    list.deletedAt = now;
+    list.updatedAt = now;
+    this.changed();
+    return true;
+  }
+
+  /** A list by id even when deleted, for restore. */
+  getIncludingDeleted(listId: string): ListRecord | undefined {
+    return this.lists.get(listId);
+  }
+
+  restore(listId: string, now: number): boolean {
+    const list = this.lists.get(listId);
+    if (!list || list.deletedAt === undefined) return false;
+    delete list.deletedAt;
+    list.updatedAt = now;
+    this.changed();
+    return true;
   }
 
   clear(): void {

@@ -2,6 +2,7 @@
  * HubSpot's rules for CRM object reads and writes (validation, conflicts, not-found,
  * batch semantics) over the state. Routes parse HTTP; this decides what HubSpot would do.
  */
+import { API_SOURCE } from './history';
 import { conflict, type HubSpotApiError, objectIdNotNumeric, resourceNotFound, validationError } from './errors';
 import {
   normalizeWrite,
@@ -44,12 +45,17 @@ export interface SearchRequest {
   after: number;
 }
 
-/** The grouped 207 error HubSpot reports for ids it could not find. */
+/**
+ * The grouped 207 error HubSpot reports for ids it could not find. `errors` and `links`
+ * are empty but present because the client's StandardError model declares them required.
+ */
 export interface ObjectNotFoundError {
   status: 'error';
   category: 'OBJECT_NOT_FOUND';
   message: string;
   context: { ids: string[] };
+  errors: [];
+  links: Record<string, never>;
 }
 
 export function toText(raw: RawProperties): Record<string, string> {
@@ -91,6 +97,8 @@ export class CrmObjects {
       category: 'OBJECT_NOT_FOUND',
       message: `Could not get some ${this.config.upper} objects, they may be deleted or not exist. Check that ids are valid.`,
       context: { ids: [...ids] },
+      errors: [],
+      links: {},
     };
   }
 
@@ -125,14 +133,14 @@ export class CrmObjects {
     const values = this.validated([raw]);
     const v = values[0]!;
     this.assertNoConflict(v, undefined);
-    return this.store.insert(v, this.state.now());
+    return this.store.insert(v, this.state.now(), undefined, API_SOURCE);
   }
 
   update(id: string, idProperty: string | undefined, raw: RawProperties): CrmRecord {
     const record = this.resolve(id, idProperty);
     const v = this.validated([raw])[0]!;
     this.assertNoConflict(v, record.id);
-    this.store.update(record, v, this.state.now());
+    this.store.update(record, v, this.state.now(), API_SOURCE);
     return record;
   }
 
@@ -195,7 +203,7 @@ export class CrmObjects {
       }
     }
     const now = this.state.now();
-    return values.map((v) => this.store.insert(v, now));
+    return values.map((v) => this.store.insert(v, now, now, API_SOURCE));
   }
 
   /** Unknown ids become one grouped 207 error; the records that exist are still updated. */
@@ -212,7 +220,7 @@ export class CrmObjects {
     const values = this.validated(found.map((f) => f.raw));
     found.forEach((f, i) => this.assertNoConflict(values[i]!, f.record.id));
     const now = this.state.now();
-    found.forEach((f, i) => this.store.update(f.record, values[i]!, now));
+    found.forEach((f, i) => this.store.update(f.record, values[i]!, now, API_SOURCE));
     return { records: found.map((f) => f.record), missing };
   }
 
@@ -247,10 +255,10 @@ export class CrmObjects {
     const now = this.state.now();
     const results = plans.map((p) => {
       if (p.existing) {
-        this.store.update(p.existing, p.values, now);
+        this.store.update(p.existing, p.values, now, API_SOURCE);
         return { record: p.existing, isNew: false };
       }
-      return { record: this.store.insert(p.values, now), isNew: true };
+      return { record: this.store.insert(p.values, now, now, API_SOURCE), isNew: true };
     });
     return { results, missing };
   }

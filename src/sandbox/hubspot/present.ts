@@ -1,15 +1,44 @@
+import { CALCULATED_SOURCE, historyOfProperty, present, type ValueWithTimestampJson } from './history';
 import type { PropertyRegistry } from './properties';
-import type { CrmRecord, ObjectTypeConfig } from './store';
+import type { CrmRecord, ObjectStore, ObjectTypeConfig } from './store';
 import { toIso } from './time';
 
-/** HubSpot's SimplePublicObject, as JSON. */
+/** HubSpot's SimplePublicObject (WithAssociations), as JSON. */
 export interface SimplePublicObjectJson {
   id: string;
   properties: Record<string, string | null>;
+  propertiesWithHistory?: Record<string, ValueWithTimestampJson[]>;
+  associations?: Record<string, { results: { id: string; type: string }[] }>;
   createdAt: string;
   updatedAt: string;
   archived: boolean;
   archivedAt?: string;
+}
+
+/**
+ * `propertiesWithHistory` for the requested names the portal defines (others are left
+ * out, like unknown `properties`), newest first. A defined property that never had a value
+ * has an empty list. The system properties keep no stored history: their single value is
+ * reported from the record.
+ */
+export function historyOf(
+  record: CrmRecord,
+  names: readonly string[],
+  store: ObjectStore,
+  registry: PropertyRegistry,
+): Record<string, ValueWithTimestampJson[]> {
+  const out: Record<string, ValueWithTimestampJson[]> = {};
+  for (const name of names) {
+    if (!registry.has(name)) continue;
+    if (!store.isSystemProperty(name)) {
+      out[name] = historyOfProperty(record.history, name);
+      continue;
+    }
+    const value = record.properties[name];
+    const at = name === store.config.lastModifiedProperty ? record.updatedAt : record.createdAt;
+    out[name] = value === undefined ? [] : [present(value, at, CALCULATED_SOURCE)];
+  }
+  return out;
 }
 
 /**
@@ -32,7 +61,11 @@ export function readNames(
  * One record in HubSpot's response shape. `names` undefined means every stored property,
  * which is what create and update answer with. Properties come sorted by name, as captured.
  */
-export function presentRecord(record: CrmRecord, names?: readonly string[]): SimplePublicObjectJson {
+export function presentRecord(
+  record: CrmRecord,
+  names?: readonly string[],
+  extras: Pick<SimplePublicObjectJson, 'propertiesWithHistory' | 'associations'> = {},
+): SimplePublicObjectJson {
   const properties: Record<string, string | null> = {};
   if (names === undefined) {
     for (const k of Object.keys(record.properties).sort()) properties[k] = record.properties[k] ?? null;
@@ -42,6 +75,8 @@ export function presentRecord(record: CrmRecord, names?: readonly string[]): Sim
   const out: SimplePublicObjectJson = {
     id: record.id,
     properties,
+    ...(extras.propertiesWithHistory ? { propertiesWithHistory: extras.propertiesWithHistory } : {}),
+    ...(extras.associations ? { associations: extras.associations } : {}),
     createdAt: toIso(record.createdAt),
     updatedAt: toIso(record.updatedAt),
     archived: record.archived,

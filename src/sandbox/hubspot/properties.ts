@@ -61,16 +61,17 @@ export const LEAD_STATUSES = [
 /** Contact `numemployees` is an enumeration of ranges (the company object has a number instead). */
 export const EMPLOYEE_RANGES = ['1-5', '5-25', '25-50', '50-100', '100-500', '500-1000', '1000+'] as const;
 
-function options(pairs: readonly (readonly [string, string])[]): PropertyOption[] {
+export function options(pairs: readonly (readonly [string, string])[]): PropertyOption[] {
   return pairs.map(([value, label], i) => ({ label, value, displayOrder: i, hidden: false }));
 }
 
-type Seed = Pick<PropertyDefinition, 'name' | 'label' | 'type' | 'fieldType'> & Partial<PropertyDefinition>;
+export type PropertySeed = Pick<PropertyDefinition, 'name' | 'label' | 'type' | 'fieldType'> & Partial<PropertyDefinition>;
+type Seed = PropertySeed;
 
-function define(seed: Seed, at: number, displayOrder: number): PropertyDefinition {
+export function define(seed: Seed, at: number, displayOrder: number, groupName = 'contactinformation'): PropertyDefinition {
   return {
     description: '',
-    groupName: 'contactinformation',
+    groupName,
     options: [],
     hubspotDefined: true,
     calculated: false,

@@ -7,14 +7,23 @@ import {
   seededRandom,
   type SalesRep,
 } from '../demo';
+import { CALCULATED_SOURCE, IMPORT_SOURCE, type ChangeSet, type WriteSource } from './history';
 import type { OwnerRecord } from './owners';
-import { EMPLOYEE_RANGES } from './properties';
+import { EMPLOYEE_RANGES, LIFECYCLE_STAGES } from './properties';
 import type { HubSpotState } from './state';
+import type { CrmRecord } from './store';
+import { toIso } from './time';
+import type { WorkflowType } from './workflows';
 
 export type HubSpotPreset = 'demo' | 'empty';
 
 /** Seed of the demo PRNG; the Salesforce sandbox uses its own. */
 const DEMO_SEED = 20_251_031;
+/**
+ * Companies, histories and workflows draw from their own PRNG, so that adding them left
+ * the demo contacts exactly as they were.
+ */
+const DEMO_EXTRA_SEED = 20_260_302;
 const DAY = 86_400_000;
 
 /** Demo owner ids and user ids look like HubSpot's (8- and 7-digit numbers). */
@@ -27,6 +36,83 @@ export const DEMO_LISTS = [
   { listId: '103', name: 'Nurture – Trial users' },
   { listId: '104', name: 'Event: Field Summit' },
 ] as const;
+
+/**
+ * An active (DYNAMIC) campaign list: engaged leads nobody in sales owns yet. Assigning an
+ * owner takes a lead out of it, which is how a handover leaves a filter-driven campaign.
+ */
+export const DEMO_DYNAMIC_LIST = {
+  listId: '105',
+  name: 'Active nurture: engaged leads',
+  filterGroups: [
+    {
+      filters: [
+        { propertyName: 'lifecyclestage', operator: 'IN' as const, values: ['lead', 'marketingqualifiedlead'] },
+        { propertyName: 'hubspotscore', operator: 'GTE' as const, value: '40' },
+        { propertyName: 'hubspot_owner_id', operator: 'NOT_HAS_PROPERTY' as const },
+      ],
+    },
+  ],
+};
+
+/** Marketing workflows (legacy ids are numbers); one is switched off, as in a real portal. */
+export const DEMO_WORKFLOWS: readonly {
+  id: number;
+  name: string;
+  description: string;
+  type: WorkflowType;
+  enabled: boolean;
+  /** Chance that a contact in a stage is enrolled. */
+  share: (stage: string) => number;
+}[] = [
+  {
+    id: 5_100_001,
+    name: 'Newsletter – weekly digest',
+    description: 'Weekly product digest for subscribers and leads',
+    type: 'DRIP_DELAY',
+    enabled: true,
+    share: (s) => (['subscriber', 'lead'].includes(s) ? 0.35 : s === 'marketingqualifiedlead' ? 0.2 : 0),
+  },
+  {
+    id: 5_100_002,
+    name: 'Nurture – Trial users',
+    description: 'Five-email trial nurture that ends with a demo offer',
+    type: 'DRIP_DELAY',
+    enabled: true,
+    share: (s) => (s === 'lead' ? 0.3 : s === 'marketingqualifiedlead' ? 0.45 : 0),
+  },
+  {
+    id: 5_100_003,
+    name: 'Webinar follow-up: Q4 Launch',
+    description: 'Recording and slides, then a meeting link',
+    type: 'STATIC_ANCHOR',
+    enabled: true,
+    share: (s) => (['lead', 'marketingqualifiedlead', 'salesqualifiedlead'].includes(s) ? 0.15 : 0),
+  },
+  {
+    id: 5_100_004,
+    name: 'Re-engagement (paused)',
+    description: 'Win-back sequence for cold leads',
+    type: 'DRIP_DELAY',
+    enabled: false,
+    share: (s) => (s === 'lead' ? 0.05 : 0),
+  },
+];
+
+/** DEMO_COMPANIES' industries as values of HubSpot's company `industry` enumeration. */
+const HUBSPOT_INDUSTRY: Record<string, string> = {
+  Manufacturing: 'INDUSTRIAL_AUTOMATION',
+  Software: 'COMPUTER_SOFTWARE',
+  Healthcare: 'HOSPITAL_HEALTH_CARE',
+  Logistics: 'LOGISTICS_AND_SUPPLY_CHAIN',
+  Retail: 'RETAIL',
+  Energy: 'RENEWABLES_ENVIRONMENT',
+  'Financial Services': 'FINANCIAL_SERVICES',
+  Media: 'ONLINE_MEDIA',
+  Education: 'EDUCATION_MANAGEMENT',
+};
+
+const STAGE_ORDER: readonly string[] = LIFECYCLE_STAGES.map(([stage]) => stage);
 
 const JOB_TITLES = [
   'Marketing Manager',
@@ -105,10 +191,12 @@ export function employeeRange(employees: number): string {
   return EMPLOYEE_RANGES[i === -1 ? EMPLOYEE_RANGES.length - 1 : i]!;
 }
 
-/** Empties the state and fills it with the preset. */
+/** Empties the state and fills it with the preset. Seeding sends no webhooks. */
 export function applyPreset(state: HubSpotState, preset: HubSpotPreset): void {
-  state.clear();
-  if (preset === 'demo') seedDemo(state);
+  state.quietly(() => {
+    state.clear();
+    if (preset === 'demo') seedDemo(state);
+  });
 }
 
 /**
@@ -131,7 +219,7 @@ export function seedDemo(state: HubSpotState): void {
   });
 
   const usedLocals = new Map<string, number>();
-  const specs: { createdAt: number; updatedAt: number; values: Record<string, string> }[] = [];
+  const specs: { createdAt: number; updatedAt: number; values: Record<string, string>; domain: string }[] = [];
   for (let i = 0; i < DEMO_CONTACT_COUNT; i++) {
     const first = pick(DEMO_FIRST_NAMES);
     const last = pick(DEMO_LAST_NAMES);
@@ -178,12 +266,21 @@ export function seedDemo(state: HubSpotState): void {
           ? 0.08
           : 0;
     if (rand() < ownerChance) values.hubspot_owner_id = pick(ownersByRegion.get(region) ?? owners).id;
-    specs.push({ createdAt, updatedAt, values });
+    specs.push({ createdAt, updatedAt, values, domain: company.domain });
   }
+
+  const extra = seededRandom(DEMO_EXTRA_SEED);
+  const companyIds = seedCompanies(state, now, extra, ownersByRegion, specs);
 
   // Ids grow with creation time, as they do in HubSpot.
   specs.sort((a, b) => a.createdAt - b.createdAt);
-  const contacts = specs.map((s) => state.contacts.insert(s.values, s.updatedAt, s.createdAt));
+  const contacts = specs.map((s) => state.contacts.insert(s.values, s.updatedAt, s.createdAt, IMPORT_SOURCE));
+  contacts.forEach((c, i) => {
+    const companyId = companyIds.get(specs[i]!.domain);
+    // Primary company and the unlabeled association, as the HubSpot UI creates them.
+    if (companyId) state.associations.associate('contacts', c.id, 'companies', companyId, [1, 279]);
+    seedHistory(c, extra);
+  });
 
   const share: Record<(typeof DEMO_LISTS)[number]['listId'], (stage: string) => number> = {
     '101': (s) => (['subscriber', 'lead', 'marketingqualifiedlead'].includes(s) ? 0.55 : 0.2),
@@ -193,7 +290,7 @@ export function seedDemo(state: HubSpotState): void {
   };
   for (const def of DEMO_LISTS) {
     const createdAt = now - 200 * DAY;
-    state.lists.add({
+    state.addList({
       listId: def.listId,
       name: def.name,
       objectTypeId: '0-1',
@@ -212,6 +309,134 @@ export function seedDemo(state: HubSpotState): void {
     }
     state.lists.get(def.listId)!.updatedAt = lastAdded;
   }
+  state.addList({
+    ...DEMO_DYNAMIC_LIST,
+    objectTypeId: '0-1',
+    processingType: 'DYNAMIC',
+    createdAt: now - 120 * DAY,
+    updatedAt: now - 120 * DAY,
+    listVersion: 3,
+  });
+
+  for (const w of DEMO_WORKFLOWS) {
+    state.workflows.add({
+      id: w.id,
+      name: w.name,
+      description: w.description,
+      type: w.type,
+      enabled: w.enabled,
+      insertedAt: now - 300 * DAY,
+      updatedAt: now - 30 * DAY,
+    });
+    for (const c of contacts) {
+      if (extra() < w.share(c.properties.lifecyclestage ?? '')) {
+        state.workflows.enroll(w.id, c.id, c.createdAt + Math.floor(extra() * (now - c.createdAt)));
+      }
+    }
+  }
+}
+
+/**
+ * One company per DEMO_COMPANIES entry, owned by a rep of its region, at the furthest
+ * lifecycle stage of its contacts. Returns company ids by domain.
+ */
+function seedCompanies(
+  state: HubSpotState,
+  now: number,
+  rand: () => number,
+  ownersByRegion: ReadonlyMap<string, OwnerRecord[]>,
+  contacts: readonly { values: Record<string, string>; domain: string }[],
+): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const company of DEMO_COMPANIES) {
+    const stages = contacts.filter((c) => c.domain === company.domain).map((c) => STAGE_ORDER.indexOf(c.values.lifecyclestage ?? ''));
+    const furthest = STAGE_ORDER[Math.max(1, ...stages)] ?? 'lead';
+    const region = REGION_OF_COUNTRY[company.country] ?? 'NA';
+    const regionOwners = ownersByRegion.get(region) ?? [];
+    const createdAt = now - (300 + Math.floor(rand() * 200)) * DAY;
+    const values: Record<string, string> = {
+      name: company.name,
+      domain: company.domain,
+      website: `https://www.${company.domain}`,
+      industry: HUBSPOT_INDUSTRY[company.industry] ?? 'COMPUTER_SOFTWARE',
+      numberofemployees: String(company.employees),
+      annualrevenue: String(company.employees * (80_000 + Math.floor(rand() * 120_000))),
+      country: company.country,
+      phone: `${DIAL_CODE[company.country] ?? '+1'} 555 ${String(Math.floor(rand() * 10_000)).padStart(4, '0')}`,
+      type: furthest === 'customer' ? 'OTHER' : 'PROSPECT',
+      lifecyclestage: furthest,
+    };
+    // Most accounts have an owner already: that is what account affinity in routing uses.
+    if (regionOwners.length > 0 && rand() < 0.75) values.hubspot_owner_id = regionOwners[Math.floor(rand() * regionOwners.length)]!.id;
+    const record = state.companies.insert(values, createdAt + Math.floor(rand() * (now - createdAt)), createdAt, IMPORT_SOURCE);
+    ids.set(company.domain, record.id);
+  }
+  return ids;
+}
+
+/** Sales reps' changes show in history as CRM_UI with the user as source. */
+function userSource(record: CrmRecord): WriteSource {
+  const owner = record.properties.hubspot_owner_id;
+  const userId = FIRST_USER_ID + (owner ? Number(owner) - FIRST_OWNER_ID : 0);
+  return { sourceType: 'CRM_UI', sourceId: `userId:${userId}` };
+}
+
+/**
+ * Plausible score and lifecycle-stage histories: the stage climbs from subscriber or lead
+ * to where the contact is now, the score rises in steps to its current value, all between
+ * creation and the last modification. Stage dates follow the same path.
+ */
+function seedHistory(record: CrmRecord, rand: () => number): void {
+  const p = record.properties;
+  const start = record.createdAt;
+  const span = Math.max(1, record.updatedAt - start);
+  const times = (n: number): number[] =>
+    Array.from({ length: n }, (_, i) => (i === 0 ? start : start + Math.floor(rand() * span))).sort((a, b) => a - b);
+  const isStageDate = (k: string): boolean => /^hs_lifecyclestage_.*_date$/.test(k);
+  const rebuilt = new Set(['lifecyclestage', 'hubspotscore']);
+
+  // The creation's sets without the values rewritten below; the events then replay them.
+  const kept: ChangeSet[] = record.history.map((c) => ({
+    ...c,
+    values: Object.fromEntries(Object.entries(c.values).filter(([k]) => !rebuilt.has(k) && !isStageDate(k))),
+  }));
+  const events: ChangeSet[] = [];
+
+  const stage = p.lifecyclestage;
+  if (stage) {
+    const end = STAGE_ORDER.indexOf(stage);
+    const first = end > 0 && rand() < 0.5 ? 0 : Math.min(1, end);
+    const path = STAGE_ORDER.slice(first, end + 1);
+    const at = times(path.length);
+    for (const key of Object.keys(p)) if (isStageDate(key)) delete p[key];
+    path.forEach((s, i) => {
+      // Marketing automation moves leads up to MQL; sales moves them on from there.
+      const source: WriteSource =
+        i === 0 ? IMPORT_SOURCE : STAGE_ORDER.indexOf(s) <= 2 ? { sourceType: 'AUTOMATION_PLATFORM' } : userSource(record);
+      const dateKey = `hs_lifecyclestage_${s}_date`;
+      p[dateKey] = toIso(at[i]!);
+      events.push({ at: at[i]!, source, values: { lifecyclestage: s } });
+      events.push({ at: at[i]!, source: CALCULATED_SOURCE, values: { [dateKey]: p[dateKey] } });
+    });
+  }
+
+  const score = Number(p.hubspotscore);
+  if (Number.isFinite(score)) {
+    const steps = 2 + Math.floor(rand() * 5);
+    const at = times(steps);
+    let value = Math.min(score, Math.floor(rand() * 15));
+    let last: number | undefined;
+    for (let i = 0; i < steps; i++) {
+      const v = i === steps - 1 ? score : value;
+      // HubSpot records a recalculated score only when it changes.
+      if (v !== last) events.push({ at: at[i]!, source: CALCULATED_SOURCE, values: { hubspotscore: String(v) } });
+      last = v;
+      value = Math.min(score, value + 1 + Math.floor(rand() * Math.max(1, (score - value) / 2)));
+    }
+  }
+  // A stable sort keeps a stage before its date when both happened at once.
+  events.sort((a, b) => a.at - b.at);
+  record.history = [...kept.filter((c) => Object.keys(c.values).length > 0), ...events];
 }
 
 function seedOwners(state: HubSpotState, now: number): OwnerRecord[] {

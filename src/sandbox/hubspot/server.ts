@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registerHubSpotFaults, type HubSpotFaultsInput } from '../faults';
 import type { SandboxContext } from './context';
-import { authenticationError, HubSpotApiError, malformedJson } from './errors';
+import { authenticationError, HubSpotApiError, malformedJson, resourceNotFound } from './errors';
 import { registerAdminRoutes } from './routes/admin';
+import { registerAssociationRoutes } from './routes/associations';
 import { registerListRoutes } from './routes/lists';
 import { registerObjectRoutes } from './routes/objects';
 import { registerOwnerRoutes } from './routes/owners';
 import { registerPropertyRoutes } from './routes/properties';
+import { registerWebhookRoutes } from './routes/webhooks';
+import { registerWorkflowRoutes } from './routes/workflows';
 
 /** Paths of HubSpot APIs (modelled now or later); they need the token and are counted. */
 const API_PREFIXES = ['/crm/', '/automation/', '/marketing/', '/webhooks/'];
@@ -14,6 +18,8 @@ const API_PREFIXES = ['/crm/', '/automation/', '/marketing/', '/webhooks/'];
 export interface AppOptions {
   accessToken: string;
   logger: boolean;
+  /** Limits and faults from the start (src/sandbox/faults); none when left out. */
+  faults?: HubSpotFaultsInput;
 }
 
 /** Fastify's own 4xx errors (body too large, wrong media type …) mapped to HubSpot categories. */
@@ -75,17 +81,23 @@ export function buildHubSpotApp(ctx: SandboxContext, opts: AppOptions): FastifyI
       return reply.code(status).send(e.toBody(request.id));
     }
     request.log.error({ err: error }, 'HubSpot sandbox route failed');
-    return reply.code(500).send({ status: 'error', message: 'internal error', correlationId: request.id });
+    return reply.code(500).send(new HubSpotApiError(500, 'internal error', 'INTERNAL_ERROR').toBody(request.id));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    return reply.code(404).send({ status: 'error', message: 'resource not found', correlationId: request.id });
+    return reply.code(404).send(resourceNotFound().toBody(request.id));
   });
 
   registerObjectRoutes(app, ctx, 'contacts');
+  registerObjectRoutes(app, ctx, 'companies');
   registerPropertyRoutes(app, ctx, 'contacts');
+  registerPropertyRoutes(app, ctx, 'companies');
+  registerAssociationRoutes(app, ctx);
+  registerWorkflowRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
   registerOwnerRoutes(app, ctx);
   registerListRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerHubSpotFaults(app, ctx, opts.faults);
   return app;
 }

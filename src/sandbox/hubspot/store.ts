@@ -1,7 +1,8 @@
+import { appendChange, CALCULATED_SOURCE, CRM_UI_SOURCE, type PropertyHistory, type WriteSource } from './history';
 import { toIso } from './time';
 
-/** The CRM object types the sandbox models. Companies, deals … join this union later. */
-export type CrmObjectType = 'contacts';
+/** The CRM object types the sandbox models. Deals, tickets … would join this union. */
+export type CrmObjectType = 'contacts' | 'companies';
 
 /** What differs between object types; the routes and the store are shared. */
 export interface ObjectTypeConfig {
@@ -35,7 +36,30 @@ export const CONTACTS: ObjectTypeConfig = {
   queryProperties: ['firstname', 'lastname', 'email', 'phone', 'mobilephone', 'company', 'hs_additional_emails'],
 };
 
-export const OBJECT_TYPES: Record<CrmObjectType, ObjectTypeConfig> = { contacts: CONTACTS };
+export const COMPANIES: ObjectTypeConfig = {
+  name: 'companies',
+  singular: 'Company',
+  upper: 'COMPANY',
+  objectTypeId: '0-2',
+  // HubSpot de-duplicates companies by domain only in the UI and imports; the API lets two
+  // companies share a domain, so there is no unique property here.
+  createdProperty: 'createdate',
+  lastModifiedProperty: 'hs_lastmodifieddate',
+  // https://developers.hubspot.com/docs/api/crm/search#default-properties-returned
+  defaultProperties: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
+  queryProperties: ['name', 'domain', 'website', 'phone'],
+};
+
+export const OBJECT_TYPES: Record<CrmObjectType, ObjectTypeConfig> = { contacts: CONTACTS, companies: COMPANIES };
+
+/** The object type behind a HubSpot object type id (`0-1`) or name (`contacts`, `contact`). */
+export function objectTypeOf(name: string): CrmObjectType | undefined {
+  const lower = name.toLowerCase();
+  for (const config of Object.values(OBJECT_TYPES)) {
+    if (config.name === lower || config.objectTypeId === lower || config.singular.toLowerCase() === lower) return config.name;
+  }
+  return undefined;
+}
 
 export interface CrmRecord {
   id: string;
@@ -45,13 +69,18 @@ export interface CrmRecord {
   updatedAt: number;
   archived: boolean;
   archivedAt?: number;
+  /**
+   * The values each write changed, oldest first. The system properties (`hs_object_id`,
+   * the create and modified dates) are left out: their one value is derived on read.
+   */
+  history: PropertyHistory;
 }
 
 export type ChangeEvent =
-  | { kind: 'created'; objectType: CrmObjectType; id: string; at: number }
-  | { kind: 'updated'; objectType: CrmObjectType; id: string; at: number; changed: string[] }
+  | { kind: 'created'; objectType: CrmObjectType; id: string; at: number; source: WriteSource }
+  | { kind: 'updated'; objectType: CrmObjectType; id: string; at: number; changed: string[]; source: WriteSource }
   | { kind: 'archived'; objectType: CrmObjectType; id: string; at: number }
-  | { kind: 'owners' | 'lists' | 'properties' | 'reset'; at: number };
+  | { kind: 'owners' | 'lists' | 'properties' | 'associations' | 'workflows' | 'reset'; at: number };
 
 function emptyProperties(): Record<string, string> {
   // No prototype: property names come from requests.
@@ -116,28 +145,48 @@ export class ObjectStore {
 
   /**
    * Adds a record with the system properties HubSpot sets itself. `values` must already be
-   * valid; empty strings are dropped.
+   * valid; empty strings are dropped. History starts with every value, stamped at creation.
    */
-  insert(values: Readonly<Record<string, string>>, now: number, createdAt = now): CrmRecord {
+  insert(values: Readonly<Record<string, string>>, now: number, createdAt = now, source: WriteSource = CRM_UI_SOURCE): CrmRecord {
     const id = String(this.nextId++);
     const properties = emptyProperties();
-    for (const [k, v] of Object.entries(values)) if (v !== '') properties[k] = v;
+    const initial = emptyProperties();
+    for (const [k, v] of Object.entries(values)) {
+      if (v === '') continue;
+      properties[k] = v;
+      if (!this.isSystemProperty(k)) initial[k] = v;
+    }
     const created = properties[this.config.createdProperty];
-    const createdMs = created !== undefined ? Date.parse(created) : createdAt;
+    const parsed = created !== undefined ? Date.parse(created) : createdAt;
+    const createdMs = Number.isNaN(parsed) ? createdAt : parsed;
     const record: CrmRecord = {
       id,
       properties,
-      createdAt: Number.isNaN(createdMs) ? createdAt : createdMs,
+      createdAt: createdMs,
       updatedAt: now,
       archived: false,
+      history: [{ at: createdMs, source, values: initial }],
     };
     properties.hs_object_id = id;
     properties[this.config.createdProperty] = toIso(record.createdAt);
     properties[this.config.lastModifiedProperty] = toIso(now);
-    this.derive(record, undefined, now);
+    this.recordDerived(record, this.derive(record, undefined, now), record.createdAt);
     this.add(record);
-    this.emit({ kind: 'created', objectType: this.config.name, id, at: now });
+    this.emit({ kind: 'created', objectType: this.config.name, id, at: now, source });
     return record;
+  }
+
+  /** Derived values go into history as HubSpot's own (CALCULATED) writes. */
+  private recordDerived(record: CrmRecord, names: readonly string[], at: number): void {
+    if (names.length === 0) return;
+    const values = emptyProperties();
+    for (const k of names) values[k] = record.properties[k] ?? '';
+    appendChange(record.history, { at, source: CALCULATED_SOURCE, values });
+  }
+
+  /** Properties whose single value is derived from the record itself, so they keep no history. */
+  isSystemProperty(name: string): boolean {
+    return name === 'hs_object_id' || name === this.config.createdProperty || name === this.config.lastModifiedProperty;
   }
 
   /**
@@ -145,7 +194,7 @@ export class ObjectStore {
    * changes nothing leaves `lastmodifieddate` alone, so echoes of unchanged values do not
    * look like edits to a delta sync.
    */
-  update(record: CrmRecord, values: Readonly<Record<string, string>>, now: number): string[] {
+  update(record: CrmRecord, values: Readonly<Record<string, string>>, now: number, source: WriteSource = CRM_UI_SOURCE): string[] {
     const changed: string[] = [];
     const before = this.uniqueValue(record);
     for (const [k, v] of Object.entries(values)) {
@@ -165,7 +214,13 @@ export class ObjectStore {
       const ms = Date.parse(record.properties[this.config.createdProperty] ?? '');
       if (!Number.isNaN(ms)) record.createdAt = ms;
     }
-    this.derive(record, changed, now);
+    // A cleared value is recorded as "", as HubSpot's history shows it.
+    const written = emptyProperties();
+    for (const k of changed) if (!this.isSystemProperty(k)) written[k] = record.properties[k] ?? '';
+    appendChange(record.history, { at: now, source, values: written });
+    const derived = this.derive(record, changed, now);
+    this.recordDerived(record, derived, now);
+    changed.push(...derived);
     record.updatedAt = now;
     record.properties[this.config.lastModifiedProperty] = toIso(now);
     const after = this.uniqueValue(record);
@@ -173,7 +228,7 @@ export class ObjectStore {
       if (before !== undefined && this.byUnique.get(before) === record.id) this.byUnique.delete(before);
       if (after !== undefined) this.byUnique.set(after, record.id);
     }
-    this.emit({ kind: 'updated', objectType: this.config.name, id: record.id, at: now, changed });
+    this.emit({ kind: 'updated', objectType: this.config.name, id: record.id, at: now, changed, source });
     return changed;
   }
 
@@ -207,7 +262,7 @@ export class ObjectStore {
     for (const r of sorted) {
       const properties = emptyProperties();
       Object.assign(properties, r.properties);
-      this.add({ ...r, properties });
+      this.add({ ...r, properties, history: [...r.history] });
       next = Math.max(next, Number(r.id) + 1);
     }
     this.nextId = next;
@@ -233,18 +288,30 @@ export class ObjectStore {
     return v === undefined ? undefined : v.trim().toLowerCase();
   }
 
-  /** Values HubSpot derives from others: the email domain and the lifecycle stage dates. */
-  private derive(record: CrmRecord, changed: readonly string[] | undefined, now: number): void {
+  /**
+   * Values HubSpot derives from others: the contact's email domain and the lifecycle stage
+   * dates (contacts and companies). Returns the names it changed.
+   */
+  private derive(record: CrmRecord, changed: readonly string[] | undefined, now: number): string[] {
     const p = record.properties;
-    if (this.config.name !== 'contacts') return;
-    if (!changed || changed.includes('email')) {
+    const derived: string[] = [];
+    if (this.config.name === 'contacts' && (!changed || changed.includes('email'))) {
       const domain = p.email?.split('@')[1]?.toLowerCase();
-      if (domain) p.hs_email_domain = domain;
-      else delete p.hs_email_domain;
+      if (domain && p.hs_email_domain !== domain) {
+        p.hs_email_domain = domain;
+        derived.push('hs_email_domain');
+      } else if (!domain && p.hs_email_domain !== undefined) {
+        delete p.hs_email_domain;
+        derived.push('hs_email_domain');
+      }
     }
     if ((!changed || changed.includes('lifecyclestage')) && p.lifecyclestage) {
       const key = `hs_lifecyclestage_${p.lifecyclestage}_date`;
-      if (p[key] === undefined) p[key] = toIso(changed ? now : record.createdAt);
+      if (p[key] === undefined) {
+        p[key] = toIso(changed ? now : record.createdAt);
+        derived.push(key);
+      }
     }
+    return derived;
   }
 }

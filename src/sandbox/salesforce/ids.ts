@@ -11,6 +11,7 @@ export const KEY_PREFIXES = {
   Group: '00G',
   Account: '001',
   Contact: '003',
+  Opportunity: '006',
   Task: '00T',
   Campaign: '701',
   CampaignMember: '00v',

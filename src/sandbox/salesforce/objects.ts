@@ -2,8 +2,12 @@
  * The standard objects the sandbox knows, with the fields, lengths, picklists and lookups
  * of a fresh Enterprise Edition org (Object Reference:
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/).
- * Lead and User are complete for Baton's needs; Account, Contact, Task, Campaign and
- * CampaignMember carry the fields the handover touches so later work can fill them in.
+ * Each object carries the fields the handover and lead conversion touch.
+ *
+ * Which picklists are restricted follows the platform: picklists backed by a setup object
+ * (Lead Status → LeadStatus, Task Status → TaskStatus, Priority → TaskPriority, Stage →
+ * OpportunityStage) and the user locale keys reject unknown values; the other standard
+ * picklists (Industry, Lead Source, Rating, …) store whatever is sent.
  */
 import { KEY_PREFIXES } from './ids';
 import { auditFields, defineObject, field, type FieldValue, type ObjectSchema, SchemaRegistry } from './schema';
@@ -22,6 +26,13 @@ export const INDUSTRIES = [
 ] as const;
 export const TASK_STATUSES = ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'] as const;
 export const TASK_SUBTYPES = ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'] as const;
+export const TASK_PRIORITIES = ['High', 'Normal', 'Low'] as const;
+export const OPPORTUNITY_STAGES = [
+  'Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers',
+  'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost',
+] as const;
+/** The Lead Status values whose LeadStatus row has IsConverted = true: what convertLead accepts. */
+export const CONVERTED_LEAD_STATUSES: readonly string[] = ['Closed - Converted'];
 
 const text = (name: string, length: number, label?: string) => field(name, 'string', { length, label });
 const owner = (referenceTo: readonly string[]) =>
@@ -62,6 +73,7 @@ function lead(): ObjectSchema {
         nillable: false,
         picklist: LEAD_STATUSES,
         defaultPicklistValue: 'Open - Not Contacted',
+        restrictedPicklist: true,
       }),
       field('Industry', 'picklist', { picklist: INDUSTRIES }),
       field('Rating', 'picklist', { picklist: RATINGS }),
@@ -84,6 +96,13 @@ function lead(): ObjectSchema {
         updateable: false,
         referenceTo: ['Contact'],
         relationshipName: 'ConvertedContact',
+      }),
+      field('ConvertedOpportunityId', 'reference', {
+        label: 'Converted Opportunity ID',
+        createable: false,
+        updateable: false,
+        referenceTo: ['Opportunity'],
+        relationshipName: 'ConvertedOpportunity',
       }),
       field('IsUnreadByOwner', 'boolean', { label: 'Unread By Owner', defaultValue: true }),
       ...auditFields(),
@@ -116,10 +135,10 @@ function user(): ObjectSchema {
       field('Alias', 'string', { length: 8, required: true }),
       field('CommunityNickname', 'string', { length: 40, label: 'Nickname' }),
       field('IsActive', 'boolean', { label: 'Active', defaultValue: true }),
-      field('TimeZoneSidKey', 'picklist', { label: 'Time Zone', nillable: false, picklist: ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Tokyo', 'Asia/Singapore', 'America/Sao_Paulo', 'GMT'], defaultPicklistValue: 'GMT' }),
-      field('LocaleSidKey', 'picklist', { label: 'Locale', nillable: false, picklist: ['en_US', 'en_GB', 'de_DE', 'ja_JP', 'pt_BR'], defaultPicklistValue: 'en_US' }),
-      field('EmailEncodingKey', 'picklist', { label: 'Email Encoding', nillable: false, picklist: ['UTF-8', 'ISO-8859-1'], defaultPicklistValue: 'UTF-8' }),
-      field('LanguageLocaleKey', 'picklist', { label: 'Language', nillable: false, picklist: ['en_US', 'de', 'ja', 'pt_BR'], defaultPicklistValue: 'en_US' }),
+      field('TimeZoneSidKey', 'picklist', { label: 'Time Zone', nillable: false, picklist: ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Tokyo', 'Asia/Singapore', 'America/Sao_Paulo', 'GMT'], defaultPicklistValue: 'GMT', restrictedPicklist: true }),
+      field('LocaleSidKey', 'picklist', { label: 'Locale', nillable: false, picklist: ['en_US', 'en_GB', 'de_DE', 'ja_JP', 'pt_BR'], defaultPicklistValue: 'en_US', restrictedPicklist: true }),
+      field('EmailEncodingKey', 'picklist', { label: 'Email Encoding', nillable: false, picklist: ['UTF-8', 'ISO-8859-1'], defaultPicklistValue: 'UTF-8', restrictedPicklist: true }),
+      field('LanguageLocaleKey', 'picklist', { label: 'Language', nillable: false, picklist: ['en_US', 'de', 'ja', 'pt_BR'], defaultPicklistValue: 'en_US', restrictedPicklist: true }),
       field('UserType', 'picklist', { label: 'User Type', createable: false, updateable: false, picklist: ['Standard'], defaultPicklistValue: 'Standard' }),
       field('ManagerId', 'reference', { label: 'Manager ID', referenceTo: ['User'], relationshipName: 'Manager' }),
       field('LastLoginDate', 'datetime', { label: 'Last Login', createable: false, updateable: false }),
@@ -138,7 +157,7 @@ function group(): ObjectSchema {
       field('Id', 'id', { label: 'Group ID' }),
       field('Name', 'string', { length: 40, required: true, nameField: true }),
       field('DeveloperName', 'string', { length: 80, label: 'Developer Name' }),
-      field('Type', 'picklist', { nillable: false, picklist: ['Queue', 'Regular', 'Role'], defaultPicklistValue: 'Regular', updateable: false }),
+      field('Type', 'picklist', { nillable: false, picklist: ['Queue', 'Regular', 'Role'], defaultPicklistValue: 'Regular', updateable: false, restrictedPicklist: true }),
       field('Email', 'email', { length: 255 }),
       field('DoesSendEmailToMembers', 'boolean', { label: 'Send Email to Members' }),
       ...auditFields().filter((f) => f.name !== 'IsDeleted'),
@@ -193,8 +212,10 @@ function contact(): ObjectSchema {
       field('Email', 'email', { idLookup: true }),
       field('Phone', 'phone', { label: 'Business Phone' }),
       field('MobilePhone', 'phone'),
+      field('MailingStreet', 'textarea', { length: 255 }),
       text('MailingCity', 40),
       text('MailingState', 80),
+      field('MailingPostalCode', 'string', { length: 20, label: 'Mailing Zip/Postal Code' }),
       text('MailingCountry', 80),
       field('LeadSource', 'picklist', { picklist: LEAD_SOURCES }),
       field('Description', 'textarea', { length: 32000 }),
@@ -214,20 +235,47 @@ function task(): ObjectSchema {
     [
       field('Id', 'id', { label: 'Activity ID' }),
       field('WhoId', 'reference', { label: 'Name ID', referenceTo: ['Contact', 'Lead'], relationshipName: 'Who' }),
-      field('WhatId', 'reference', { label: 'Related To ID', referenceTo: ['Account', 'Campaign'], relationshipName: 'What' }),
+      field('WhatId', 'reference', { label: 'Related To ID', referenceTo: ['Account', 'Campaign', 'Opportunity'], relationshipName: 'What' }),
       field('Subject', 'combobox', { picklist: ['Call', 'Send Letter', 'Send Quote', 'Other'] }),
       field('ActivityDate', 'date', { label: 'Due Date Only' }),
-      field('Status', 'picklist', { nillable: false, picklist: TASK_STATUSES, defaultPicklistValue: 'Not Started' }),
-      field('Priority', 'picklist', { nillable: false, picklist: ['High', 'Normal', 'Low'], defaultPicklistValue: 'Normal' }),
+      field('Status', 'picklist', { nillable: false, picklist: TASK_STATUSES, defaultPicklistValue: 'Not Started', restrictedPicklist: true }),
+      field('Priority', 'picklist', { nillable: false, picklist: TASK_PRIORITIES, defaultPicklistValue: 'Normal', restrictedPicklist: true }),
+      field('IsHighPriority', 'boolean', { label: 'High Priority', createable: false, updateable: false }),
       owner(['Group', 'User']),
       field('Description', 'textarea', { length: 32000, label: 'Comments' }),
       field('Type', 'picklist', { picklist: ['Call', 'Email', 'Meeting', 'Other'] }),
       field('IsClosed', 'boolean', { label: 'Closed', createable: false, updateable: false }),
-      field('TaskSubtype', 'picklist', { label: 'Task Subtype', picklist: TASK_SUBTYPES, updateable: false }),
+      field('TaskSubtype', 'picklist', { label: 'Task Subtype', picklist: TASK_SUBTYPES, updateable: false, restrictedPicklist: true }),
       field('CompletedDateTime', 'datetime', { label: 'Completed Date/Time', createable: false, updateable: false }),
       ...auditFields(),
     ],
     { label: 'Task' },
+  );
+}
+
+function opportunity(): ObjectSchema {
+  return defineObject(
+    'Opportunity',
+    KEY_PREFIXES.Opportunity,
+    [
+      field('Id', 'id', { label: 'Opportunity ID' }),
+      field('AccountId', 'reference', { label: 'Account ID', referenceTo: ['Account'], relationshipName: 'Account' }),
+      field('Name', 'string', { length: 120, required: true, nameField: true }),
+      field('Description', 'textarea', { length: 32000 }),
+      field('StageName', 'picklist', { label: 'Stage', required: true, picklist: OPPORTUNITY_STAGES, restrictedPicklist: true }),
+      field('Amount', 'currency'),
+      field('Probability', 'percent', { label: 'Probability (%)', precision: 3, scale: 0 }),
+      field('CloseDate', 'date', { label: 'Close Date', required: true }),
+      field('Type', 'picklist', { label: 'Opportunity Type', picklist: ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer'] }),
+      field('LeadSource', 'picklist', { picklist: LEAD_SOURCES }),
+      field('IsClosed', 'boolean', { label: 'Closed', createable: false, updateable: false }),
+      field('IsWon', 'boolean', { label: 'Won', createable: false, updateable: false }),
+      field('CampaignId', 'reference', { label: 'Campaign ID', referenceTo: ['Campaign'], relationshipName: 'Campaign' }),
+      owner(['User']),
+      ...auditFields(),
+      field('LastActivityDate', 'date', { label: 'Last Activity', createable: false, updateable: false }),
+    ],
+    { label: 'Opportunity' },
   );
 }
 
@@ -272,7 +320,7 @@ function campaignMember(): ObjectSchema {
 
 /** A fresh registry per sandbox: tests may add custom fields without touching others. */
 export function standardSchemas(): SchemaRegistry {
-  return new SchemaRegistry([lead(), user(), group(), account(), contact(), task(), campaign(), campaignMember()]);
+  return new SchemaRegistry([lead(), user(), group(), account(), contact(), opportunity(), task(), campaign(), campaignMember()]);
 }
 
 type Derivation = (record: Readonly<Record<string, FieldValue>>) => Record<string, FieldValue>;
@@ -287,6 +335,11 @@ export const DERIVED_FIELDS: Readonly<Record<string, Derivation>> = {
   Lead: fullName,
   Contact: fullName,
   User: fullName,
-  Task: (r) => ({ IsClosed: r.Status === 'Completed' }),
+  // CompletedDateTime is stamped once, when the task first reaches a closed status.
+  Task: (r) => {
+    const closed = r.Status === 'Completed';
+    return { IsClosed: closed, IsHighPriority: r.Priority === 'High', CompletedDateTime: closed ? (r.CompletedDateTime ?? r.LastModifiedDate ?? null) : null };
+  },
+  Opportunity: (r) => ({ IsClosed: r.StageName === 'Closed Won' || r.StageName === 'Closed Lost', IsWon: r.StageName === 'Closed Won' }),
   CampaignMember: (r) => ({ HasResponded: r.Status === 'Responded' }),
 };

@@ -4,12 +4,16 @@
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { registerSalesforceFaults, type SalesforceFaultsInput } from '../faults';
 import { ApiError, NOT_FOUND_MESSAGE } from './errors';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCollectionRoutes } from './routes/collections';
-import { apiVersion, JSON_CONTENT_TYPE, type SandboxContext, sendJson } from './routes/context';
+import { apiVersion, bearerToken, JSON_CONTENT_TYPE, type SandboxContext, sendJson } from './routes/context';
+import { registerOAuthRoutes } from './routes/oauth';
 import { registerQueryRoutes } from './routes/query';
+import { registerReplicationRoutes } from './routes/replication';
 import { registerSObjectRoutes } from './routes/sobjects';
+import { registerPartnerSoapRoutes } from './soap/partner';
 import { SoqlError } from './soql';
 
 /** Versions `GET /services/data` lists (any vNN.N is accepted in paths). */
@@ -17,7 +21,7 @@ const LISTED_VERSIONS = ['58.0', '59.0', '60.0', '61.0', '62.0', '63.0', '64.0']
 /** Collections of 200 records with long descriptions exceed fastify's 1 MiB default. */
 const BODY_LIMIT = 50 * 1024 * 1024;
 
-export function buildServer(ctx: SandboxContext, options: { logger?: boolean } = {}): FastifyInstance {
+export function buildServer(ctx: SandboxContext, options: { logger?: boolean; faults?: SalesforceFaultsInput } = {}): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
@@ -54,8 +58,8 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean } =
       return;
     }
     // REST accepts the session as "Bearer <token>" and, for older clients, "OAuth <token>".
-    const auth = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (auth?.[1] !== ctx.accessToken) {
+    const token = bearerToken(request);
+    if (token === undefined || !ctx.sessions.isValid(token)) {
       reply.header('Sforce-Limit-Info', limitInfo());
       return sendJson(reply, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
@@ -109,9 +113,14 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean } =
   });
 
   registerQueryRoutes(app, ctx);
+  registerReplicationRoutes(app, ctx);
   registerSObjectRoutes(app, ctx);
   registerCollectionRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  // After the hook above that counts API usage: the daily allowance is checked against it.
+  registerSalesforceFaults(app, ctx, options.faults);
+  registerOAuthRoutes(app, ctx);
+  registerPartnerSoapRoutes(app, ctx);
 
   // Every JSON answer carries the API's content type, errors from fastify itself included.
   app.addHook('onSend', async (_request, reply, payload) => {

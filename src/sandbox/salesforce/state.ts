@@ -332,6 +332,8 @@ export class SalesforceState {
       return fail([saveError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id')], id18);
     }
     if (found.record.IsDeleted === true) return fail([saveError('ENTITY_IS_DELETED', 'entity is deleted')], id18);
+    // A converted Lead is frozen: every later write fails, whatever the fields.
+    if (found.record.IsConverted === true && schema.name === 'Lead') return fail([CONVERTED_LEAD_ERROR], id18);
     if (!schema.updateable) return fail([saveError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${schema.name}`)], id18);
     const readOnly = [...input.values.keys()].filter((f) => !f.updateable);
     if (readOnly.length > 0) return fail([readOnlyError(readOnly)], id18);
@@ -406,6 +408,30 @@ export class SalesforceState {
   }
 
   /**
+   * Writes fields the platform itself maintains (lead conversion sets IsConverted,
+   * ConvertedContactId, …, which no client may write). Skips field access and validation,
+   * but stamps the audit fields and notifies listeners like any save.
+   */
+  systemUpdate(objectName: string, id: string, values: Readonly<Record<string, FieldValue>>, ctx: WriteContext): SObjectRecord {
+    const schema = this.requireSchema(objectName);
+    const id18 = toId18(id);
+    const record = id18 ? this.table(schema).get(id18) : undefined;
+    if (!id18 || !record) throw new Error(`No ${schema.name} ${id}`);
+    const now = formatDateTime(ctx.now);
+    const draft: Record<string, FieldValue> = { ...record };
+    for (const [k, v] of Object.entries(values)) {
+      const f = getField(schema, k);
+      if (!f) throw new Error(`Unknown field ${schema.name}.${k}`);
+      draft[f.name] = v;
+    }
+    Object.assign(draft, { LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now });
+    const next = finish(schema, draft);
+    this.put(schema, id18, next);
+    this.changed();
+    return next;
+  }
+
+  /**
    * Stores a record as given, without save rules: for seeding and for loading a state
    * file. Missing audit fields are filled in.
    */
@@ -461,7 +487,8 @@ export class SalesforceState {
         continue;
       }
       if (f.type === 'picklist' && f.restrictedPicklist && typeof value === 'string' && !f.picklistValues.some((p) => p.value === value)) {
-        errors.push(saveError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${value}`, [f.name]));
+        // Unlike the other field errors, this message carries no label prefix.
+        errors.push(saveError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `bad value for restricted picklist field: ${value}`, [f.name]));
         continue;
       }
       if (f.type === 'reference' && typeof value === 'string') {
@@ -541,6 +568,8 @@ export class SalesforceState {
     this.changed();
   }
 }
+
+export const CONVERTED_LEAD_ERROR: SaveError = saveError('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead');
 
 function fail(errors: SaveError[], id?: string): SaveResult {
   return id === undefined ? { success: false, errors } : { id, success: false, errors };

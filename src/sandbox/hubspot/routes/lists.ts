@@ -6,12 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import { limitParam, parseInput, single, type Query, type SandboxContext } from '../context';
 import { HubSpotApiError, validationError } from '../errors';
 import type { ListRecord } from '../lists';
-import { recordIdList } from '../schemas';
-import type { ObjectStore } from '../store';
+import { listCreateInput, listSearchInput, recordIdList } from '../schemas';
+import { OBJECT_TYPES, objectTypeOf, type ObjectStore } from '../store';
 import { toIso } from '../time';
 
 const MEMBERSHIP_DEFAULT_LIMIT = 100;
 const MEMBERSHIP_MAX_LIMIT = 250;
+const SEARCH_DEFAULT_COUNT = 20;
+const SEARCH_MAX_COUNT = 500;
 
 function listNotFound(listId: string): HubSpotApiError {
   // Sandbox text: the wording of HubSpot's 404 for an unknown list is not on record.
@@ -33,8 +35,20 @@ export function registerListRoutes(app: FastifyInstance, ctx: SandboxContext): v
     processingType: l.processingType,
     createdAt: toIso(l.createdAt),
     updatedAt: toIso(l.updatedAt),
+    ...(l.processingType === 'DYNAMIC' ? { filtersUpdatedAt: toIso(l.createdAt) } : {}),
+    ...(l.deletedAt !== undefined ? { deletedAt: toIso(l.deletedAt) } : {}),
     size: lists().size(l.listId),
   });
+
+  /** A search hit: no size, but `additionalProperties` with HubSpot's `hs_list_size` (as text). */
+  const presentSearchResult = (l: ListRecord): Record<string, unknown> => {
+    const { size: _size, ...rest } = present(l);
+    const members = lists().memberships(l.listId);
+    const lastAdded = members.reduce((max, [, at]) => Math.max(max, at), 0);
+    const additionalProperties: Record<string, string> = { hs_list_size: String(members.length) };
+    if (lastAdded > 0) additionalProperties.hs_last_record_added_at = String(lastAdded);
+    return { ...rest, additionalProperties };
+  };
 
   const getList = (listId: string): ListRecord => {
     const list = lists().get(listId);
@@ -54,6 +68,79 @@ export function registerListRoutes(app: FastifyInstance, ctx: SandboxContext): v
   app.get<{ Params: { listId: string } }>('/crm/v3/lists/:listId', async (request) => ({
     list: present(getList(request.params.listId)),
   }));
+
+  // Lists are created MANUAL or SNAPSHOT here; DYNAMIC ones need a filterBranch, which the
+  // sandbox does not evaluate (POST /__sandbox/lists creates them with search filters).
+  const create = async (request: { body: unknown }): Promise<Record<string, unknown>> => {
+    const input = parseInput(listCreateInput, request.body, 'ListCreateRequest');
+    const type = objectTypeOf(input.objectTypeId);
+    if (!type) throw validationError(`Unable to infer object type from: ${input.objectTypeId}`);
+    if (input.processingType === 'DYNAMIC') {
+      throw validationError('The sandbox cannot evaluate a filterBranch; create DYNAMIC lists with POST /__sandbox/lists.');
+    }
+    if (lists().all().some((l) => l.name.toLowerCase() === input.name.toLowerCase())) {
+      // Sandbox text: HubSpot refuses a second list with the same name; its wording is not on record.
+      throw validationError(`A list named "${input.name}" already exists.`);
+    }
+    const at = ctx.state.now();
+    const list: ListRecord = {
+      listId: lists().nextId(),
+      name: input.name,
+      objectTypeId: OBJECT_TYPES[type].objectTypeId,
+      processingType: input.processingType,
+      createdAt: at,
+      updatedAt: at,
+      listVersion: 1,
+    };
+    ctx.state.addList(list);
+    return { list: present(list) };
+  };
+  app.post('/crm/v3/lists', create);
+  app.post('/crm/v3/lists/', create);
+
+  app.get<{ Params: { objectTypeId: string; listName: string } }>(
+    '/crm/v3/lists/object-type-id/:objectTypeId/name/:listName',
+    async (request) => {
+      const { objectTypeId, listName } = request.params;
+      const type = objectTypeOf(objectTypeId);
+      const list = lists()
+        .all()
+        .find((l) => l.name.toLowerCase() === listName.toLowerCase() && l.objectTypeId === (type ? OBJECT_TYPES[type].objectTypeId : objectTypeId));
+      if (!list) throw listNotFound(listName);
+      return { list: present(list) };
+    },
+  );
+
+  // https://developers.hubspot.com/docs/api/crm/lists#search-for-a-list-by-name
+  app.post('/crm/v3/lists/search', async (request) => {
+    const input = parseInput(listSearchInput, request.body ?? {}, 'ListSearchRequest');
+    const query = input.query?.trim().toLowerCase() ?? '';
+    const count = Math.min(input.count ?? SEARCH_DEFAULT_COUNT, SEARCH_MAX_COUNT);
+    const offset = input.offset ?? 0;
+    const matching = lists()
+      .all()
+      .filter((l) => query === '' || l.name.toLowerCase().includes(query))
+      .filter((l) => !input.processingTypes || input.processingTypes.includes(l.processingType))
+      .filter((l) => !input.listIds || input.listIds.includes(l.listId))
+      .sort((a, b) => Number(a.listId) - Number(b.listId));
+    const page = matching.slice(offset, offset + count);
+    return {
+      lists: page.map(presentSearchResult),
+      total: matching.length,
+      offset: offset + page.length,
+      hasMore: offset + page.length < matching.length,
+    };
+  });
+
+  app.delete<{ Params: { listId: string } }>('/crm/v3/lists/:listId', async (request, reply) => {
+    if (!lists().remove(request.params.listId, ctx.state.now())) throw listNotFound(request.params.listId);
+    return reply.code(204).send();
+  });
+
+  app.put<{ Params: { listId: string } }>('/crm/v3/lists/:listId/restore', async (request, reply) => {
+    if (!lists().restore(request.params.listId, ctx.state.now())) throw listNotFound(request.params.listId);
+    return reply.code(204).send();
+  });
 
   const change = (mode: 'add' | 'remove') => async (request: { params: { listId: string }; body: unknown }) => {
     const list = getList(request.params.listId);

@@ -4,9 +4,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
+import { ASSOCIATION_TYPES, associationType } from '../associations';
 import { boolParam, limitParam, parseInput, single, type Query, type SandboxContext } from '../context';
+import { validationError } from '../errors';
 import { batchTooLarge, CrmObjects, MAX_BATCH_INPUTS, MAX_HISTORY_BATCH_INPUTS, type ObjectNotFoundError } from '../objects';
-import { nameList, presentRecord, readNames, type SimplePublicObjectJson } from '../present';
+import { historyOf, nameList, presentRecord, readNames, type SimplePublicObjectJson } from '../present';
 import {
   batchArchiveInput,
   batchCreateInput,
@@ -16,12 +18,22 @@ import {
   simplePublicObjectInput,
 } from '../schemas';
 import { normalizeSorts, SEARCH_LIMITS, type SearchFilter, type SearchFilterGroup } from '../search';
-import type { CrmObjectType } from '../store';
+import { OBJECT_TYPES, objectTypeOf, type CrmObjectType, type CrmRecord } from '../store';
 import { toIso } from '../time';
 
-/** The list endpoint's page size: default 10, at most 100 (larger values are capped). */
+/** The list endpoint's page size: default 10, at most 100 (larger values are capped), 50 with history. */
 const LIST_DEFAULT_LIMIT = 10;
 const LIST_MAX_LIMIT = 100;
+const LIST_MAX_LIMIT_WITH_HISTORY = 50;
+
+/** An association to make together with a new record. */
+interface PlannedAssociation {
+  to: CrmObjectType;
+  toId: string;
+  typeId: number;
+}
+
+type CreateAssociationsInput = NonNullable<z.output<typeof simplePublicObjectInput>['associations']>;
 
 interface BatchBody<T> {
   status: 'COMPLETE';
@@ -59,13 +71,63 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
   const base = `/crm/v3/objects/${type}`;
   const now = (): number => ctx.state.now();
 
+  /**
+   * A read's answer for one record: requested properties, and when asked for, their
+   * history and the record's associations (`associations=companies`, v3 style).
+   */
+  const present = (
+    record: CrmRecord,
+    names: readonly string[],
+    historyNames: readonly string[] | undefined,
+    associationTypes: readonly CrmObjectType[] = [],
+  ): SimplePublicObjectJson => {
+    const extras: Parameters<typeof presentRecord>[2] = {};
+    if (historyNames) extras.propertiesWithHistory = historyOf(record, historyNames, objects.store, objects.registry);
+    const associations: NonNullable<SimplePublicObjectJson['associations']> = {};
+    for (const to of associationTypes) {
+      const results = ctx.state.associations.list(type, record.id, to).flatMap(([id, typeIds]) =>
+        typeIds.map((typeId) => ({ id, type: v3AssociationName(type, to, typeId) })),
+      );
+      if (results.length > 0) associations[to] = { results };
+    }
+    if (Object.keys(associations).length > 0) extras.associations = associations;
+    return presentRecord(record, names, extras);
+  };
+
+  /** Checks associations given on create before anything is written: all or nothing. */
+  const planAssociations = (inputs: CreateAssociationsInput | null | undefined): PlannedAssociation[] => {
+    const planned: PlannedAssociation[] = [];
+    for (const input of inputs ?? []) {
+      for (const spec of input.types) {
+        const def = ASSOCIATION_TYPES.find(
+          (t) => t.from === type && t.typeId === spec.associationTypeId && t.category === spec.associationCategory,
+        );
+        // Sandbox texts: HubSpot's wording for these two 400s is not on record.
+        if (!def) {
+          throw validationError(`${spec.associationCategory} association type ${spec.associationTypeId} does not exist for ${type}.`);
+        }
+        if (!ctx.state.objects[def.to].getActive(input.to.id)) {
+          throw validationError(`Cannot associate with ${OBJECT_TYPES[def.to].singular.toLowerCase()} ${input.to.id}: it does not exist.`);
+        }
+        planned.push({ to: def.to, toId: input.to.id, typeId: def.typeId });
+      }
+    }
+    return planned;
+  };
+
+  const associate = (record: CrmRecord, planned: readonly PlannedAssociation[]): void => {
+    for (const p of planned) ctx.state.associations.associate(type, record.id, p.to, p.toId, [p.typeId]);
+  };
+
   app.get<{ Querystring: Query }>(base, async (request) => {
     const q = request.query;
-    const limit = limitParam(q.limit, LIST_DEFAULT_LIMIT, LIST_MAX_LIMIT);
+    const historyNames = nameList(q.propertiesWithHistory);
+    const limit = limitParam(q.limit, LIST_DEFAULT_LIMIT, historyNames ? LIST_MAX_LIMIT_WITH_HISTORY : LIST_MAX_LIMIT);
     const after = Number(single(q.after) ?? 0);
     const names = readNames(nameList(q.properties), objects.config, objects.registry);
+    const assoc = associationTypesParam(q.associations);
     const page = objects.list(limit, Number.isFinite(after) ? after : 0, boolParam(q.archived));
-    const results = page.records.map((r) => presentRecord(r, names));
+    const results = page.records.map((r) => present(r, names, historyNames, assoc));
     if (page.nextAfter === undefined) return { results };
     const link = new URL(`${ctx.baseUrl()}${base}`);
     link.searchParams.set('limit', String(limit));
@@ -75,7 +137,9 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
 
   app.post(base, async (request, reply) => {
     const input = parseInput(simplePublicObjectInput, request.body, 'SimplePublicObjectInputForCreate');
+    const planned = planAssociations(input.associations);
     const record = objects.create(input.properties);
+    associate(record, planned);
     reply.header('location', `${ctx.baseUrl()}${base}/${record.id}`);
     return reply.code(201).send(presentRecord(record));
   });
@@ -83,7 +147,8 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
   app.get<{ Params: { id: string }; Querystring: Query }>(`${base}/:id`, async (request) => {
     const q = request.query;
     const record = objects.resolve(request.params.id, single(q.idProperty), boolParam(q.archived));
-    return presentRecord(record, readNames(nameList(q.properties), objects.config, objects.registry));
+    const names = readNames(nameList(q.properties), objects.config, objects.registry);
+    return present(record, names, nameList(q.propertiesWithHistory), associationTypesParam(q.associations));
   });
 
   app.patch<{ Params: { id: string }; Querystring: Query }>(`${base}/:id`, async (request) => {
@@ -109,10 +174,11 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
       boolParam(request.query.archived),
     );
     const names = readNames(input.properties, objects.config, objects.registry);
+    const historyNames = history ? input.propertiesWithHistory : undefined;
     const errors = missing.length > 0 ? [objects.notFoundError(missing)] : [];
     return reply.code(errors.length > 0 ? 207 : 200).send(
       batchBody(
-        records.map((r) => presentRecord(r, names)),
+        records.map((r) => present(r, names, historyNames)),
         startedAt,
         now(),
         errors,
@@ -125,7 +191,9 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     const input = parseInput(batchCreateInput, request.body, 'BatchInputSimplePublicObjectBatchInputForCreate');
     const tooMany = batchTooLarge(input.inputs.length);
     if (tooMany) throw tooMany;
+    const planned = input.inputs.map((i) => planAssociations(i.associations));
     const records = objects.batchCreate(input.inputs.map((i) => i.properties));
+    records.forEach((r, i) => associate(r, planned[i] ?? []));
     return reply.code(201).send(batchBody(records.map((r) => presentRecord(r)), startedAt, now()));
   });
 
@@ -185,4 +253,20 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     const link = `${ctx.baseUrl()}${base}/search?after=${page.nextAfter}`;
     return { total: page.total, results, paging: { next: { after: page.nextAfter, link } } };
   });
+}
+
+/** `associations=companies,0-1`: the object types whose associations a v3 read includes. */
+function associationTypesParam(param: string | string[] | undefined): CrmObjectType[] {
+  const out: CrmObjectType[] = [];
+  for (const name of nameList(param) ?? []) {
+    const t = objectTypeOf(name);
+    if (t && !out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
+/** v3 names association types `contact_to_company` (primary) and `contact_to_company_unlabeled`. */
+function v3AssociationName(from: CrmObjectType, to: CrmObjectType, typeId: number): string {
+  const base = `${OBJECT_TYPES[from].singular.toLowerCase()}_to_${OBJECT_TYPES[to].singular.toLowerCase()}`;
+  return associationType(from, to, typeId)?.label === null ? `${base}_unlabeled` : base;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { QueryCursors } from '../cursors';
 import { ApiError, notFound } from '../errors';
 import type { Preset } from '../seed';
+import type { Sessions } from '../sessions';
 import type { SalesforceState, WriteContext } from '../state';
 
 export interface RequestStats {
@@ -18,7 +19,10 @@ export interface SandboxContext {
   readonly state: SalesforceState;
   readonly cursors: QueryCursors;
   readonly now: () => number;
+  /** The start token (what `RunningSandbox.accessToken` hands out). */
   readonly accessToken: string;
+  /** Every valid access token, with expiry, and the OAuth client the token endpoint accepts. */
+  readonly sessions: Sessions;
   readonly stats: RequestStats;
   /** Replaces all data with a preset and forgets cursors and counters. */
   seed(preset: Preset): void;
@@ -34,6 +38,11 @@ export function apiVersion(request: FastifyRequest): string {
   const m = VERSION_RE.exec(params.success ? params.data.version : '');
   if (!m?.[1]) throw notFound();
   return m[1];
+}
+
+/** The token of `Authorization: Bearer <token>` (or the older `OAuth <token>`). */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  return /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -1,0 +1,131 @@
+import type { Client } from '@hubspot/api-client';
+import { z } from 'zod';
+import type { ObjectMapping } from '../../config/mapping-file';
+import { hubspotPropertiesOf, normaliseMatchKey, type Values } from '../../mapping/transform';
+import { chunks, writeIsolating, type ChangedPage, type CrmSide, type SideRecord, type WriteResult } from '../side';
+import { HUBSPOT_BATCH_MAX, HubSpotContacts, modifiedAt, type HubSpotContact } from './contacts';
+import { readChangedContacts } from './delta-cursor';
+import { INITIAL_HUBSPOT_CURSOR, type HubSpotCursor } from './cursor';
+
+const batchResultSchema = z.object({
+  results: z.array(z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable()), updatedAt: z.date().or(z.string().transform((s) => new Date(s))) })),
+  errors: z
+    .array(z.object({ status: z.string().optional(), category: z.string().optional(), message: z.string(), context: z.record(z.string(), z.array(z.string())).optional() }))
+    .optional(),
+});
+
+const apiErrorSchema = z.object({
+  code: z.number(),
+  body: z.object({ message: z.string().optional(), category: z.string().optional() }).loose().optional(),
+});
+
+function toRecord(c: HubSpotContact): SideRecord {
+  return { id: c.id, values: c.properties, modifiedAt: modifiedAt(c) };
+}
+
+/** HubSpot clears a property when sent an empty string; null is not accepted. */
+function toProperties(values: Values): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = v ?? '';
+  return out;
+}
+
+function describeHubSpotError(err: unknown): { code: string | null; reason: string; wholeBatch: boolean } {
+  const parsed = apiErrorSchema.safeParse(err);
+  if (!parsed.success) return { code: null, reason: String(err), wholeBatch: false };
+  const { code, body } = parsed.data;
+  // 4xx other than 401/403/429 is about the records; the rest is about the call and is retried.
+  const wholeBatch = code >= 400 && code < 500 && ![401, 403, 408, 429].includes(code);
+  return { code: body?.category ?? String(code), reason: `HubSpot ${code}: ${body?.message ?? 'no message'}`, wholeBatch };
+}
+
+/** HubSpot contacts as one side of the two-way sync. https://developers.hubspot.com/docs/api/crm/contacts */
+export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
+  readonly side = 'hubspot' as const;
+  readonly writeBatch = HUBSPOT_BATCH_MAX;
+  private readonly contacts: HubSpotContacts;
+
+  constructor(private readonly client: Client) {
+    this.contacts = new HubSpotContacts(client);
+  }
+
+  initialCursor(): HubSpotCursor {
+    return INITIAL_HUBSPOT_CURSOR;
+  }
+
+  async readChanged(mapping: ObjectMapping, cursor: HubSpotCursor, until: number): Promise<ChangedPage<HubSpotCursor>> {
+    const page = await readChangedContacts(this.contacts, hubspotPropertiesOf(mapping), cursor, until);
+    return { records: page.records.map(toRecord), next: page.next, done: page.done };
+  }
+
+  async fetch(mapping: ObjectMapping, ids: string[]): Promise<Map<string, SideRecord>> {
+    const out = new Map<string, SideRecord>();
+    const properties = [...new Set([...hubspotPropertiesOf(mapping), 'lastmodifieddate'])];
+    for (const batch of chunks(ids, HUBSPOT_BATCH_MAX)) {
+      const res = batchResultSchema.parse(await this.client.crm.contacts.batchApi.read({ inputs: batch.map((id) => ({ id })), properties, propertiesWithHistory: [] }));
+      for (const r of res.results) out.set(r.id, toRecord({ id: r.id, properties: r.properties, updatedAt: r.updatedAt }));
+    }
+    return out;
+  }
+
+  async findByMatchKey(mapping: ObjectMapping, keys: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const batch of chunks([...new Set(keys)], HUBSPOT_BATCH_MAX)) {
+      // Batch read by a unique property answers 207 with the keys it did not find.
+      const res = batchResultSchema.parse(
+        await this.client.crm.contacts.batchApi.read({ idProperty: mapping.match.hubspot, inputs: batch.map((id) => ({ id })), properties: [mapping.match.hubspot], propertiesWithHistory: [] }),
+      );
+      for (const r of res.results) {
+        const key = normaliseMatchKey(mapping, r.properties[mapping.match.hubspot]);
+        if (key !== null) out.set(key, r.id);
+      }
+    }
+    return out;
+  }
+
+  async create(_mapping: ObjectMapping, rows: Values[]): Promise<WriteResult[]> {
+    const out: WriteResult[] = [];
+    for (const batch of chunks(rows, HUBSPOT_BATCH_MAX)) {
+      out.push(
+        ...(await writeIsolating(
+          batch,
+          async (part) => {
+            const res = batchResultSchema.parse(await this.client.crm.contacts.batchApi.create({ inputs: part.map((values) => ({ properties: toProperties(values), associations: [] })) }));
+            // Batch create returns results in input order (it fails whole rather than partially).
+            return part.map((_, i): WriteResult => {
+              const r = res.results[i];
+              return r ? { ok: true, id: r.id } : { ok: false, code: 'NO_RESULT', reason: 'HubSpot returned no result for this record' };
+            });
+          },
+          describeHubSpotError,
+        )),
+      );
+    }
+    return out;
+  }
+
+  async update(_mapping: ObjectMapping, rows: { id: string; values: Values }[]): Promise<WriteResult[]> {
+    const out: WriteResult[] = [];
+    for (const batch of chunks(rows, HUBSPOT_BATCH_MAX)) {
+      out.push(
+        ...(await writeIsolating(
+          batch,
+          async (part) => {
+            const res = batchResultSchema.parse(await this.client.crm.contacts.batchApi.update({ inputs: part.map((r) => ({ id: r.id, properties: toProperties(r.values) })) }));
+            // 207: errors name the ids they concern in `context.ids`.
+            const failed = new Map<string, { code: string | null; reason: string }>();
+            for (const e of res.errors ?? []) for (const id of e.context?.ids ?? []) failed.set(id, { code: e.category ?? null, reason: e.message });
+            const done = new Set(res.results.map((r) => r.id));
+            return part.map((r): WriteResult => {
+              const f = failed.get(r.id);
+              if (f) return { ok: false, ...f };
+              return done.has(r.id) ? { ok: true, id: r.id } : { ok: false, code: 'NO_RESULT', reason: 'HubSpot returned no result for this record' };
+            });
+          },
+          describeHubSpotError,
+        )),
+      );
+    }
+    return out;
+  }
+}

@@ -1,0 +1,66 @@
+import type { ObjectMapping } from '../config/mapping-file';
+import type { Values } from '../mapping/transform';
+import type { Side } from '../mapping/sync-plan';
+
+/** A record as the sync sees it on either side. */
+export interface SideRecord {
+  id: string;
+  values: Values;
+  /** Epoch ms of the last modification on that side. */
+  modifiedAt: number;
+}
+
+export type WriteResult = { ok: true; id: string } | { ok: false; code: string | null; reason: string };
+
+export interface ChangedPage<C> {
+  records: SideRecord[];
+  next: C;
+  /** True when the window up to `until` has been read completely. */
+  done: boolean;
+}
+
+/**
+ * What the two-way sync needs from one CRM. One implementation per system over its
+ * official client; tests can provide in-memory ones of the same type.
+ */
+export interface CrmSide<C> {
+  readonly side: Side;
+  /** Largest write batch the API takes (HubSpot 100, Salesforce 200). */
+  readonly writeBatch: number;
+  initialCursor(): C;
+  readChanged(mapping: ObjectMapping, cursor: C, until: number): Promise<ChangedPage<C>>;
+  fetch(mapping: ObjectMapping, ids: string[]): Promise<Map<string, SideRecord>>;
+  /** Normalised match key → record id, for the keys that exist on this side. */
+  findByMatchKey(mapping: ObjectMapping, keys: string[]): Promise<Map<string, string>>;
+  /** Results in input order; one bad record never fails the others. */
+  create(mapping: ObjectMapping, rows: Values[]): Promise<WriteResult[]>;
+  update(mapping: ObjectMapping, rows: { id: string; values: Values }[]): Promise<WriteResult[]>;
+}
+
+/**
+ * Runs a batch write; when the API refuses the whole batch (one bad record in a HubSpot
+ * batch create fails them all), splits it in halves down to single records, so only
+ * the bad ones are reported and the rest are written.
+ */
+export async function writeIsolating<T>(
+  rows: T[],
+  write: (batch: T[]) => Promise<WriteResult[]>,
+  describe: (err: unknown) => { code: string | null; reason: string; wholeBatch: boolean },
+): Promise<WriteResult[]> {
+  if (rows.length === 0) return [];
+  try {
+    return await write(rows);
+  } catch (err) {
+    const d = describe(err);
+    if (!d.wholeBatch) throw err;
+    if (rows.length === 1) return [{ ok: false, code: d.code, reason: d.reason }];
+    const mid = Math.ceil(rows.length / 2);
+    return [...(await writeIsolating(rows.slice(0, mid), write, describe)), ...(await writeIsolating(rows.slice(mid), write, describe))];
+  }
+}
+
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -7,8 +7,8 @@ import { SalesforceRecordSide } from '../src/crm/salesforce/record-side';
 import type { Mappers } from '../src/mapping/sync-plan';
 import { toHubSpotValues, toSalesforceValues } from '../src/mapping/transform';
 import type { Store } from '../src/store';
-import { syncPage, type SyncSides } from './sync-page';
-import type { DirectionCursor, SyncDirection, SyncPageInput, SyncPageResult } from './sync-types';
+import { retryRecords, syncPage, type SyncSides } from './sync-page';
+import { ZERO_COUNTS, type DirectionCursor, type PageCounts, type SyncDirection, type SyncPageInput, type SyncPageResult } from './sync-types';
 
 export interface ActivityDeps {
   hubspot: HubSpotClient;
@@ -54,9 +54,17 @@ export function createActivities(deps: ActivityDeps) {
     /** One page of one direction; the cursor moves only after every record was written or recorded as an error. */
     async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
       const mapping = mappingOf(input.mapping);
-      const { next, done, counts } = await syncPage(deps.store, sides, mapping, mappersOf(mapping), input.position, input.until, input.dryRun);
-      if (!input.dryRun) await deps.store.setCursor(cursorName(input.mapping, next.direction), next.cursor);
+      const { next, done, counts } = await syncPage(deps.store, sides, mapping, mappersOf(mapping), input.position, input.until);
+      await deps.store.setCursor(cursorName(input.mapping, next.direction), next.cursor);
       return { position: next, done, counts };
+    },
+
+    /** Records rejected before whose backoff has run out: read again by id and re-synced. */
+    async retrySyncErrors(input: { mapping: string; direction: SyncDirection; limit?: number }): Promise<PageCounts> {
+      const mapping = mappingOf(input.mapping);
+      const due = await deps.store.dueSyncErrors(mapping.name, input.direction, new Date(), input.limit ?? 200);
+      if (due.length === 0) return { ...ZERO_COUNTS };
+      return retryRecords(deps.store, sides, mapping, mappersOf(mapping), input.direction, due.map((e) => e.sourceId));
     },
   };
 }

@@ -56,13 +56,60 @@ export async function syncPage(
   mappers: Mappers,
   position: DirectionCursor,
   until: number,
-  dryRun = false,
+  options: SyncOptions = {},
 ): Promise<{ next: DirectionCursor; done: boolean; counts: PageCounts }> {
-  const direction: SyncDirection = position.direction;
-  const counts: PageCounts = { ...ZERO_COUNTS };
   const { records, next, done } = await readSource(sides, mapping, position, until);
+  const counts = await syncRecords(store, sides, mapping, mappers, position.direction, records, options);
+  return { next, done, counts };
+}
+
+/** What a dry run or a report wants to know about each record. */
+export interface RecordOutcome {
+  direction: SyncDirection;
+  sourceId: string;
+  targetId?: string;
+  action: 'create' | 'update' | 'unchanged' | 'rejected';
+  /** Target fields written (or that would be), with their new values. */
+  fields: Values;
+  /** Source fields written back where the other side won a conflict. */
+  writtenBack: Values;
+  reason?: string;
+}
+
+export interface SyncOptions {
+  /** Plan only: read and diff, write nothing. */
+  dryRun?: boolean;
+  onRecord?: (outcome: RecordOutcome) => void;
+}
+
+/** The re-sync of records that failed before: read them again by id and run them through the same path. */
+export async function retryRecords(
+  store: Store,
+  sides: SyncSides,
+  mapping: ObjectMapping,
+  mappers: Mappers,
+  direction: SyncDirection,
+  ids: string[],
+  options: SyncOptions = {},
+): Promise<PageCounts> {
+  const source: CrmSide<unknown> = direction === 'to_salesforce' ? sides.hubspot : sides.salesforce;
+  const found = await source.fetch(mapping, ids);
+  return syncRecords(store, sides, mapping, mappers, direction, [...found.values()], options);
+}
+
+export async function syncRecords(
+  store: Store,
+  sides: SyncSides,
+  mapping: ObjectMapping,
+  mappers: Mappers,
+  direction: SyncDirection,
+  records: SideRecord[],
+  options: SyncOptions = {},
+): Promise<PageCounts> {
+  const counts: PageCounts = { ...ZERO_COUNTS };
+  const dryRun = options.dryRun ?? false;
   counts.read = records.length;
-  if (records.length === 0) return { next, done, counts };
+  if (records.length === 0) return counts;
 
   const source: CrmSide<unknown> = direction === 'to_salesforce' ? sides.hubspot : sides.salesforce;
   const target: CrmSide<unknown> = direction === 'to_salesforce' ? sides.salesforce : sides.hubspot;
@@ -132,12 +179,17 @@ export async function syncPage(
   const toUpdate = planned.filter((i) => i.targetId !== undefined && Object.keys(i.plan.writeTarget).length > 0);
   const toWriteBack = planned.filter((i) => i.targetId !== undefined && Object.keys(i.plan.writeSource).length > 0);
 
+  const report = (item: Item, action: RecordOutcome['action'], reason?: string) =>
+    options.onRecord?.({ direction, sourceId: item.source.id, targetId: item.targetId, action, fields: item.plan?.writeTarget ?? {}, writtenBack: item.plan?.writeSource ?? {}, ...(reason ? { reason } : {}) });
+
   if (dryRun) {
     counts.created = toCreate.length;
     counts.updated = toUpdate.length;
     counts.unchanged = planned.length - toCreate.length - toUpdate.length;
     counts.rejected = errors.length;
-    return { next: position, done, counts };
+    for (const i of planned) report(i, i.targetId === undefined ? 'create' : Object.keys(i.plan.writeTarget).length > 0 ? 'update' : 'unchanged');
+    for (const e of errors) options.onRecord?.({ direction, sourceId: e.sourceId, action: 'rejected', fields: {}, writtenBack: {}, reason: e.reason });
+    return counts;
   }
 
   const failed = new Set<Item>();
@@ -194,5 +246,9 @@ export async function syncPage(
   if (newSnapshots.length > 0) await store.putSnapshots(newSnapshots);
   if (errors.length > 0) await store.recordSyncErrors(errors);
   if (succeeded.length > 0) await store.resolveSyncErrors(mapping.name, direction, succeeded);
-  return { next, done, counts };
+  if (options.onRecord) {
+    for (const i of planned) if (!failed.has(i)) report(i, toCreate.includes(i) ? 'create' : toUpdate.includes(i) ? 'update' : 'unchanged');
+    for (const e of errors) options.onRecord({ direction, sourceId: e.sourceId, action: 'rejected', fields: {}, writtenBack: {}, reason: e.reason });
+  }
+  return counts;
 }

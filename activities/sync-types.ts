@@ -24,8 +24,6 @@ export interface SyncPageInput {
   position: DirectionCursor;
   /** Upper bound of the run's window (epoch ms). */
   until: number;
-  /** Plan only: read and diff, write nothing, move no cursor. */
-  dryRun?: boolean;
 }
 
 export interface SyncPageResult {

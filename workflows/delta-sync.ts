@@ -5,7 +5,7 @@ import { BatonMapping } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { readSyncPosition } = proxyActivities<Activities>({
+const { readSyncPosition, retrySyncErrors } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5 },
 });
@@ -42,6 +42,12 @@ export async function deltaSync(input: DeltaSyncInput): Promise<DeltaSyncResult>
   const first = input.resume ? DIRECTIONS.indexOf(input.resume.direction) : 0;
   for (const direction of DIRECTIONS.slice(first)) {
     let position: DirectionCursor | null = await readSyncPosition({ mapping: input.mapping, direction });
+    if (position && !input.resume) {
+      // Records rejected earlier whose backoff is over go first; they never held up the cursor.
+      const retried = await retrySyncErrors({ mapping: input.mapping, direction });
+      const t = totals[direction];
+      for (const key of Object.keys(retried) as (keyof PageCounts)[]) t[key] += retried[key];
+    }
     while (position) {
       const page = await syncPage({ mapping: input.mapping, position, until });
       const t = totals[direction];

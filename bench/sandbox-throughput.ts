@@ -312,6 +312,12 @@ function writeSection(root: string, markdown: string): string {
   return file;
 }
 
+/** The script and arguments this run was started with, relative to the repository. */
+function commandLine(root: string): string {
+  const script = process.argv[1] ? path.relative(root, process.argv[1]) : 'dist/bench/sandbox-throughput.js';
+  return [script, ...process.argv.slice(2)].join(' ');
+}
+
 function section(results: readonly Measurement[], opts: ThroughputOptions, root: string, loadAtStart: readonly number[]): string {
   const slowest = Math.min(...results.map(recordsPerSecond));
   const commit = gitCommit(root);
@@ -323,7 +329,7 @@ function section(results: readonly Measurement[], opts: ThroughputOptions, root:
     'Command:',
     '',
     '```sh',
-    'npx tsc -p bench/tsconfig.json && node dist/bench/sandbox-throughput.js' + (opts.records !== DEFAULTS.records || opts.concurrency !== DEFAULTS.concurrency ? ` --records ${opts.records} --concurrency ${opts.concurrency}` : ''),
+    `npx tsc -p bench/tsconfig.json && node ${commandLine(root)}`,
     '```',
     '',
     `Measured ${new Date().toISOString()}${commit ? ` at commit \`${commit}\`` : ''} on:`,

@@ -3,6 +3,8 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config/env';
 import { MappingError } from './config/mapping-file';
 import { createLogger } from './logger';
+import { FAULT_PROFILES } from './sandbox/faults/config';
+import type { RecordOutcome } from '../activities/sync-page';
 
 const program = new Command();
 program.name('baton').description('Baton: HubSpot ↔ Salesforce sync and the lead handover, on Temporal.').showHelpAfterError();
@@ -77,7 +79,11 @@ program
   .addOption(new Option('--salesforce-port <port>', 'Salesforce sandbox port').default('7482'))
   .addOption(new Option('--state-dir <dir>', 'persist sandbox state in this folder'))
   .addOption(new Option('--preset <preset>', 'seed when there is no saved state').choices(['demo', 'empty']).default('demo'))
-  .action(async (opts: { host: string; hubspotPort: string; salesforcePort: string; stateDir?: string; preset: 'demo' | 'empty' }) => {
+  .addOption(new Option('--profile <profile>', 'limits and faults: ideal (none), hubspot-pro (190 per 10 s, search 5/s), flaky (5 % server errors, jitter, search lag)').choices([...FAULT_PROFILES]))
+  .option('--seed <n>', 'seed for the faults, so a run can be replayed')
+  .action(async (opts: { host: string; hubspotPort: string; salesforcePort: string; stateDir?: string; preset: 'demo' | 'empty'; profile?: string; seed?: string }) => {
+    const { faultsFromFlags } = await import('./sandbox/faults');
+    const faults = faultsFromFlags({ profile: opts.profile, seed: opts.seed });
     const log = createLogger();
     const { startHubSpotSandbox } = await import('./sandbox/hubspot');
     const { startSalesforceSandbox } = await import('./sandbox/salesforce');
@@ -87,8 +93,8 @@ program
     await assertPortFree(opts.host, hubspotPort, '--hubspot-port');
     await assertPortFree(opts.host, salesforcePort, '--salesforce-port');
     const state = (name: string) => (opts.stateDir ? path.resolve(opts.stateDir, `${name}.json`) : undefined);
-    const hubspot = await startHubSpotSandbox({ host: opts.host, port: hubspotPort, preset: opts.preset, stateFile: state('hubspot') });
-    const salesforce = await startSalesforceSandbox({ host: opts.host, port: salesforcePort, preset: opts.preset, stateFile: state('salesforce') });
+    const hubspot = await startHubSpotSandbox({ host: opts.host, port: hubspotPort, preset: opts.preset, stateFile: state('hubspot'), faults });
+    const salesforce = await startSalesforceSandbox({ host: opts.host, port: salesforcePort, preset: opts.preset, stateFile: state('salesforce'), faults });
     process.stdout.write(
       `HubSpot sandbox    ${hubspot.url} (token ${hubspot.accessToken})\nSalesforce sandbox ${salesforce.url} (token ${salesforce.accessToken})\n`,
     );
@@ -112,6 +118,128 @@ tools
     }
     if (!found.cli || !found.testServer) {
       process.stderr.write(`${installInstructions()}\nWithout them Baton falls back to the Temporal SDK's own download, which needs internet access.\n`);
+    }
+  });
+
+/** CRM clients and store for a one-shot command: the `baton dev` stack (`--dev`) or the configured accounts. */
+async function crmConnections(opts: { dev?: boolean }) {
+  const fs = await import('node:fs');
+  const { createHubSpotClient } = await import('./crm/hubspot/client');
+  const { createSalesforceConnection } = await import('./crm/salesforce/client');
+  const { openStore } = await import('./store');
+  if (opts.dev) {
+    const config = loadConfig();
+    const file = path.join(config.home, 'dev.json');
+    if (!fs.existsSync(file)) throw new Error(`${file} not found: start the stack with \`npm start\` (baton dev) first, or drop --dev to use the configured CRMs.`);
+    const dev = JSON.parse(fs.readFileSync(file, 'utf8')) as { hubspot: { basePath: string; accessToken: string }; salesforce: { instanceUrl: string; accessToken: string; version: string } };
+    return {
+      config,
+      hubspot: createHubSpotClient({ basePath: dev.hubspot.basePath, accessToken: dev.hubspot.accessToken }),
+      salesforce: createSalesforceConnection(dev.salesforce),
+      store: await openStore(config.databaseUrl),
+    };
+  }
+  const config = loadConfig(process.env, { requireCrm: true });
+  return {
+    config,
+    hubspot: createHubSpotClient({ basePath: config.hubspot.basePath, accessToken: config.hubspot.accessToken ?? '' }),
+    salesforce: createSalesforceConnection({ ...config.salesforce, instanceUrl: config.salesforce.instanceUrl ?? '' }),
+    store: await openStore(config.databaseUrl),
+  };
+}
+
+function describeOutcome(o: RecordOutcome): string {
+  const [from, to] = o.direction === 'to_salesforce' ? ['hubspot', 'salesforce'] : ['salesforce', 'hubspot'];
+  const fields = Object.entries(o.fields).map(([k, v]) => `${k}=${v === null ? '(blank)' : JSON.stringify(v)}`);
+  const back = Object.entries(o.writtenBack).map(([k, v]) => `${k}=${v === null ? '(blank)' : JSON.stringify(v)}`);
+  const target = o.targetId ? `${to}:${o.targetId}` : `${to}:(new)`;
+  if (o.action === 'rejected') return `  rejected  ${from}:${o.sourceId}: ${o.reason ?? ''}`;
+  if (o.action === 'unchanged') return `  unchanged ${from}:${o.sourceId} = ${target}`;
+  return `  ${o.action.padEnd(9)} ${from}:${o.sourceId} → ${target}: ${fields.join(', ') || '(no fields)'}${back.length ? `; written back to ${from}: ${back.join(', ')}` : ''}`;
+}
+
+const sync = program.command('sync').description('Delta sync between HubSpot and Salesforce');
+sync
+  .option('--once', 'run one sync cycle in this process (without Temporal) and print what it did')
+  .option('--dry-run', 'with --once: read and compare, write nothing, move no cursor')
+  .option('--json', 'print the result as JSON')
+  .option('--mapping <name>', 'only this mapping (default: every mapping file)')
+  .option('--dev', 'use the CRMs and store of a running `baton dev` (.baton/dev.json)')
+  .action(async (opts: { once?: boolean; dryRun?: boolean; json?: boolean; mapping?: string; dev?: boolean }) => {
+    if (!opts.once) {
+      process.stderr.write('The worker syncs on a schedule. Use `baton sync --once [--dry-run]` to run one cycle now, `baton sync errors` or `baton sync retry`.\n');
+      process.exitCode = 1;
+      return;
+    }
+    const { createMappingProvider } = await import('./config/mapping-provider');
+    const { syncOnce } = await import('./sync/once');
+    const c = await crmConnections(opts);
+    try {
+      const provider = createMappingProvider(c.config.mappingsDir);
+      const selected = opts.mapping ? [provider.get(opts.mapping)] : provider.all();
+      const report: Record<string, unknown> = {};
+      for (const mapping of selected) {
+        const outcomes: RecordOutcome[] = [];
+        const result = await syncOnce(c, mapping, { dryRun: opts.dryRun, onRecord: (o) => outcomes.push(o) });
+        report[mapping.name] = { result, records: outcomes };
+        if (!opts.json) {
+          process.stdout.write(`${mapping.name}${opts.dryRun ? ' (dry run: nothing written)' : ''}\n`);
+          for (const o of outcomes.filter((x) => x.action !== 'unchanged')) process.stdout.write(`${describeOutcome(o)}\n`);
+          for (const [direction, t] of Object.entries(result)) {
+            process.stdout.write(`  ${direction}: read ${t.read}, ${opts.dryRun ? 'would create' : 'created'} ${t.created}, ${opts.dryRun ? 'would update' : 'updated'} ${t.updated}, unchanged ${t.unchanged}, rejected ${t.rejected}, conflicts ${t.conflicts}\n`);
+          }
+        }
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } finally {
+      await c.store.close();
+    }
+  });
+
+sync
+  .command('errors')
+  .description('List records the other side rejected, with the reason and the next retry')
+  .option('--mapping <name>', 'only this mapping')
+  .addOption(new Option('--status <status>', 'which errors').choices(['open', 'resolved', 'gave_up']).default('open'))
+  .option('--json', 'print as JSON')
+  .action(async (opts: { mapping?: string; status: 'open' | 'resolved' | 'gave_up'; json?: boolean }) => {
+    const { openStore } = await import('./store');
+    const config = loadConfig();
+    const store = await openStore(config.databaseUrl);
+    try {
+      const errors = await store.listSyncErrors({ mapping: opts.mapping, status: opts.status });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(errors, null, 2)}\n`);
+        return;
+      }
+      for (const e of errors) {
+        process.stdout.write(`${e.mapping} ${e.direction} ${e.sourceId} [${e.errorCode ?? 'ERROR'}] attempts ${e.attempts}, next ${e.nextAttemptAt.toISOString()}\n    ${e.reason}\n`);
+      }
+      process.stdout.write(`${errors.length} ${opts.status} error(s)\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+sync
+  .command('retry')
+  .description('Retry every open sync error now, whatever its backoff')
+  .option('--mapping <name>', 'only this mapping (default: every mapping file)')
+  .option('--dev', 'use the CRMs and store of a running `baton dev` (.baton/dev.json)')
+  .action(async (opts: { mapping?: string; dev?: boolean }) => {
+    const { createMappingProvider } = await import('./config/mapping-provider');
+    const { retryOpenErrors } = await import('./sync/once');
+    const c = await crmConnections(opts);
+    try {
+      const provider = createMappingProvider(c.config.mappingsDir);
+      for (const mapping of opts.mapping ? [provider.get(opts.mapping)] : provider.all()) {
+        const lines: string[] = [];
+        const result = await retryOpenErrors(c, mapping, (o) => lines.push(describeOutcome(o)));
+        process.stdout.write(`${mapping.name}\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
+        for (const [direction, t] of Object.entries(result)) process.stdout.write(`  ${direction}: retried ${t.read}, created ${t.created}, updated ${t.updated}, still rejected ${t.rejected}\n`);
+      }
+    } finally {
+      await c.store.close();
     }
   });
 

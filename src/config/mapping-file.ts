@@ -93,8 +93,10 @@ export const directionStepSchema = z
     default: stepShape.default.optional(),
     type: stepShape.type.optional(),
     truncate: stepShape.truncate.optional(),
-  })
+  }, { error: 'to_salesforce and to_hubspot hold settings such as values, default or truncate, one per line' })
   .strict();
+
+const isEntry = (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value);
 
 export const fieldMappingSchema = z
   .object({
@@ -113,27 +115,28 @@ export const fieldMappingSchema = z
     truncate: stepShape.truncate.optional(),
     to_salesforce: directionStepSchema.optional(),
     to_hubspot: directionStepSchema.optional(),
-  })
+  }, { error: 'each field entry must be a mapping such as "hubspot: jobtitle" and "salesforce: Title" on lines of their own' })
   .strict()
   // `when` lets these run even when another key of the entry is invalid, so a missing
-  // side is reported together with the entry's other problems.
+  // side is reported together with the entry's other problems; an entry that is not a
+  // mapping at all has its own problem already.
   .refine((f) => f.hubspot !== undefined || f.constant !== undefined, {
     path: ['hubspot'],
     message: '"hubspot" is required',
     params: { code: 'missing_key' },
-    when: () => true,
+    when: isEntry,
   })
   .refine((f) => f.salesforce !== undefined || f.constant !== undefined, {
     path: ['salesforce'],
     message: '"salesforce" is required',
     params: { code: 'missing_key' },
-    when: () => true,
+    when: isEntry,
   })
   .refine((f) => !(Array.isArray(f.hubspot) && Array.isArray(f.salesforce)), {
     path: ['salesforce'],
     message: 'only one side may list several fields: they are joined into, or split from, the single field on the other side',
     params: { code: 'two_lists' },
-    when: () => true,
+    when: isEntry,
   })
   .transform(({ hubspot, salesforce, ...f }) => {
     // A constant names only the side it is written to; the direction follows from it.
@@ -162,16 +165,16 @@ const deletePolicy = z.enum(DELETE_POLICIES, { error: oneOf('the deletion policy
 export const objectMappingSchema = z
   .object({
     name: identifier('name').regex(/^[a-z][a-z0-9_-]*$/, 'name must be lower-case letters, digits, - or _').optional(),
-    hubspot: z.object({ object: z.literal('contacts', { error: 'hubspot > object must be "contacts"' }) }).strict(),
+    hubspot: z.object({ object: z.literal('contacts', { error: 'hubspot > object must be "contacts"' }) }, { error: 'hubspot needs "object: contacts" on the next line' }).strict(),
     salesforce: z
-      .object({ object: z.enum(['Lead', 'Contact'], { error: 'salesforce > object must be "Lead" or "Contact"' }) })
+      .object({ object: z.enum(['Lead', 'Contact'], { error: 'salesforce > object must be "Lead" or "Contact"' }) }, { error: 'salesforce needs "object: Lead" or "object: Contact" on the next line' })
       .strict(),
     match: z
       .object({
         hubspot: identifier('the HubSpot match property'),
         salesforce: identifier('the Salesforce match field'),
         case_insensitive: z.boolean({ error: 'case_insensitive must be true or false' }).default(true),
-      })
+      }, { error: 'match needs a HubSpot property and a Salesforce field on lines of their own, e.g. "hubspot: email" and "salesforce: Email"' })
       .strict(),
     /** The rule for every two-way field that does not name its own. */
     conflict: z.enum(CONFLICT_RULES, { error: oneOf('conflict', CONFLICT_RULES) }).optional(),
@@ -504,7 +507,7 @@ function checkTargets(mapping: ObjectMapping, add: Add): void {
 }
 
 function checkField(field: FieldMapping, i: number, add: Add): void {
-  const label = `${describeField(field)}`;
+  const label = describeField(field);
   if (field.direction === 'both' && field.conflict === undefined && field.constant === undefined) {
     add(['fields', i], 'missing_conflict_rule', `${label} is synced both ways but has no conflict rule; add conflict: ${CONFLICT_RULES.join(', ')} (or set conflict once at the top of the file for every two-way field)`);
   }

@@ -17,6 +17,7 @@ export type Coerced = { ok: true; value: string } | { ok: false; reason: string 
 
 // Plain decimal notation only: `Number()` alone would also take `0x1F`, `Infinity` and ``.
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Epoch milliseconds have 9+ digits after 1970-01-02; shorter numbers (`1200`) are not dates.
 const EPOCH_MS = /^-?\d{9,16}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;

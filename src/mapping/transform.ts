@@ -8,11 +8,11 @@ import {
   type FlowDirection,
   type ObjectMapping,
   type Range,
+  type SimpleTransform,
   type UnmappedPolicy,
 } from '../config/mapping-file';
 import { coerceValue, parseNumber, preview, type ValueType } from './coerce';
 import { applyTextTransform, joinParts, splitParts, truncateText } from './text';
-import type { SimpleTransform } from '../config/mapping-file';
 
 /** A record's values as both CRMs' APIs carry them: text or absent (null). */
 export type Values = Record<string, string | null>;
@@ -113,19 +113,16 @@ type Step = { value: string | null; warning?: string } | { skip: true; warning: 
 
 /** values or ranges: the value the source's value stands for on the other side. */
 function lookUp(c: Compiled, value: string): Step {
-  let found: { hit: true; value: string | null } | undefined;
   if (c.ranges) {
     const n = parseNumber(value);
     const range = n === undefined ? undefined : c.ranges.find((r) => n >= r.from);
-    if (range) found = { hit: true, value: range.value };
+    if (range) return { value: range.value };
   } else if (c.values) {
-    if (c.values.has(value)) found = { hit: true, value: c.values.get(value) ?? null };
-    else {
-      const lower = value.trim().toLowerCase();
-      if (c.valuesLower?.has(lower)) found = { hit: true, value: c.valuesLower.get(lower) ?? null };
-    }
+    if (c.values.has(value)) return { value: c.values.get(value) ?? null };
+    const lower = value.trim().toLowerCase();
+    if (c.valuesLower?.has(lower)) return { value: c.valuesLower.get(lower) ?? null };
   } else return { value };
-  if (found) return { value: found.value };
+  // Unlike truncation, this names the value: it is a picklist value RevOps need to add a line for.
   const what = c.ranges ? (parseNumber(value) === undefined ? 'is not a number, so it is in no range' : 'is below every range') : 'has no mapping';
   const policy = c.unmapped;
   if (policy === 'pass_through') return { value };

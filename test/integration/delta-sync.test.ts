@@ -10,6 +10,9 @@ import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
 import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
 import { openStore, type Store } from '../../src/store';
 import { createBatonWorker } from '../../src/worker';
+import { createMappingProvider } from '../../src/config/mapping-provider';
+import { syncOnce } from '../../src/sync/once';
+import type { RecordOutcome } from '../../activities/sync-page';
 import { deltaSync } from '../../workflows';
 import { createLocalEnv, uniqueId, workflowBundle } from '../helpers/temporal';
 
@@ -175,6 +178,26 @@ describe.each([
     await runSync();
     const quiet = await runSync();
     expect([quiet.to_salesforce.created + quiet.to_salesforce.updated, quiet.to_hubspot.created + quiet.to_hubspot.updated]).toEqual([0, 0]);
+  });
+
+  it('previews a cycle with --dry-run (per field, nothing written), then runs it once without Temporal', async () => {
+    await runSync();
+    await createContacts(2, 'preview');
+    const mapping = createMappingProvider(MAPPINGS_DIR).get('contact');
+    const outcomes: RecordOutcome[] = [];
+    const dry = await syncOnce({ hubspot, salesforce, store }, mapping, { dryRun: true, onRecord: (o) => outcomes.push(o) });
+    expect(dry.to_salesforce).toMatchObject({ read: 2, created: 2, updated: 0 });
+    expect(outcomes.filter((o) => o.action === 'create').map((o) => o.fields)).toEqual([
+      { Email: 'preview0@sync.example', FirstName: 'First0', LastName: 'Last0', Company: 'Company 0' },
+      { Email: 'preview1@sync.example', FirstName: 'First1', LastName: 'Last1', Company: 'Company 1' },
+    ]);
+    expect((await allLeads()).filter((l) => l.Email.startsWith('preview'))).toEqual([]);
+
+    const real = await syncOnce({ hubspot, salesforce, store }, mapping);
+    expect(real.to_salesforce).toMatchObject({ read: 2, created: 2 });
+    expect((await allLeads()).filter((l) => l.Email.startsWith('preview'))).toHaveLength(2);
+    const again = await syncOnce({ hubspot, salesforce, store }, mapping);
+    expect(again.to_salesforce.created + again.to_salesforce.updated + again.to_hubspot.created + again.to_hubspot.updated).toBe(0);
   });
 
   it('gives the blank required Salesforce fields the mapping’s default', async () => {

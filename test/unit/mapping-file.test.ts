@@ -82,6 +82,9 @@ const RULES: [string, string[]][] = [
   ['split-targets', [
     '13:17 error [split_targets] split-targets > fields > 1 > salesforce: a split needs at least two Salesforce fields to split into, e.g. [FirstName, LastName]; for one field write its name without brackets',
   ]],
+  ['too-small', [
+    '8:9 error [too_small] too-small > fields: a mapping needs at least one field',
+  ]],
   ['truncate-not-text', [
     '17:17 error [truncate_not_text] truncate-not-text > fields > 1 > to_salesforce > truncate: truncate cuts text, but the value sent to Salesforce is a whole number (type: integer); remove truncate',
   ]],

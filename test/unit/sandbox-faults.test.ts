@@ -242,3 +242,33 @@ describe('LaggingSearchIndex', () => {
     expect(ids()).toEqual([]);
   });
 });
+
+describe('LaggingSearchIndex with jitter', () => {
+  it('may show a later change first, and never goes back to an older version', () => {
+    let clock = Date.parse('2026-03-02T09:00:00.000Z');
+    const state = new HubSpotState(() => clock);
+    const contact = state.objects.contacts.insert({ email: 'a@example.com', firstname: 'One' }, clock);
+    // The first change draws the longest extra lag, the second none.
+    const draws = [0.9999, 0];
+    const index = new LaggingSearchIndex(state, 1_000, 1_000, () => draws.shift() ?? 0);
+    const firstname = (): string | undefined => index.view('contacts')[0]?.properties.firstname;
+    const early = state.objects.contacts.insert({ email: 'early@example.com' }, clock);
+    clock += 10;
+    const late = state.objects.contacts.insert({ email: 'late@example.com' }, clock);
+    clock += 1_000;
+    // The later record is searchable, the earlier one not yet: a high-watermark cursor
+    // taken now would pass over it.
+    expect(index.view('contacts').map((r) => r.id)).toEqual([contact.id, late.id]);
+    clock += 1_000;
+    expect(index.view('contacts').map((r) => r.id)).toEqual([contact.id, early.id, late.id]);
+
+    draws.push(0.9999, 0);
+    state.objects.contacts.update(contact, { firstname: 'Two' }, clock);
+    state.objects.contacts.update(contact, { firstname: 'Three' }, clock);
+    clock += 1_000;
+    expect(firstname()).toBe('Three');
+    clock += 1_000;
+    expect(firstname()).toBe('Three');
+    index.dispose();
+  });
+});

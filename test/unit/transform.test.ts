@@ -218,6 +218,12 @@ describe('mapRecord with the shipped contact.yaml', () => {
     expect('Status' in mapped.values).toBe(false);
   });
 
+  it('rates a negative HubSpot score Cold, and says so', () => {
+    const mapped = mapRecord(contact, { email: 'a@x.example', hubspotscore: '-5' }, 'to_salesforce');
+    expect(mapped.values.Rating).toBe('Cold');
+    expect(mapped.warnings).toEqual([{ field: 'Rating', message: 'hubspotscore → Rating: "-5" is below every range; wrote the unmapped default "Cold"' }]);
+  });
+
   it('maps a Lead back: placeholders become blank, head counts become ranges, statuses become HubSpot’s', () => {
     expect(toHubSpotValues(contact, { Email: 'A@X.example', LastName: '[not provided]', Company: 'Acme', NumberOfEmployees: '1200', Status: 'Working - Contacted', Industry: 'Finance', Rating: 'Hot' })).toEqual({
       email: 'a@x.example',

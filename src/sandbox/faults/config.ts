@@ -101,6 +101,8 @@ export const hubspotFaultsInput = z.strictObject({
     .optional(),
   /** A new or changed record shows up in CRM search this long after the change. */
   searchLagMs: z.number().int().min(0).max(600_000).optional(),
+  /** Plus up to this much more, per change (seeded): later changes may show up first. */
+  searchLagJitterMs: z.number().int().min(0).max(600_000).optional(),
 });
 
 export const salesforceFaultsInput = z.strictObject({
@@ -142,6 +144,7 @@ export interface HubSpotRateLimits {
 export interface HubSpotFaultConfig extends CommonFaultConfig<HubSpotBurstRule> {
   rateLimits: HubSpotRateLimits;
   searchLagMs: number;
+  searchLagJitterMs: number;
 }
 
 export interface SalesforceFaultConfig extends CommonFaultConfig {
@@ -157,7 +160,7 @@ const FLAKY_ERRORS: ErrorRule[] = [{ route: '*', rate: 0.05, statuses: [...SERVE
 const FLAKY_LATENCY: LatencyRule[] = [{ route: '*', fixedMs: 10, jitterMs: 50 }];
 
 export const HUBSPOT_PROFILES: Record<FaultProfile, HubSpotFaultConfig> = {
-  ideal: { profile: 'ideal', ...NONE, bursts: [], rateLimits: NO_RATE_LIMITS, searchLagMs: 0 },
+  ideal: { profile: 'ideal', ...NONE, bursts: [], rateLimits: NO_RATE_LIMITS, searchLagMs: 0, searchLagJitterMs: 0 },
   // Private apps on Professional/Enterprise: 190 per 10 s; search 5/s.
   // https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details
   // The secondly figure is a sandbox choice (a tenth of the 10-s limit, so a client that
@@ -168,9 +171,10 @@ export const HUBSPOT_PROFILES: Record<FaultProfile, HubSpotFaultConfig> = {
     bursts: [],
     rateLimits: { tenSecondly: 190, secondly: 19, search: 5, daily: 625_000, intervalMs: 10_000 },
     searchLagMs: 0,
+    searchLagJitterMs: 0,
   },
   // HubSpot's search index trails writes by seconds.
-  flaky: { profile: 'flaky', ...NONE, bursts: [], errors: FLAKY_ERRORS, latency: FLAKY_LATENCY, rateLimits: NO_RATE_LIMITS, searchLagMs: 2_000 },
+  flaky: { profile: 'flaky', ...NONE, bursts: [], errors: FLAKY_ERRORS, latency: FLAKY_LATENCY, rateLimits: NO_RATE_LIMITS, searchLagMs: 2_000, searchLagJitterMs: 0 },
 };
 
 export const SALESFORCE_PROFILES: Record<FaultProfile, SalesforceFaultConfig> = {

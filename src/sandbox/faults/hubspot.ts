@@ -20,6 +20,7 @@ import {
 } from './config';
 import { installFaultHooks, registerConfigRoutes, type Answer, type BatchSplit } from './http';
 import { FaultPlan, type RecordFailurePicker } from './plan';
+import { RandomStreams } from './random';
 import { LaggingSearchIndex } from './search-index';
 import { DailyCounter, RollingWindow } from './windows';
 
@@ -254,7 +255,11 @@ export class HubSpotFaults {
     this.planInForce = new FaultPlan(config, this.state.now());
     this.limiter = new HubSpotRateLimiter(config.rateLimits);
     this.searchIndex?.dispose();
-    this.searchIndex = config.searchLagMs > 0 ? new LaggingSearchIndex(this.state, config.searchLagMs) : undefined;
+    const random = new RandomStreams(config.seed);
+    this.searchIndex =
+      config.searchLagMs > 0 || config.searchLagJitterMs > 0
+        ? new LaggingSearchIndex(this.state, config.searchLagMs, config.searchLagJitterMs, () => random.next('searchLag'))
+        : undefined;
   }
 }
 

@@ -13,6 +13,8 @@ import type { ChangeEvent, CrmObjectType, CrmRecord } from '../hubspot/store';
 interface Pending {
   type: CrmObjectType;
   id: string;
+  /** Order of the changes: a version never replaces a later one that showed up first. */
+  seq: number;
   visibleAt: number;
   /** The record as of the change; undefined: gone from the index. */
   record: CrmRecord | undefined;
@@ -29,11 +31,20 @@ export class LaggingSearchIndex {
   /** Per type, the indexed records in id order; rebuilt after a change becomes visible. */
   private readonly ordered = new Map<CrmObjectType, CrmRecord[]>();
   private pending: Pending[] = [];
+  private seq = 0;
+  /** Per `type:id`, the seq of the version the index holds. */
+  private readonly applied = new Map<string, number>();
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly state: HubSpotState,
     readonly lagMs: number,
+    /**
+     * Extra lag per change, uniform in [0, jitterMs]: with it, a later change can show up
+     * before an earlier one, as on HubSpot, which is what breaks a naive high-watermark.
+     */
+    readonly jitterMs = 0,
+    private readonly random: () => number = Math.random,
   ) {
     this.rebuild();
     this.unsubscribe = state.onChange((e) => this.onChange(e));
@@ -59,6 +70,7 @@ export class LaggingSearchIndex {
     this.indexed.clear();
     this.ordered.clear();
     this.pending = [];
+    this.applied.clear();
     for (const [type, store] of Object.entries(this.state.objects) as [CrmObjectType, HubSpotState['objects'][CrmObjectType]][]) {
       const records = new Map<string, CrmRecord>();
       for (const r of store.active()) records.set(r.id, snapshot(r));
@@ -70,7 +82,14 @@ export class LaggingSearchIndex {
     if (e.kind === 'reset') return this.rebuild();
     if (e.kind !== 'created' && e.kind !== 'updated' && e.kind !== 'archived') return;
     const live = e.kind === 'archived' ? undefined : this.state.objects[e.objectType].get(e.id);
-    this.pending.push({ type: e.objectType, id: e.id, visibleAt: e.at + this.lagMs, record: live && !live.archived ? snapshot(live) : undefined });
+    const jitter = this.jitterMs > 0 ? Math.floor(this.random() * (this.jitterMs + 1)) : 0;
+    this.pending.push({
+      type: e.objectType,
+      id: e.id,
+      seq: ++this.seq,
+      visibleAt: e.at + this.lagMs + jitter,
+      record: live && !live.archived ? snapshot(live) : undefined,
+    });
   }
 
   private flush(now: number): void {
@@ -81,6 +100,9 @@ export class LaggingSearchIndex {
         later.push(p);
         continue;
       }
+      const key = `${p.type}:${p.id}`;
+      if ((this.applied.get(key) ?? 0) > p.seq) continue;
+      this.applied.set(key, p.seq);
       let records = this.indexed.get(p.type);
       if (!records) {
         records = new Map();

@@ -2,6 +2,7 @@
  * HubSpot's rules for CRM object reads and writes (validation, conflicts, not-found,
  * batch semantics) over the state. Routes parse HTTP; this decides what HubSpot would do.
  */
+import { searchIndexView } from '../faults';
 import { API_SOURCE } from './history';
 import { conflict, type HubSpotApiError, objectIdNotNumeric, resourceNotFound, validationError } from './errors';
 import {
@@ -277,7 +278,8 @@ export class CrmObjects {
     const queryProperties = this.config.queryProperties;
     let record: CrmRecord | undefined;
     const valueOf = (name: string): string | undefined => record?.properties[name];
-    for (record of this.store.active()) {
+    // With a search-index lag set (src/sandbox/faults), search reads the lagging copy.
+    for (record of searchIndexView(this.state, this.type) ?? this.store.active()) {
       if (filter(valueOf) && matchesQuery(req.query, valueOf, queryProperties)) matches.push(record);
     }
     const sorted = sortRecords(matches, req.sorts, (r, p) => r.properties[p], typeOf);

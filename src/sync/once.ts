@@ -1,0 +1,71 @@
+import type { Client as HubSpotClient } from '@hubspot/api-client';
+import type { Connection } from 'jsforce';
+import { mappersOf } from '../../activities';
+import { retryRecords, syncPage, type RecordOutcome, type SyncSides } from '../../activities/sync-page';
+import { ZERO_COUNTS, type DirectionCursor, type HubSpotCursor, type PageCounts, type SalesforceCursor, type SyncDirection } from '../../activities/sync-types';
+import type { ObjectMapping } from '../config/mapping-file';
+import { HubSpotContactSide } from '../crm/hubspot/contact-side';
+import { SalesforceRecordSide } from '../crm/salesforce/record-side';
+import type { Store } from '../store';
+
+/**
+ * One sync cycle in this process, without Temporal: what `baton sync --once` runs, for
+ * RevOps to preview a mapping change (`--dry-run`) or to sync by hand. The same page
+ * engine as the deltaSync workflow; cursors move only when it is not a dry run.
+ */
+export interface OnceDeps {
+  hubspot: HubSpotClient;
+  salesforce: Connection;
+  store: Store;
+}
+
+export type OnceResult = Record<SyncDirection, PageCounts & { pages: number }>;
+
+const DIRECTIONS: readonly SyncDirection[] = ['to_salesforce', 'to_hubspot'];
+const cursorName = (mapping: string, direction: SyncDirection) => `${mapping}:${direction === 'to_salesforce' ? 'hubspot' : 'salesforce'}`;
+
+function sidesOf(deps: OnceDeps): SyncSides {
+  return { hubspot: new HubSpotContactSide(deps.hubspot), salesforce: new SalesforceRecordSide(deps.salesforce) };
+}
+
+function add(into: PageCounts, counts: PageCounts): void {
+  for (const key of Object.keys(counts) as (keyof PageCounts)[]) into[key] += counts[key];
+}
+
+export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: { dryRun?: boolean; onRecord?: (o: RecordOutcome) => void } = {}): Promise<OnceResult> {
+  const sides = sidesOf(deps);
+  const mappers = mappersOf(mapping);
+  const until = Date.now();
+  const result: OnceResult = { to_salesforce: { ...ZERO_COUNTS, pages: 0 }, to_hubspot: { ...ZERO_COUNTS, pages: 0 } };
+  for (const direction of DIRECTIONS) {
+    if (!mapping.fields.some((f) => f.direction === 'both' || f.direction === direction)) continue;
+    const name = cursorName(mapping.name, direction);
+    let position: DirectionCursor =
+      direction === 'to_salesforce'
+        ? { direction, cursor: (await deps.store.getCursor<HubSpotCursor>(name)) ?? sides.hubspot.initialCursor() }
+        : { direction, cursor: (await deps.store.getCursor<SalesforceCursor>(name)) ?? sides.salesforce.initialCursor() };
+    for (;;) {
+      const page = await syncPage(deps.store, sides, mapping, mappers, position, until, options);
+      result[direction].pages += 1;
+      add(result[direction], page.counts);
+      if (!options.dryRun) await deps.store.setCursor(cursorName(mapping.name, direction), page.next.cursor);
+      position = page.next;
+      if (page.done) break;
+    }
+  }
+  return result;
+}
+
+/** `baton sync retry`: every open error of a mapping, now, whatever its backoff. */
+export async function retryOpenErrors(deps: OnceDeps, mapping: ObjectMapping, onRecord?: (o: RecordOutcome) => void): Promise<Record<SyncDirection, PageCounts>> {
+  const sides = sidesOf(deps);
+  const out: Record<SyncDirection, PageCounts> = { to_salesforce: { ...ZERO_COUNTS }, to_hubspot: { ...ZERO_COUNTS } };
+  const open = await deps.store.listSyncErrors({ mapping: mapping.name, status: 'open' });
+  for (const direction of DIRECTIONS) {
+    const ids = open.filter((e) => e.direction === direction).map((e) => e.sourceId);
+    for (let i = 0; i < ids.length; i += 200) {
+      add(out[direction], await retryRecords(deps.store, sides, mapping, mappersOf(mapping), direction, ids.slice(i, i + 200), { onRecord }));
+    }
+  }
+  return out;
+}

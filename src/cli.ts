@@ -81,7 +81,9 @@ program
   .addOption(new Option('--preset <preset>', 'seed when there is no saved state').choices(['demo', 'empty']).default('demo'))
   .addOption(new Option('--profile <profile>', 'limits and faults: ideal (none), hubspot-pro (190 per 10 s, search 5/s), flaky (5 % server errors, jitter, search lag)').choices([...FAULT_PROFILES]))
   .option('--seed <n>', 'seed for the faults, so a run can be replayed')
-  .action(async (opts: { host: string; hubspotPort: string; salesforcePort: string; stateDir?: string; preset: 'demo' | 'empty'; profile?: string; seed?: string }) => {
+  .option('--simulate', 'play marketing and sales life: scores rising, new contacts, reps logging Tasks')
+  .option('--tick-ms <ms>', 'with --simulate: time between simulation ticks', '2000')
+  .action(async (opts: { host: string; hubspotPort: string; salesforcePort: string; stateDir?: string; preset: 'demo' | 'empty'; profile?: string; seed?: string; simulate?: boolean; tickMs: string }) => {
     const { faultsFromFlags } = await import('./sandbox/faults');
     const faults = faultsFromFlags({ profile: opts.profile, seed: opts.seed });
     const log = createLogger();
@@ -98,7 +100,16 @@ program
     process.stdout.write(
       `HubSpot sandbox    ${hubspot.url} (token ${hubspot.accessToken})\nSalesforce sandbox ${salesforce.url} (token ${salesforce.accessToken})\n`,
     );
+    let simulation: { stop(): void } | undefined;
+    if (opts.simulate) {
+      const tickMs = Number(opts.tickMs);
+      if (!Number.isInteger(tickMs) || tickMs < 100) throw new Error(`--tick-ms must be a whole number of milliseconds, at least 100 (got "${opts.tickMs}")`);
+      const { startSimulation } = await import('./sandbox/simulate');
+      simulation = startSimulation({ hubspot: hubspot.state, salesforce: salesforce.state, seed: faults.seed ?? 1, tickMs });
+      process.stdout.write(`Simulating marketing and sales life every ${tickMs} ms\n`);
+    }
     await untilSignal(async () => {
+      simulation?.stop();
       await hubspot.close();
       await salesforce.close();
     }, log);

@@ -45,6 +45,9 @@ export const envSchema = z.object({
   BATON_DEV_TEMPORAL_UI_PORT: port.default(8233),
   BATON_DEV_HUBSPOT_PORT: optionalPort.default(7481),
   BATON_DEV_SALESFORCE_PORT: optionalPort.default(7482),
+  /** Play marketing and sales life in the sandboxes (scores rising, reps logging Tasks) so the demo moves. */
+  BATON_DEV_SIMULATE: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('true'),
+  BATON_DEV_SIMULATE_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -69,7 +72,7 @@ export interface BatonConfig {
     clientSecret?: string;
     refreshToken?: string;
   };
-  dev: { host: string; temporalPort: number; temporalUiPort: number; hubspotPort: number; salesforcePort: number };
+  dev: { host: string; temporalPort: number; temporalUiPort: number; hubspotPort: number; salesforcePort: number; simulate: boolean; simulateTickMs: number };
 }
 
 export class ConfigError extends Error {
@@ -140,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       temporalUiPort: e.BATON_DEV_TEMPORAL_UI_PORT,
       hubspotPort: e.BATON_DEV_HUBSPOT_PORT,
       salesforcePort: e.BATON_DEV_SALESFORCE_PORT,
+      simulate: e.BATON_DEV_SIMULATE === 'true' || e.BATON_DEV_SIMULATE === '1',
+      simulateTickMs: e.BATON_DEV_SIMULATE_TICK_MS,
     },
   };
 }

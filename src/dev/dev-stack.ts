@@ -10,6 +10,7 @@ import { createSalesforceConnection } from '../crm/salesforce/client';
 import type { Logger } from '../logger';
 import { startHubSpotSandbox } from '../sandbox/hubspot';
 import { startSalesforceSandbox } from '../sandbox/salesforce';
+import { startSimulation } from '../sandbox/simulate';
 import { openStore, type Store } from '../store';
 import { findTemporalBinary, installInstructions, provisionTemporalBinaries, TemporalBinaryError } from '../temporal/binaries';
 import { startTemporalDevServer, type RunningDevServer } from '../temporal/dev-server';
@@ -88,6 +89,11 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
       preset: 'demo',
     });
     stops.push(() => salesforceSandbox.close());
+
+    if (dev.simulate) {
+      const simulation = startSimulation({ hubspot: hubspotSandbox.state, salesforce: salesforceSandbox.state, seed: 1, tickMs: dev.simulateTickMs });
+      stops.push(async () => simulation.stop());
+    }
 
     const store: Store = await openStore(config.databaseUrl);
     stops.push(() => store.close());

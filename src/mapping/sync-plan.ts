@@ -1,4 +1,4 @@
-import type { ObjectMapping } from '../config/mapping-file';
+import { namesOn, type ObjectMapping } from '../config/mapping-file';
 import { isBlank, type Values } from './transform';
 
 /**
@@ -55,12 +55,10 @@ export function targetSideOf(direction: Direction): Side {
   return direction === 'to_salesforce' ? 'salesforce' : 'hubspot';
 }
 
-const names = (v: string | readonly string[]): readonly string[] => (typeof v === 'string' ? [v] : v);
-
-/** The mapping entry that writes `targetField` in `direction`. */
+/** The mapping entry that writes `targetField` in `direction` (split and joined fields included). */
 function entryFor(mapping: ObjectMapping, direction: Direction, targetField: string) {
   const side = targetSideOf(direction);
-  return mapping.fields.find((f) => names(f[side] as string | readonly string[]).some((n) => n.toLowerCase() === targetField.toLowerCase()));
+  return mapping.fields.find((f) => namesOn(f, side).some((n) => n.toLowerCase() === targetField.toLowerCase()));
 }
 
 function winnerOf(
@@ -151,7 +149,7 @@ export function planRecord(
       targetSnapshot[field] = value;
     } else {
       // The target's value flows back now, so both sides and the snapshot agree after this cycle.
-      for (const sourceField of names(entry[src] as string | readonly string[])) {
+      for (const sourceField of namesOn(entry, src)) {
         const back = reversed[sourceField] ?? null;
         if ((source.values[sourceField] ?? null) !== back) writeSource[sourceField] = back;
       }
@@ -163,11 +161,11 @@ export function planRecord(
   const reverse: Direction = direction === 'to_salesforce' ? 'to_hubspot' : 'to_salesforce';
   for (const entry of mapping.fields) {
     if (entry.direction !== reverse) continue;
-    for (const sourceField of names(entry[src] as string | readonly string[])) {
+    for (const sourceField of namesOn(entry, src)) {
       const owned = reversed[sourceField] ?? null;
       if ((source.values[sourceField] ?? null) !== owned) writeSource[sourceField] = owned;
     }
-    for (const targetField of names(entry[tgt] as string | readonly string[])) targetSnapshot[targetField] = target.values[targetField] ?? null;
+    for (const targetField of namesOn(entry, tgt)) targetSnapshot[targetField] = target.values[targetField] ?? null;
   }
 
   const sourceAfter = { ...source.values, ...writeSource };

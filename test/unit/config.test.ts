@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.databaseUrl).toBe(`sqlite://${path.resolve('.baton', 'baton.db')}`);
     expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default' });
-    expect(config.dev).toEqual({ host: '127.0.0.1', temporalPort: 7233, temporalUiPort: 8233, hubspotPort: 7481, salesforcePort: 7482 });
+    expect(config.dev).toEqual({ host: '127.0.0.1', temporalPort: 7233, temporalUiPort: 8233, hubspotPort: 7481, salesforcePort: 7482, simulate: true, simulateTickMs: 2000 });
     expect(config.taskQueue).toBe('baton');
     expect(config.syncIntervalSeconds).toBe(5);
   });

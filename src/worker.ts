@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection as SalesforceConnection } from 'jsforce';
 import { createActivities } from '../activities';
 import type { BatonConfig } from './config/env';
+import { loadHandoverPolicy } from './config/handover-file';
 import { createMappingProvider } from './config/mapping-provider';
 import type { ObjectMapping } from './config/mapping-file';
 import { createHubSpotClient } from './crm/hubspot/client';
@@ -34,8 +37,10 @@ export function workflowsPath(): string {
 
 export async function createBatonWorker(deps: WorkerDeps): Promise<Worker> {
   const mappings = createMappingProvider(deps.mappingsDir);
-  // Refuse to start on an invalid mapping, with every problem listed (MappingError).
+  // Refuse to start on an invalid mapping or handover policy, with every problem listed (MappingError).
   mappings.all();
+  const handoverFile = path.join(deps.mappingsDir, 'handover.yaml');
+  if (fs.existsSync(handoverFile)) loadHandoverPolicy(handoverFile);
   return Worker.create({
     connection: deps.temporal,
     namespace: deps.namespace,

@@ -1,3 +1,4 @@
+import { parseHandoverPolicy } from './handover-file';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
@@ -510,6 +511,12 @@ export async function checkMappingsFolder(folder: string, clients?: LiveClients)
     const result = parseObjectMapping(fs.readFileSync(file, 'utf8'), file);
     problems.push(...result.problems);
     if (result.structure && result.locate) readable.push({ mapping: result.structure, locate: result.locate });
+  }
+  // The handover policy is checked in the same run, with the same kind of report.
+  const handoverFile = path.join(folder, 'handover.yaml');
+  if (fs.existsSync(handoverFile)) {
+    files.push('handover.yaml');
+    problems.push(...parseHandoverPolicy(fs.readFileSync(handoverFile, 'utf8'), handoverFile).problems);
   }
   const live: CheckReport['live'] = { hubspot: 'skipped', salesforce: 'skipped', notes: [] };
   if (!clients || (!clients.hubspot && !clients.salesforce)) {

@@ -22,12 +22,20 @@ export interface DeltaSyncInput {
   mapping: string;
   /** Upper bound of this run's window (epoch ms); fixed at the first run so a continued run keeps it. */
   until?: number;
+  /**
+   * HubSpot's search index shows a change only seconds after it is made. The window stops
+   * this long before now, so the cursor never passes a change search does not show yet;
+   * such changes are read by the next run. Default 5 s.
+   */
+  searchLagMs?: number;
   /** Where a continued run resumes: the direction still to finish. */
   resume?: { direction: SyncDirection; totals: Record<SyncDirection, PageCounts & { pages: number }> };
 }
 
 export type DirectionTotals = PageCounts & { pages: number };
 export type DeltaSyncResult = Record<SyncDirection, DirectionTotals>;
+
+export const DEFAULT_SEARCH_LAG_MS = 5_000;
 
 const zero = (): DirectionTotals => ({ read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0, pages: 0 });
 
@@ -37,7 +45,7 @@ const DIRECTIONS: readonly SyncDirection[] = ['to_salesforce', 'to_hubspot'];
 export async function deltaSync(input: DeltaSyncInput): Promise<DeltaSyncResult> {
   upsertSearchAttributes([{ key: BatonMapping, value: input.mapping }]);
   // Date.now() is deterministic inside a workflow: the time of the current workflow task.
-  const until = input.until ?? Date.now();
+  const until = input.until ?? Date.now() - (input.searchLagMs ?? DEFAULT_SEARCH_LAG_MS);
   const totals: DeltaSyncResult = input.resume?.totals ?? { to_salesforce: zero(), to_hubspot: zero() };
   const first = input.resume ? DIRECTIONS.indexOf(input.resume.direction) : 0;
   for (const direction of DIRECTIONS.slice(first)) {
@@ -57,7 +65,7 @@ export async function deltaSync(input: DeltaSyncInput): Promise<DeltaSyncResult>
       position = page.position;
       if (workflowInfo().continueAsNewSuggested) {
         log.info('continuing as new', { direction, pages: t.pages });
-        return continueAsNew<typeof deltaSync>({ mapping: input.mapping, until, resume: { direction, totals } });
+        return continueAsNew<typeof deltaSync>({ mapping: input.mapping, until, searchLagMs: input.searchLagMs, resume: { direction, totals } });
       }
     }
   }

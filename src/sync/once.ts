@@ -32,10 +32,11 @@ function add(into: PageCounts, counts: PageCounts): void {
   for (const key of Object.keys(counts) as (keyof PageCounts)[]) into[key] += counts[key];
 }
 
-export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: { dryRun?: boolean; onRecord?: (o: RecordOutcome) => void } = {}): Promise<OnceResult> {
+export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: { dryRun?: boolean; searchLagMs?: number; onRecord?: (o: RecordOutcome) => void } = {}): Promise<OnceResult> {
   const sides = sidesOf(deps);
   const mappers = mappersOf(mapping);
-  const until = Date.now();
+  // As in the workflow: stop short of HubSpot's search-index lag.
+  const until = Date.now() - (options.searchLagMs ?? 5_000);
   const result: OnceResult = { to_salesforce: { ...ZERO_COUNTS, pages: 0 }, to_hubspot: { ...ZERO_COUNTS, pages: 0 } };
   for (const direction of DIRECTIONS) {
     if (!mapping.fields.some((f) => f.direction === 'both' || f.direction === direction)) continue;

@@ -67,7 +67,7 @@ describe.each([
       workflowBundle: await workflowBundle(),
     });
     return worker.runUntil(
-      env.client.workflow.execute(deltaSync, { workflowId: uniqueId('delta-sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact' }] }),
+      env.client.workflow.execute(deltaSync, { workflowId: uniqueId('delta-sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact', searchLagMs: 0 }] }),
     );
   }
 
@@ -185,7 +185,7 @@ describe.each([
     await createContacts(2, 'preview');
     const mapping = createMappingProvider(MAPPINGS_DIR).get('contact');
     const outcomes: RecordOutcome[] = [];
-    const dry = await syncOnce({ hubspot, salesforce, store }, mapping, { dryRun: true, onRecord: (o) => outcomes.push(o) });
+    const dry = await syncOnce({ hubspot, salesforce, store }, mapping, { dryRun: true, searchLagMs: 0, onRecord: (o) => outcomes.push(o) });
     expect(dry.to_salesforce).toMatchObject({ read: 2, created: 2, updated: 0 });
     expect(outcomes.filter((o) => o.action === 'create').map((o) => o.fields)).toEqual([
       { Email: 'preview0@sync.example', FirstName: 'First0', LastName: 'Last0', Company: 'Company 0' },
@@ -193,10 +193,10 @@ describe.each([
     ]);
     expect((await allLeads()).filter((l) => l.Email.startsWith('preview'))).toEqual([]);
 
-    const real = await syncOnce({ hubspot, salesforce, store }, mapping);
+    const real = await syncOnce({ hubspot, salesforce, store }, mapping, { searchLagMs: 0 });
     expect(real.to_salesforce).toMatchObject({ read: 2, created: 2 });
     expect((await allLeads()).filter((l) => l.Email.startsWith('preview'))).toHaveLength(2);
-    const again = await syncOnce({ hubspot, salesforce, store }, mapping);
+    const again = await syncOnce({ hubspot, salesforce, store }, mapping, { searchLagMs: 0 });
     expect(again.to_salesforce.created + again.to_salesforce.updated + again.to_hubspot.created + again.to_hubspot.updated).toBe(0);
   });
 

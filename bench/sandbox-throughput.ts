@@ -12,12 +12,12 @@
  *
  * Writes its section of BENCHMARKS.md (other sections are kept).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@hubspot/api-client';
 import { Connection } from 'jsforce';
+import { fmt, gitCommit, machineFacts, repoRoot, writeSection } from './report';
 import { z } from 'zod';
 
 export const TARGET_RECORDS_PER_SECOND = 5_000;
@@ -224,7 +224,6 @@ async function benchSalesforce(sandbox: Served, opts: ThroughputOptions): Promis
 // ---------------------------------------------------------------------------------------
 // Report.
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 const COLUMNS = ['sandbox', 'operation', 'per call', 'records', 'calls', 'seconds', 'records/s', 'call p50 ms', 'call p95 ms'] as const;
 
@@ -252,64 +251,6 @@ function textTable(results: readonly Measurement[]): string {
 function markdownTable(results: readonly Measurement[]): string {
   const align = COLUMNS.map((_, i) => (i < 2 ? '---' : '---:'));
   return [COLUMNS, align, ...rows(results)].map((r) => `| ${r.join(' | ')} |`).join('\n');
-}
-
-/** Machine facts as `nproc` and `free` report them (the os module when they are missing). */
-function machineFacts(loadAtStart: readonly number[]): string[] {
-  const run = (cmd: string, args: string[]): string | undefined => {
-    try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    } catch {
-      return undefined;
-    }
-  };
-  const nproc = run('nproc', []) ?? String(os.cpus().length);
-  const free = run('free', ['-h'])?.split('\n') ?? [];
-  const heads = free[0]?.trim().split(/\s+/) ?? [];
-  const values = free.find((l) => l.startsWith('Mem:'))?.trim().split(/\s+/).slice(1);
-  const mem = values && values.length === heads.length ? heads.map((h, i) => `${h} ${values[i] ?? ''}`).join(', ') : undefined;
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  return [
-    `- CPU: ${cpu}; \`nproc\`: ${nproc}`,
-    `- Memory (\`free -h\`): ${mem ?? `total ${fmt(os.totalmem() / 2 ** 30, 1)} GiB`}`,
-    `- Node ${process.version}, ${os.platform()} ${os.release()}`,
-    // Other work on the machine moves these figures a lot; the load says how busy it was.
-    `- Load average at the start (1, 5, 15 min): ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}`,
-  ];
-}
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('no package.json above the benchmark');
-    dir = up;
-  }
-  return dir;
-}
-
-function gitCommit(root: string): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Replaces this benchmark's section of BENCHMARKS.md (between its markers), keeping the rest. */
-function writeSection(root: string, markdown: string): string {
-  const file = path.join(root, 'BENCHMARKS.md');
-  const start = `<!-- bench:${SECTION}:start -->`;
-  const end = `<!-- bench:${SECTION}:end -->`;
-  const block = `${start}\n${markdown.trim()}\n${end}`;
-  const current = existsSync(file)
-    ? readFileSync(file, 'utf8')
-    : '# Benchmarks\n\nWritten by the benchmarks in `bench/` (`npm run bench`); each keeps its own section up to date.\n';
-  const from = current.indexOf(start);
-  const to = current.indexOf(end);
-  const next = from !== -1 && to > from ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}` : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, next);
-  return file;
 }
 
 /** The script and arguments this run was started with, relative to the repository. */
@@ -377,7 +318,7 @@ export async function runSandboxThroughput(opts: ThroughputOptions = DEFAULTS): 
   process.stdout.write(`\nSandbox throughput (${fmt(opts.records)} records per operation, ${opts.concurrency} calls in flight)\n\n${textTable(results)}\n\n`);
   if (opts.write) {
     const root = repoRoot();
-    process.stdout.write(`Wrote ${path.relative(process.cwd(), writeSection(root, section(results, opts, root, loadAtStart))) || 'BENCHMARKS.md'}\n`);
+    process.stdout.write(`Wrote ${path.relative(process.cwd(), writeSection(root, SECTION, section(results, opts, root, loadAtStart))) || 'BENCHMARKS.md'}\n`);
   }
   return results;
 }

@@ -7,6 +7,8 @@ import { SalesforceRecordSide } from '../src/crm/salesforce/record-side';
 import type { Mappers } from '../src/mapping/sync-plan';
 import { toHubSpotValues, toSalesforceValues } from '../src/mapping/transform';
 import type { Store } from '../src/store';
+import type { HandoverPolicy } from '../src/config/handover-file';
+import { createHandoverActivities } from './handover';
 import { retryRecords, syncPage, type SyncSides } from './sync-page';
 import { ZERO_COUNTS, type DirectionCursor, type PageCounts, type SyncDirection, type SyncPageInput, type SyncPageResult } from './sync-types';
 
@@ -16,6 +18,8 @@ export interface ActivityDeps {
   store: Store;
   /** Returns the current mapping by name; re-read per call so an edited file takes effect on the next cycle. */
   mappings: (name: string) => ObjectMapping;
+  /** The current handover policy (mappings/handover.yaml); without it the handover activities refuse to run. */
+  handoverPolicy?: () => HandoverPolicy;
 }
 
 function cursorName(mapping: string, direction: SyncDirection): string {
@@ -39,6 +43,9 @@ export function createActivities(deps: ActivityDeps) {
   };
 
   return {
+    // The lead handover's activities (activities/handover.ts).
+    ...createHandoverActivities(deps),
+
     /** Where a direction's reading stands; the directions with no field flowing that way are skipped. */
     async readSyncPosition(input: { mapping: string; direction: SyncDirection }): Promise<DirectionCursor | null> {
       const mapping = mappingOf(input.mapping);

@@ -72,6 +72,18 @@ program
   });
 
 program
+  .command('server')
+  .description('The HTTP server: HubSpot webhooks (v3 signatures) start or signal lead handovers; /healthz, /readyz')
+  .action(async () => {
+    const config = loadConfig();
+    const log = createLogger(config.logLevel);
+    const { startProductionServer } = await import('./server/run');
+    const { stop } = await startProductionServer(config, log);
+    await untilSignal(stop, log);
+    process.exit(0);
+  });
+
+program
   .command('sandbox')
   .description('Run the HubSpot and Salesforce API sandboxes alone')
   .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))

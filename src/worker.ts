@@ -40,13 +40,21 @@ export async function createBatonWorker(deps: WorkerDeps): Promise<Worker> {
   // Refuse to start on an invalid mapping or handover policy, with every problem listed (MappingError).
   mappings.all();
   const handoverFile = path.join(deps.mappingsDir, 'handover.yaml');
-  if (fs.existsSync(handoverFile)) loadHandoverPolicy(handoverFile);
+  const hasHandover = fs.existsSync(handoverFile);
+  if (hasHandover) loadHandoverPolicy(handoverFile);
   return Worker.create({
     connection: deps.temporal,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
-    activities: createActivities({ hubspot: deps.hubspot, salesforce: deps.salesforce, store: deps.store, mappings: (name) => mappings.get(name) }),
+    activities: createActivities({
+      hubspot: deps.hubspot,
+      salesforce: deps.salesforce,
+      store: deps.store,
+      mappings: (name) => mappings.get(name),
+      // Re-read per handover, so a policy edit applies to the next lead without a restart.
+      ...(hasHandover ? { handoverPolicy: () => loadHandoverPolicy(handoverFile) } : {}),
+    }),
     shutdownGraceTime: deps.shutdownGraceTime ?? '5 seconds',
   });
 }

@@ -1,2 +1,3 @@
 export { deltaSync } from './delta-sync';
 export type { DeltaSyncInput, DeltaSyncResult } from './delta-sync';
+export * from './lead-handover';

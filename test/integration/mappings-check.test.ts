@@ -90,9 +90,9 @@ describe('baton mappings check against the sandboxes', () => {
     SALESFORCE_ACCESS_TOKEN: salesforce.accessToken,
   });
 
-  it('finds nothing wrong with the shipped mappings/contact.yaml', async () => {
+  it('finds nothing wrong with the shipped mappings (contact.yaml, handover.yaml)', async () => {
     const report = await checkMappingsFolder(SHIPPED, clients);
-    expect(report).toEqual({ files: ['contact.yaml'], problems: [], live: { hubspot: 'checked', salesforce: 'checked', notes: [] } });
+    expect(report).toEqual({ files: ['contact.yaml', 'handover.yaml'], problems: [], live: { hubspot: 'checked', salesforce: 'checked', notes: [] } });
   });
 
   it.each(LIVE_RULES)('live rule fixture live/%s.yaml', async (name, expected) => {
@@ -159,7 +159,7 @@ describe('baton mappings check against the sandboxes', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       'note: the CRMs were not checked: set HUBSPOT_ACCESS_TOKEN and SALESFORCE_INSTANCE_URL / SALESFORCE_ACCESS_TOKEN, or pass --dev while `baton dev` runs\n' +
-        '1 file(s) checked: 0 error(s), 0 warning(s)\n',
+        '2 file(s) checked: 0 error(s), 0 warning(s)\n',
     );
   });
 
@@ -169,7 +169,7 @@ describe('baton mappings check against the sandboxes', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('note: checked against Salesforce (connection from the environment)');
     expect(lines[1]).toMatch(/^note: could not read HubSpot's contact properties \(.+\); the checks against HubSpot were skipped$/);
-    expect(lines[2]).toBe('1 file(s) checked: 0 error(s), 0 warning(s)');
+    expect(lines[2]).toBe('2 file(s) checked: 0 error(s), 0 warning(s)');
   });
 
   it('--dev without a running `baton dev` says what to do and exits 1', async () => {

@@ -1,0 +1,45 @@
+import type { Store } from '../store';
+
+/**
+ * Which webhook events were already acted on, so a redelivery starts nothing twice.
+ *
+ * Order: claim the event, signal the workflow, and release the claim when the signal
+ * failed. Claiming first keeps two concurrent deliveries of one event from both acting;
+ * releasing on failure lets HubSpot's retry (after our 500) act on it. If the process dies
+ * between claim and signal, or the release itself fails, the event is lost to the webhook
+ * path; the delta sync still starts handovers for leads that qualify without a webhook.
+ */
+export interface DeliveryLedger {
+  /** True the first time, false for an event already claimed. */
+  claim(key: string): Promise<boolean>;
+  release(key: string): Promise<void>;
+}
+
+export type DeliveryStore = Pick<Store, 'recordWebhookDelivery' | 'knex'>;
+
+export function storeDeliveryLedger(store: DeliveryStore): DeliveryLedger {
+  return {
+    claim: (key) => store.recordWebhookDelivery(key),
+    // The Store has no "forget" yet; this is the inverse of its recordWebhookDelivery
+    // (table webhook_deliveries, column event_id). TODO: move into Store as forgetWebhookDelivery.
+    release: async (key) => {
+      await store.knex('webhook_deliveries').where({ event_id: key }).delete();
+    },
+  };
+}
+
+/** In memory, for tests and for running without a database. */
+export function memoryDeliveryLedger(): DeliveryLedger & { readonly keys: ReadonlySet<string> } {
+  const keys = new Set<string>();
+  return {
+    keys,
+    claim: async (key) => {
+      if (keys.has(key)) return false;
+      keys.add(key);
+      return true;
+    },
+    release: async (key) => {
+      keys.delete(key);
+    },
+  };
+}

@@ -52,6 +52,7 @@ program
         `  Temporal Web UI ${info.temporal.uiUrl}`,
         `  HubSpot sandbox ${info.hubspot.basePath}`,
         `  Salesforce sbx  ${info.salesforce.instanceUrl}`,
+        `  Baton server    ${info.server.url} (HubSpot webhooks at ${info.server.webhookUrl})`,
         `  Task queue      ${info.taskQueue}; delta sync every ${config.syncIntervalSeconds} s`,
         `  State           ${path.resolve(config.home)} (dev.json has the addresses and tokens)`,
         '',

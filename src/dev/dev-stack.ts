@@ -15,6 +15,7 @@ import { openStore, type Store } from '../store';
 import { findTemporalBinary, installInstructions, provisionTemporalBinaries, TemporalBinaryError } from '../temporal/binaries';
 import { startTemporalDevServer, type RunningDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { startDevServer } from '../server/run';
 import { createBatonWorker, ensureSyncSchedules } from '../worker';
 import { assertPortFree } from './ports';
 
@@ -29,6 +30,7 @@ export interface DevInfo {
   taskQueue: string;
   hubspot: { basePath: string; accessToken: string };
   salesforce: { instanceUrl: string; accessToken: string; version: string };
+  server: { url: string; webhookUrl: string };
   pid: number;
   startedAt: string;
 }
@@ -52,6 +54,7 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
   await assertPortFree(dev.host, dev.temporalUiPort, 'BATON_DEV_TEMPORAL_UI_PORT');
   await assertPortFree(dev.host, dev.hubspotPort, 'BATON_DEV_HUBSPOT_PORT');
   await assertPortFree(dev.host, dev.salesforcePort, 'BATON_DEV_SALESFORCE_PORT');
+  await assertPortFree(config.server.host, config.server.port, 'BATON_SERVER_PORT');
 
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -119,11 +122,16 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
     const client = new Client({ connection: temporalConnection, namespace: config.temporal.namespace });
     const schedules = await ensureSyncSchedules(client, config.taskQueue, createMappingProvider(config.mappingsDir).all(), config.syncIntervalSeconds);
 
+    // HubSpot webhooks (signed by the sandbox) start handovers when a score change may qualify a lead.
+    const server = await startDevServer({ config, temporal: client, store, hubspotSandbox, log });
+    stops.push(() => server.close());
+
     const info: DevInfo = {
       temporal: { address: temporalServer.address, namespace: config.temporal.namespace, uiUrl: temporalServer.uiUrl },
       taskQueue: config.taskQueue,
       hubspot: { basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken },
       salesforce: { instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: config.salesforce.version },
+      server: { url: server.url, webhookUrl: server.webhookUrl },
       pid: process.pid,
       startedAt: new Date().toISOString(),
     };

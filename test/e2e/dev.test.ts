@@ -55,6 +55,7 @@ describe('baton dev (end to end)', () => {
       BATON_DEV_TEMPORAL_UI_PORT: String(await freePort()),
       BATON_DEV_HUBSPOT_PORT: String(await freePort()),
       BATON_DEV_SALESFORCE_PORT: String(await freePort()),
+      BATON_SERVER_PORT: String(await freePort()),
     };
   });
 
@@ -104,7 +105,7 @@ describe('baton dev (end to end)', () => {
 
     await stopWithSigint(run);
     expect(processesMentioning(home)).toEqual([]);
-    for (const port of ['BATON_DEV_TEMPORAL_PORT', 'BATON_DEV_TEMPORAL_UI_PORT', 'BATON_DEV_HUBSPOT_PORT', 'BATON_DEV_SALESFORCE_PORT']) {
+    for (const port of ['BATON_DEV_TEMPORAL_PORT', 'BATON_DEV_TEMPORAL_UI_PORT', 'BATON_DEV_HUBSPOT_PORT', 'BATON_DEV_SALESFORCE_PORT', 'BATON_SERVER_PORT']) {
       expect({ port, open: await portAcceptsConnections(Number(env[port])) }).toEqual({ port, open: false });
     }
 

@@ -115,7 +115,7 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
     });
     const running = worker.run();
     stops.push(async () => {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
     });
 
@@ -151,7 +151,8 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
 function quietTemporalRuntime(level: BatonConfig['logLevel']): void {
   const verbose = level === 'debug' || level === 'trace';
   try {
-    Runtime.install({ logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN') });
+    // shutdownSignals: none, so `baton dev` stops the pieces itself, in order.
+    Runtime.install({ logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
   } catch {
     // A runtime is already installed (tests): keep it.
   }

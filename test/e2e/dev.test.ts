@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -22,6 +22,12 @@ interface Run {
   output: () => string;
   exited: Promise<number | null>;
 }
+
+/** Runs a one-shot `baton` command and returns its standard output (throws on a non-zero exit). */
+function baton(args: string[], env: NodeJS.ProcessEnv = currentEnv): string {
+  return execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+let currentEnv: NodeJS.ProcessEnv = {};
 
 function startDev(env: NodeJS.ProcessEnv): Run {
   const child = spawn(process.execPath, [CLI, 'dev'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,6 +63,7 @@ describe('baton dev (end to end)', () => {
       BATON_DEV_SALESFORCE_PORT: String(await freePort()),
       BATON_SERVER_PORT: String(await freePort()),
     };
+    currentEnv = env;
   });
 
   afterAll(() => {
@@ -102,6 +109,30 @@ describe('baton dev (end to end)', () => {
     const repEmails = owners.results.map((o) => o.email);
     expect(repEmails.length).toBeGreaterThanOrEqual(8);
     expect(users.map((u) => u.Email)).toEqual(expect.arrayContaining(repEmails));
+
+    // The simulation raises scores; the sandbox's signed webhooks start handovers. An admin steers one.
+    const admin = await TemporalConnection.connect({ address: info.temporal.address });
+    try {
+      const client = new TemporalClient({ connection: admin, namespace: info.temporal.namespace });
+      const waiting = await waitFor('a handover waiting for its first touch', async () => {
+        for await (const wf of client.workflow.list({ query: "WorkflowType = 'leadHandover' AND BatonStage = 'awaiting_first_touch'" })) return wf.workflowId;
+        return undefined;
+      }, 60_000);
+      const hubspotId = waiting.replace('handover:', '');
+      const shown = JSON.parse(baton(['lead', 'show', hubspotId, '--dev'])) as { stage: string; ownerId?: string };
+      expect(shown.stage).toBe('awaiting_first_touch');
+      expect(shown.ownerId).toMatch(/^005/);
+      const rejected = JSON.parse(baton(['lead', 'reject', hubspotId, '--reason', 'No budget this year', '--dev'])) as { outcome?: string; reason?: string };
+      expect(rejected).toMatchObject({ outcome: 'rejected', reason: 'No budget this year' });
+      const props = await waitFor('the reason on the HubSpot contact', async () => {
+        const c = await hubspot.crm.contacts.basicApi.getById(hubspotId, ['baton_handover_reason']);
+        return c.properties.baton_handover_reason ? c.properties : undefined;
+      }, 30_000);
+      expect(props.baton_handover_reason).toContain('No budget this year');
+      expect(() => baton(['lead', 'reject', hubspotId, '--dev'])).toThrow(/--reason/);
+    } finally {
+      await admin.close();
+    }
 
     await stopWithSigint(run);
     expect(processesMentioning(home)).toEqual([]);

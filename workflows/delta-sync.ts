@@ -12,7 +12,8 @@ const { readSyncPosition, retrySyncErrors } = proxyActivities<Activities>({
 // One activity call per page: records stay in activities and never enter history.
 const { syncPage } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '60 seconds',
+  // A worker that dies mid-page is noticed within this and the page is retried elsewhere.
+  heartbeatTimeout: '20 seconds',
   // A page that keeps failing fails this run; the next scheduled run starts again from the stored cursor.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['InvalidMapping'] },
 });

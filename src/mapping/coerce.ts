@@ -32,8 +32,17 @@ export function parseNumber(text: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** Four-digit years only: 0001-01-01T00:00:00.000Z … 9999-12-31T23:59:59.999Z, as both APIs print them. */
+const MIN_INSTANT = -62_135_596_800_000;
+const MAX_INSTANT = 253_402_300_799_999;
+
 /** Epoch ms of an epoch-ms number, an ISO date (midnight UTC) or an ISO datetime (no zone = UTC). */
 export function parseInstant(text: string): number | undefined {
+  const at = parseAnyInstant(text);
+  return at === undefined || at < MIN_INSTANT || at > MAX_INSTANT ? undefined : at;
+}
+
+function parseAnyInstant(text: string): number | undefined {
   const t = text.trim();
   if (EPOCH_MS.test(t)) return Number(t);
   const date = DATE.exec(t);

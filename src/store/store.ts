@@ -124,7 +124,7 @@ function isSqliteMigrationRace(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as Error & { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return true;
-  return /already locked|baton_migrations(_lock)?` already exists/.test(err.message);
+  return /already locked|database is locked|baton_migrations(_lock)?` already exists/.test(err.message);
 }
 
 function uniqueIds(ids: readonly string[]): string[] {

@@ -395,3 +395,10 @@ describe('round trips (fast-check)', () => {
     );
   });
 });
+
+describe('dates outside four-digit years', () => {
+  it.each(['-1672237448261288', '253402300800000', '99999999999999999'])('refuses epoch ms %s instead of printing a date no API reads', (input) => {
+    expect(coerceValue('date', input).ok).toBe(false);
+    expect(coerceValue('datetime', input).ok).toBe(false);
+  });
+});

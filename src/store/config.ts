@@ -94,9 +94,11 @@ export function knexConfigFromUrl(url: string): Knex.Config {
           const db = conn as { pragma(source: string): unknown };
           // WAL lets the CLI read while the worker writes; busy_timeout waits for the
           // other process's write lock instead of failing with SQLITE_BUSY at once.
-          if (filename !== ':memory:') db.pragma('journal_mode = WAL');
-          db.pragma('foreign_keys = ON');
+          // busy_timeout first: switching to WAL needs a lock another connection may hold, and
+          // without the timeout it fails at once, before foreign keys are switched on.
           db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+          db.pragma('foreign_keys = ON');
+          if (filename !== ':memory:') db.pragma('journal_mode = WAL');
           done(null, conn);
         } catch (err) {
           done(err instanceof Error ? err : new Error(String(err)), conn);

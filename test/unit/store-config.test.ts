@@ -33,7 +33,8 @@ describe('knexConfigFromUrl', () => {
     const conn = { pragma: (p: string) => pragmas.push(p) };
     const done = jest.fn();
     (config.pool as { afterCreate: (c: unknown, d: typeof done) => void }).afterCreate(conn, done);
-    expect(pragmas).toEqual(['journal_mode = WAL', 'foreign_keys = ON', 'busy_timeout = 5000']);
+    // busy_timeout first: the switch to WAL may wait for a lock, and foreign keys must be on whatever happens.
+    expect(pragmas).toEqual(['busy_timeout = 5000', 'foreign_keys = ON', 'journal_mode = WAL']);
     expect(done).toHaveBeenCalledWith(null, conn);
   });
 

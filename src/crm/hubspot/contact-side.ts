@@ -2,7 +2,7 @@ import type { Client } from '@hubspot/api-client';
 import { z } from 'zod';
 import type { ObjectMapping } from '../../config/mapping-file';
 import { hubspotPropertiesOf, normaliseMatchKey, type Values } from '../../mapping/transform';
-import { chunks, writeIsolating, type ChangedPage, type CrmSide, type SideRecord, type WriteResult } from '../side';
+import { chunks, mapLimit, writeIsolating, type ChangedPage, type CrmSide, type SideRecord, type WriteResult } from '../side';
 import { HUBSPOT_BATCH_MAX, HubSpotContacts, modifiedAt, type HubSpotContact } from './contacts';
 import { readChangedContacts } from './delta-cursor';
 import { INITIAL_HUBSPOT_CURSOR, type HubSpotCursor } from './cursor';
@@ -18,6 +18,9 @@ const apiErrorSchema = z.object({
   code: z.number(),
   body: z.object({ message: z.string().optional(), category: z.string().optional() }).loose().optional(),
 });
+
+/** Batch calls in flight at once; the client's limiter (if set) paces them. */
+const IN_FLIGHT = 4;
 
 function toRecord(c: HubSpotContact): SideRecord {
   return { id: c.id, values: c.properties, modifiedAt: modifiedAt(c) };
@@ -61,20 +64,22 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
   async fetch(mapping: ObjectMapping, ids: string[]): Promise<Map<string, SideRecord>> {
     const out = new Map<string, SideRecord>();
     const properties = [...new Set([...hubspotPropertiesOf(mapping), 'lastmodifieddate'])];
-    for (const batch of chunks(ids, HUBSPOT_BATCH_MAX)) {
-      const res = batchResultSchema.parse(await this.client.crm.contacts.batchApi.read({ inputs: batch.map((id) => ({ id })), properties, propertiesWithHistory: [] }));
-      for (const r of res.results) out.set(r.id, toRecord({ id: r.id, properties: r.properties, updatedAt: r.updatedAt }));
-    }
+    const pages = await mapLimit(chunks(ids, HUBSPOT_BATCH_MAX), IN_FLIGHT, async (batch) =>
+      batchResultSchema.parse(await this.client.crm.contacts.batchApi.read({ inputs: batch.map((id) => ({ id })), properties, propertiesWithHistory: [] })),
+    );
+    for (const res of pages) for (const r of res.results) out.set(r.id, toRecord({ id: r.id, properties: r.properties, updatedAt: r.updatedAt }));
     return out;
   }
 
   async findByMatchKey(mapping: ObjectMapping, keys: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (const batch of chunks([...new Set(keys)], HUBSPOT_BATCH_MAX)) {
-      // Batch read by a unique property answers 207 with the keys it did not find.
-      const res = batchResultSchema.parse(
+    // Batch read by a unique property answers 207 with the keys it did not find.
+    const pages = await mapLimit(chunks([...new Set(keys)], HUBSPOT_BATCH_MAX), IN_FLIGHT, async (batch) =>
+      batchResultSchema.parse(
         await this.client.crm.contacts.batchApi.read({ idProperty: mapping.match.hubspot, inputs: batch.map((id) => ({ id })), properties: [mapping.match.hubspot], propertiesWithHistory: [] }),
-      );
+      ),
+    );
+    for (const res of pages) {
       for (const r of res.results) {
         const key = normaliseMatchKey(mapping, r.properties[mapping.match.hubspot]);
         if (key !== null) out.set(key, r.id);
@@ -84,10 +89,8 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
   }
 
   async create(_mapping: ObjectMapping, rows: Values[]): Promise<WriteResult[]> {
-    const out: WriteResult[] = [];
-    for (const batch of chunks(rows, HUBSPOT_BATCH_MAX)) {
-      out.push(
-        ...(await writeIsolating(
+    const parts = await mapLimit(chunks(rows, HUBSPOT_BATCH_MAX), IN_FLIGHT, (batch) =>
+      writeIsolating(
           batch,
           async (part) => {
             const res = batchResultSchema.parse(await this.client.crm.contacts.batchApi.create({ inputs: part.map((values) => ({ properties: toProperties(values), associations: [] })) }));
@@ -98,17 +101,14 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
             });
           },
           describeHubSpotError,
-        )),
-      );
-    }
-    return out;
+      ),
+    );
+    return parts.flat();
   }
 
   async update(_mapping: ObjectMapping, rows: { id: string; values: Values }[]): Promise<WriteResult[]> {
-    const out: WriteResult[] = [];
-    for (const batch of chunks(rows, HUBSPOT_BATCH_MAX)) {
-      out.push(
-        ...(await writeIsolating(
+    const parts = await mapLimit(chunks(rows, HUBSPOT_BATCH_MAX), IN_FLIGHT, (batch) =>
+      writeIsolating(
           batch,
           async (part) => {
             const res = batchResultSchema.parse(await this.client.crm.contacts.batchApi.update({ inputs: part.map((r) => ({ id: r.id, properties: toProperties(r.values) })) }));
@@ -123,9 +123,8 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
             });
           },
           describeHubSpotError,
-        )),
-      );
-    }
-    return out;
+      ),
+    );
+    return parts.flat();
   }
 }

@@ -127,6 +127,17 @@ function isSqliteMigrationRace(err: unknown): boolean {
   return /already locked|database is locked|baton_migrations(_lock)?` already exists/.test(err.message);
 }
 
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 function uniqueIds(ids: readonly string[]): string[] {
   return [...new Set(ids)];
 }
@@ -264,6 +275,15 @@ export class KnexStore implements Store {
     }));
     await this.knex.transaction(async (trx) => {
       for (const part of chunk(rows, MAX_BATCH)) {
+        // A snapshot belongs to a link. Checked here rather than left to the foreign key
+        // alone, so both dialects refuse an orphan the same way, with a message that says so.
+        for (const [mapping, ids] of groupBy(part, (r) => r.mapping)) {
+          const linked = new Set(
+            (await trx('record_links').select('hubspot_id').where({ mapping }).whereIn('hubspot_id', ids.map((r) => r.hubspot_id))).map((r: { hubspot_id: string }) => r.hubspot_id),
+          );
+          const orphans = ids.filter((r) => !linked.has(r.hubspot_id)).map((r) => r.hubspot_id);
+          if (orphans.length > 0) throw new Error(`putSnapshots: no record link for mapping "${mapping}" and HubSpot id(s) ${orphans.slice(0, 5).join(', ')}${orphans.length > 5 ? ', …' : ''}; store the link first`);
+        }
         await trx('snapshots')
           .insert(part)
           .onConflict(['mapping', 'hubspot_id'])

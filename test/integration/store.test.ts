@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -69,6 +70,16 @@ function postgresTarget(): Target {
   };
 }
 
+/** Runs `migrate()` of the store's SQLite file in a separate Node process (the compiled store, built by `npm test`). */
+function migrateInChild(store: Store): Promise<void> {
+  const filename = (store.knex.client as { config: { connection: { filename: string } } }).config.connection.filename;
+  const dist = path.join(__dirname, '..', '..', 'dist', 'src', 'store');
+  const script = `require(${JSON.stringify(dist)}).openStore(${JSON.stringify(`sqlite://${filename}`)}).then((s) => s.close()).catch((e) => { console.error(String(e)); process.exit(1); })`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', script], (err, _stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve()));
+  });
+}
+
 const T0 = new Date('2024-05-01T09:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
@@ -120,7 +131,12 @@ describe.each([
       const a = await target.open({ migrate: false }, 'concurrent');
       const b = await target.open({ migrate: false }, 'concurrent');
       try {
-        const results = await Promise.allSettled([a.migrate(), b.migrate()]);
+        // SQLite's driver blocks its process while it waits for a lock, so two stores in one
+        // process would wait on each other: there, the two migrations run in two processes.
+        const results =
+          dialect === 'sqlite'
+            ? await Promise.allSettled([migrateInChild(a), migrateInChild(b)])
+            : await Promise.allSettled([a.migrate(), b.migrate()]);
         expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual(['fulfilled', 'fulfilled']);
         for (const table of TABLES) expect(await a.knex.schema.hasTable(table)).toBe(true);
         const [{ n }] = (await a.knex(MIGRATIONS_TABLE).count({ n: '*' })) as [{ n: number | string }];

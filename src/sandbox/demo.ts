@@ -61,4 +61,19 @@ export const DEMO_COMPANIES: readonly { name: string; domain: string; industry: 
   { name: 'Lumen Education', domain: 'lumenedu.example', industry: 'Education', employees: 95, country: 'Mexico' },
 ];
 
+/** Which sales region a demo company's country belongs to (both sandboxes assign reps by it). */
+export const DEMO_REGION_OF_COUNTRY: Readonly<Record<string, SalesRep['region']>> = {
+  'United States': 'NA',
+  Canada: 'NA',
+  Brazil: 'LATAM',
+  Mexico: 'LATAM',
+  'United Kingdom': 'EMEA',
+  Germany: 'EMEA',
+  Norway: 'EMEA',
+  France: 'EMEA',
+  Singapore: 'APAC',
+  Japan: 'APAC',
+  Australia: 'APAC',
+};
+
 export const DEMO_CONTACT_COUNT = 240;

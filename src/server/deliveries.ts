@@ -15,16 +15,12 @@ export interface DeliveryLedger {
   release(key: string): Promise<void>;
 }
 
-export type DeliveryStore = Pick<Store, 'recordWebhookDelivery' | 'knex'>;
+export type DeliveryStore = Pick<Store, 'recordWebhookDelivery' | 'forgetWebhookDelivery'>;
 
 export function storeDeliveryLedger(store: DeliveryStore): DeliveryLedger {
   return {
     claim: (key) => store.recordWebhookDelivery(key),
-    // The Store has no "forget" yet; this is the inverse of its recordWebhookDelivery
-    // (table webhook_deliveries, column event_id). TODO: move into Store as forgetWebhookDelivery.
-    release: async (key) => {
-      await store.knex('webhook_deliveries').where({ event_id: key }).delete();
-    },
+    release: (key) => store.forgetWebhookDelivery(key),
   };
 }
 

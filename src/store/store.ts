@@ -103,6 +103,8 @@ export interface Store {
 
   /** True the first time an event id is seen, false for a redelivery. */
   recordWebhookDelivery(eventId: string): Promise<boolean>;
+  /** Undoes recordWebhookDelivery for an event whose handling failed, so a redelivery is handled. */
+  forgetWebhookDelivery(eventId: string): Promise<void>;
   /** Forgets deliveries received before `before`; returns how many were removed. */
   pruneWebhookDeliveries(before: Date): Promise<number>;
 }
@@ -456,6 +458,10 @@ export class KnexStore implements Store {
       .ignore()
       .returning('event_id');
     return rows.length === 1;
+  }
+
+  async forgetWebhookDelivery(eventId: string): Promise<void> {
+    await this.knex('webhook_deliveries').where({ event_id: eventId }).delete();
   }
 
   async pruneWebhookDeliveries(before: Date): Promise<number> {

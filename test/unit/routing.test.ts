@@ -16,23 +16,9 @@ import {
   type AssignmentInput,
   type RepStatus,
 } from '../../src/routing';
-import { DEMO_COMPANIES, DEMO_SALES_REPS } from '../../src/sandbox/demo';
+import { DEMO_COMPANIES, DEMO_REGION_OF_COUNTRY, DEMO_SALES_REPS } from '../../src/sandbox/demo';
 import { employeeRange } from '../../src/sandbox/hubspot/seed';
 
-/** The demo data's regions, as both sandboxes assign reps to companies. */
-const REGION_OF: Record<string, string> = {
-  'United States': 'NA',
-  Canada: 'NA',
-  Brazil: 'LATAM',
-  Mexico: 'LATAM',
-  'United Kingdom': 'EMEA',
-  Germany: 'EMEA',
-  Norway: 'EMEA',
-  France: 'EMEA',
-  Singapore: 'APAC',
-  Japan: 'APAC',
-  Australia: 'APAC',
-};
 
 /** A policy from the sections a test cares about, on top of valid SLA and feedback sections. */
 function policyFrom(sections: string): HandoverPolicy {
@@ -379,7 +365,7 @@ describe('the shipped policy on the demo data', () => {
     const properties = { country: company.country, industry: company.industry, numemployees: employeeRange(company.employees) };
     const { team } = chooseTeam(policy, properties);
     expect(team).not.toBeNull();
-    const region = REGION_OF[company.country];
+    const region = DEMO_REGION_OF_COUNTRY[company.country];
     const regionReps = DEMO_SALES_REPS.filter((r) => r.region === region).map((r) => r.email);
     expect(repsOf(team!).every((email) => regionReps.includes(email))).toBe(true);
   });

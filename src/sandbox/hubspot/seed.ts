@@ -3,9 +3,9 @@ import {
   DEMO_CONTACT_COUNT,
   DEMO_FIRST_NAMES,
   DEMO_LAST_NAMES,
+  DEMO_REGION_OF_COUNTRY,
   DEMO_SALES_REPS,
   seededRandom,
-  type SalesRep,
 } from '../demo';
 import { CALCULATED_SOURCE, IMPORT_SOURCE, type ChangeSet, type WriteSource } from './history';
 import type { OwnerRecord } from './owners';
@@ -129,19 +129,6 @@ const JOB_TITLES = [
   'CEO',
 ] as const;
 
-const REGION_OF_COUNTRY: Record<string, SalesRep['region']> = {
-  'United States': 'NA',
-  Canada: 'NA',
-  Brazil: 'LATAM',
-  Mexico: 'LATAM',
-  'United Kingdom': 'EMEA',
-  Germany: 'EMEA',
-  Norway: 'EMEA',
-  France: 'EMEA',
-  Singapore: 'APAC',
-  Japan: 'APAC',
-  Australia: 'APAC',
-};
 
 const DIAL_CODE: Record<string, string> = {
   'United States': '+1',
@@ -237,7 +224,7 @@ export function seedDemo(state: HubSpotState): void {
       if ((r -= w) < 0) break;
     }
     const [lo, hi] = SCORE_RANGE[stage] ?? [0, 100];
-    const region = REGION_OF_COUNTRY[company.country] ?? 'NA';
+    const region = DEMO_REGION_OF_COUNTRY[company.country] ?? 'NA';
     const createdAt = now - between(1, 180) * DAY - between(0, DAY - 1);
     const updatedAt = createdAt + Math.floor(rand() * (now - createdAt));
 
@@ -351,7 +338,7 @@ function seedCompanies(
   for (const company of DEMO_COMPANIES) {
     const stages = contacts.filter((c) => c.domain === company.domain).map((c) => STAGE_ORDER.indexOf(c.values.lifecyclestage ?? ''));
     const furthest = STAGE_ORDER[Math.max(1, ...stages)] ?? 'lead';
-    const region = REGION_OF_COUNTRY[company.country] ?? 'NA';
+    const region = DEMO_REGION_OF_COUNTRY[company.country] ?? 'NA';
     const regionOwners = ownersByRegion.get(region) ?? [];
     const createdAt = now - (300 + Math.floor(rand() * 200)) * DAY;
     const values: Record<string, string> = {

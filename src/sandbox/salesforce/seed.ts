@@ -4,7 +4,7 @@
  * inactive user, a lead queue, Accounts for the demo companies and a few existing Leads.
  * Everything is drawn from `seededRandom`, so two runs produce identical records and ids.
  */
-import { DEMO_COMPANIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_SALES_REPS, type SalesRep, seededRandom } from '../demo';
+import { DEMO_COMPANIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_REGION_OF_COUNTRY, DEMO_SALES_REPS, type SalesRep, seededRandom } from '../demo';
 import { LEAD_SOURCES, RATINGS } from './objects';
 import type { FieldValue } from './schema';
 import type { SalesforceState } from './state';
@@ -37,19 +37,6 @@ export const DEMO_LEAD_COUNT = 20;
 const DAY = 86_400_000;
 const SEED = 0x5a1e5f0c;
 
-const REGION_BY_COUNTRY: Readonly<Record<string, SalesRep['region']>> = {
-  'United States': 'NA',
-  Canada: 'NA',
-  Mexico: 'LATAM',
-  Brazil: 'LATAM',
-  'United Kingdom': 'EMEA',
-  Germany: 'EMEA',
-  Norway: 'EMEA',
-  France: 'EMEA',
-  Singapore: 'APAC',
-  Japan: 'APAC',
-  Australia: 'APAC',
-};
 
 /** Companies that are leads in Salesforce but have no Account yet. */
 const NEW_COMPANIES = [
@@ -108,7 +95,7 @@ export function seedState(state: SalesforceState, preset: Preset, now: number): 
   const queueId = state.insertRaw('Group', { ...LEAD_QUEUE, ...audit(380) }, userCtx);
 
   const ownerFor = (country: string): string => {
-    const reps = repIds.get(REGION_BY_COUNTRY[country] ?? 'NA') ?? [];
+    const reps = repIds.get(DEMO_REGION_OF_COUNTRY[country] ?? 'NA') ?? [];
     return reps.length > 0 ? pick(reps, random) : apiUserId;
   };
 

@@ -61,20 +61,85 @@ function testPolicy(): HandoverPolicy {
   return policy;
 }
 
+
+/** Rules by region, country, industry and size, a capped team and a team fallback queue. */
+const ROUTING_POLICY_YAML = `
+qualification:
+  score: { property: hubspotscore, at_least: 70 }
+routing:
+  fields: { country: country, industry: industry, employees: numemployees }
+  regions:
+    NA: [United States, Canada]
+    EMEA: [Germany, France]
+  affinity: { previous_owner: true, account_owner: true }
+  rules:
+    - name: NA enterprise
+      when: { region: NA, employees: { min: 1000 } }
+      team: NA Enterprise
+    - name: NA regulated
+      when: { region: NA, industry: [Healthcare, Financial Services] }
+      team: NA Enterprise
+    - name: NA mid-market
+      when: { region: NA }
+      team: NA Mid-Market
+    - name: France
+      when: { country: France }
+      team: France
+    - name: EMEA
+      when: { region: EMEA }
+      team: EMEA
+  teams:
+    NA Enterprise:
+      reps: [ada@example.com]
+      fallback: { queue: Enterprise Overflow }
+    NA Mid-Market:
+      caps: { per_day: 1 }
+      reps: [gus@example.com, hal@example.com]
+    France:
+      reps: [fred@example.com]
+    EMEA:
+      reps: [dana@example.com, elif@example.com]
+  fallback: { queue: Unassigned Leads }
+sla:
+  first_touch_within: 4h
+  reassignments_before_escalation: 2
+  escalate_to: { user: boss@example.com }
+feedback:
+  statuses:
+    accepted: [Closed - Converted]
+    rejected: [Closed - Not Converted]
+  hubspot:
+    accepted: { lifecycle_stage: salesqualifiedlead }
+    rejected: { lifecycle_stage: lead }
+`;
+
+function routingPolicy(): HandoverPolicy {
+  const { policy, problems } = parseHandoverPolicy(ROUTING_POLICY_YAML, 'handover.yaml');
+  if (!policy) throw new Error(`routing policy is invalid: ${problems.map((p) => p.message).join('; ')}`);
+  return policy;
+}
+
 const HOUR = 3_600_000;
 
 /** Salesforce ids the fake org gives users and queues. */
 const USER_IDS: Record<string, string> = {
+  'ada@example.com': '0050000000000ADA',
+  'gus@example.com': '0050000000000GUS',
+  'hal@example.com': '0050000000000HAL',
   'dana@example.com': '005000000000DANA',
   'elif@example.com': '005000000000ELIF',
   'fred@example.com': '005000000000FRED',
   'boss@example.com': '005000000000BOSS',
 };
-const QUEUE_IDS: Record<string, string> = { 'Unassigned Leads': '00G0000000000UNA', 'Lead Research': '00G0000000000RES' };
+const QUEUE_IDS: Record<string, string> = { 'Unassigned Leads': '00G0000000000UNA', 'Lead Research': '00G0000000000RES', 'Enterprise Overflow': '00G0000000000ENT' };
 
 interface FakeOptions {
   context?: Partial<HandoverContext>;
+  /** The routing policy; the small EMEA one by default. */
+  policy?: HandoverPolicy;
   properties?: ContactProperties;
+  /** Per-lead properties, by HubSpot id (wins over `properties`). */
+  propertiesOf?: Record<string, ContactProperties>;
   previousOwner?: string | null;
   accountOwner?: { email: string; domain?: string } | null;
   availability?: Record<string, RepStatus>;
@@ -90,7 +155,7 @@ interface Call {
 }
 
 function fakeHandoverActivities(options: FakeOptions = {}): { activities: HandoverActivities; calls: Call[]; of: <K extends keyof HandoverActivities>(name: K) => Parameters<HandoverActivities[K]>[0][] } {
-  const policy = testPolicy();
+  const policy = options.policy ?? testPolicy();
   const ledger = new MemoryRoutingLedger();
   const calls: Call[] = [];
   const log = (name: keyof HandoverActivities, input: unknown) => calls.push({ name, input });
@@ -123,7 +188,7 @@ function fakeHandoverActivities(options: FakeOptions = {}): { activities: Handov
       }
       const assignment = await assignOwner(
         policy,
-        { properties, now: new Date(), availability, previousOwner: options.previousOwner ?? null, accountOwner: options.accountOwner ?? null, exclude: input.exclude },
+        { properties: options.propertiesOf?.[input.hubspotId] ?? properties, now: new Date(), availability, previousOwner: options.previousOwner ?? null, accountOwner: options.accountOwner ?? null, exclude: input.exclude },
         ledger,
       );
       const { owner } = assignment;
@@ -493,6 +558,77 @@ describe('leadHandover workflow', () => {
       // The contact's properties never leave the activities.
       expect(text).not.toContain('Germany');
       await saveHistory(handle, 'escalated-accepted');
+    });
+  });
+
+  /**
+   * Hands over each lead in turn on one worker (one routing ledger, so caps and turns carry
+   * over) and returns who got it, then rejects it so the run ends.
+   */
+  async function routeLeads(options: FakeOptions, hubspotIds: string[]): Promise<{ hubspotId: string; owner: string | null; via: string | null }[]> {
+    const fakes = fakeHandoverActivities(options);
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: uniqueId('tq'), workflowBundle: await workflowBundle(), activities: fakes.activities });
+    return worker.runUntil(async () => {
+      const routed: { hubspotId: string; owner: string | null; via: string | null }[] = [];
+      for (const hubspotId of hubspotIds) {
+        const handle = await env.client.workflow.start(leadHandover, { workflowId: handoverWorkflowId(uniqueId(`hs-${hubspotId}`)), taskQueue: worker.options.taskQueue, args: [{ hubspotId, trigger: 'webhook' }] });
+        try {
+          const state = await untilStage(handle, 'awaiting_first_touch');
+          const queue = Object.entries(QUEUE_IDS).find(([, id]) => id === state.ownerId)?.[0];
+          routed.push({ hubspotId, owner: state.ownerEmail ?? (queue === undefined ? state.ownerId : `queue:${queue}`), via: state.ownerVia });
+          await handle.executeUpdate(rejectUpdate, { args: [{ reason: 'routing test' }] });
+          await handle.result();
+        } catch (err) {
+          await handle.terminate('test failed').catch(() => undefined);
+          throw err;
+        }
+      }
+      return routed;
+    });
+  }
+
+  describe('routing rules inside the workflow', () => {
+    const leads: Record<string, ContactProperties> = {
+      'us-big': { hubspotscore: '90', country: 'United States', industry: 'Retail', numemployees: '5000' },
+      'ca-bank': { hubspotscore: '90', country: 'Canada', industry: 'Financial Services', numemployees: '40' },
+      'us-small': { hubspotscore: '90', country: 'United States', industry: 'Retail', numemployees: '40' },
+      'fr-any': { hubspotscore: '90', country: 'France', industry: 'Retail', numemployees: '40' },
+      'de-any': { hubspotscore: '90', country: 'Germany', industry: 'Retail', numemployees: '40' },
+      'jp-any': { hubspotscore: '90', country: 'Japan', industry: 'Retail', numemployees: '40' },
+    };
+
+    it('sends each lead to the team of the first rule its country, industry and size match', async () => {
+      const routed = await routeLeads({ policy: routingPolicy(), propertiesOf: leads }, Object.keys(leads));
+      expect(routed).toEqual([
+        { hubspotId: 'us-big', owner: 'ada@example.com', via: 'round_robin' },
+        { hubspotId: 'ca-bank', owner: 'ada@example.com', via: 'round_robin' },
+        { hubspotId: 'us-small', owner: 'gus@example.com', via: 'round_robin' },
+        // The country rule comes before the region rule that also matches.
+        { hubspotId: 'fr-any', owner: 'fred@example.com', via: 'round_robin' },
+        { hubspotId: 'de-any', owner: 'dana@example.com', via: 'round_robin' },
+        // No rule covers Japan: the routing fallback.
+        { hubspotId: 'jp-any', owner: 'queue:Unassigned Leads', via: 'fallback' },
+      ]);
+    });
+
+    it('skips reps at their cap and ends at the fallback queue when every rep is capped', async () => {
+      const small = (n: number) => [`mm-${n}`, { hubspotscore: '90', country: 'United States', numemployees: '10' }] as const;
+      const propertiesOf = Object.fromEntries([1, 2, 3].map(small));
+      const routed = await routeLeads({ policy: routingPolicy(), propertiesOf }, ['mm-1', 'mm-2', 'mm-3']);
+      // per_day: 1 — Gus, then Hal, then nobody of the team is left today.
+      expect(routed.map((r) => r.owner)).toEqual(['gus@example.com', 'hal@example.com', 'queue:Unassigned Leads']);
+      expect(routed.map((r) => r.via)).toEqual(['round_robin', 'round_robin', 'fallback']);
+    });
+
+    it('skips reps who are away or inactive in Salesforce, and uses the team fallback when none is left', async () => {
+      const availability = { 'ada@example.com': 'inactive', 'gus@example.com': 'away', 'hal@example.com': 'available', 'dana@example.com': 'away', 'elif@example.com': 'available', 'fred@example.com': 'available', 'boss@example.com': 'available' } as const;
+      const routed = await routeLeads({ policy: routingPolicy(), propertiesOf: leads, availability }, ['us-small', 'de-any', 'de-any', 'us-big']);
+      expect(routed.map((r) => r.owner)).toEqual([
+        'hal@example.com', // Gus is away
+        'elif@example.com', // Dana is away
+        'elif@example.com', // still the only available EMEA rep
+        'queue:Enterprise Overflow', // Ada is inactive: the team's own fallback, not the global one
+      ]);
     });
   });
 });

@@ -1,58 +1,40 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Connection } from 'jsforce';
-import { createHubSpotClient } from '../../src/crm/hubspot/client';
-import { createSalesforceConnection } from '../../src/crm/salesforce/client';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
-import { openStore, type Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import { createBatonWorker } from '../../src/worker';
 import { createMappingProvider } from '../../src/config/mapping-provider';
 import { syncOnce } from '../../src/sync/once';
 import type { RecordOutcome } from '../../activities/sync-page';
 import { deltaSync } from '../../workflows';
-import { createLocalEnv, uniqueId, workflowBundle } from '../helpers/temporal';
+import { startTestStack, type TestStack } from '../helpers/stack';
+import { uniqueId, workflowBundle } from '../helpers/temporal';
 
 /**
  * One-way delta sync through the whole stack: a real Temporal dev server, both sandboxes
  * through the official clients, and the store on SQLite and PostgreSQL.
  */
-const POSTGRES_URL = process.env.BATON_TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const MAPPINGS_DIR = path.join(__dirname, '..', 'fixtures', 'mappings', 'two-way');
 
 describe.each([
   ['SQLite', 'sqlite'],
   ['PostgreSQL', 'postgres'],
 ])('deltaSync HubSpot → Salesforce on %s', (_label, dialect) => {
+  let stack: TestStack;
   let env: TestWorkflowEnvironment;
-  let hubspotSandbox: Awaited<ReturnType<typeof startHubSpotSandbox>>;
-  let salesforceSandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>;
+  let salesforceSandbox: TestStack['salesforceSandbox'];
   let hubspot: HubSpotClient;
   let salesforce: Connection;
   let store: Store;
-  let tmp: string;
-  const schema = `baton_sync_${process.pid}_${Date.now()}`;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-sync-'));
-    env = await createLocalEnv();
-    hubspotSandbox = await startHubSpotSandbox({ preset: 'empty' });
-    salesforceSandbox = await startSalesforceSandbox({ preset: 'empty' });
-    hubspot = createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken, retries: 0 });
-    salesforce = createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: '62.0' });
-    store = dialect === 'sqlite' ? await openStore(`sqlite://${path.join(tmp, 'baton.db')}`) : await openStore(POSTGRES_URL, { schema });
+    stack = await startTestStack({ temporal: 'local', store: dialect === 'sqlite' ? 'sqlite' : 'postgres' });
+    ({ env, salesforceSandbox, hubspot, salesforce, store } = stack);
   }, 120_000);
 
   afterAll(async () => {
-    if (dialect === 'postgres') await store?.knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await store?.close();
-    await hubspotSandbox?.close();
-    await salesforceSandbox?.close();
-    await env?.teardown();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function runSync() {

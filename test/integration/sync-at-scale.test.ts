@@ -1,19 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Connection } from 'jsforce';
-import { createHubSpotClient } from '../../src/crm/hubspot/client';
-import { createSalesforceConnection } from '../../src/crm/salesforce/client';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
-import { openStore, type Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import { createMappingProvider } from '../../src/config/mapping-provider';
 import { retryOpenErrors } from '../../src/sync/once';
 import { createBatonWorker } from '../../src/worker';
 import { deltaSync } from '../../workflows';
-import { createLocalEnv, uniqueId, workflowBundle } from '../helpers/temporal';
+import { startTestStack, type TestStack } from '../helpers/stack';
+import { uniqueId, workflowBundle } from '../helpers/temporal';
 
 /**
  * The sync under the conditions that broke other integrations: more than 10,000 records
@@ -23,37 +19,28 @@ import { createLocalEnv, uniqueId, workflowBundle } from '../helpers/temporal';
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'mappings', 'two-way', 'contact.yaml');
 
 describe('delta sync at scale and under faults', () => {
-  let env: TestWorkflowEnvironment;
   const clock = Date.now() - 3_600_000;
   let frozen = true;
-  let hubspotSandbox: Awaited<ReturnType<typeof startHubSpotSandbox>>;
-  let salesforceSandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>;
+  let stack: TestStack;
+  let env: TestWorkflowEnvironment;
+  let hubspotSandbox: TestStack['hubspotSandbox'];
+  let salesforceSandbox: TestStack['salesforceSandbox'];
   let hubspot: HubSpotClient;
   let salesforce: Connection;
   let store: Store;
-  let tmp: string;
   let mappingsDir: string;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-scale-'));
-    mappingsDir = path.join(tmp, 'mappings');
+    // HubSpot's clock can be frozen, so that a bulk import shares one lastmodifieddate.
+    stack = await startTestStack({ temporal: 'local', hubspot: { now: () => (frozen ? clock : Date.now()) } });
+    ({ env, hubspotSandbox, salesforceSandbox, hubspot, salesforce, store } = stack);
+    mappingsDir = path.join(stack.tmp, 'mappings');
     fs.mkdirSync(mappingsDir);
     fs.copyFileSync(FIXTURE, path.join(mappingsDir, 'contact.yaml'));
-    env = await createLocalEnv();
-    // HubSpot's clock can be frozen, so that a bulk import shares one lastmodifieddate.
-    hubspotSandbox = await startHubSpotSandbox({ preset: 'empty', now: () => (frozen ? clock : Date.now()) });
-    salesforceSandbox = await startSalesforceSandbox({ preset: 'empty' });
-    hubspot = createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken, retries: 0 });
-    salesforce = createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: '62.0' });
-    store = await openStore(`sqlite://${path.join(tmp, 'baton.db')}`);
   }, 120_000);
 
   afterAll(async () => {
-    await store?.close();
-    await hubspotSandbox?.close();
-    await salesforceSandbox?.close();
-    await env?.teardown();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function runSync(searchLagMs = 0) {

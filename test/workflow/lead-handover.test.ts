@@ -29,6 +29,21 @@ import { createTimeSkippingEnv, uniqueId, workflowBundle } from '../helpers/temp
  * the workflow tests see the same decisions a worker makes.
  */
 
+/** The stages after routing, the same in every test policy. */
+const AFTER_ROUTING = `
+sla:
+  first_touch_within: 4h
+  reassignments_before_escalation: 2
+  escalate_to: { user: boss@example.com }
+feedback:
+  statuses:
+    accepted: [Closed - Converted]
+    rejected: [Closed - Not Converted]
+  hubspot:
+    accepted: { lifecycle_stage: salesqualifiedlead }
+    rejected: { lifecycle_stage: lead }
+`;
+
 const TEST_POLICY_YAML = `
 qualification:
   score: { property: hubspotscore, at_least: 70 }
@@ -42,18 +57,7 @@ routing:
     EMEA:
       reps: [dana@example.com, elif@example.com, fred@example.com]
   fallback: { queue: Unassigned Leads }
-sla:
-  first_touch_within: 4h
-  reassignments_before_escalation: 2
-  escalate_to: { user: boss@example.com }
-feedback:
-  statuses:
-    accepted: [Closed - Converted]
-    rejected: [Closed - Not Converted]
-  hubspot:
-    accepted: { lifecycle_stage: salesqualifiedlead }
-    rejected: { lifecycle_stage: lead }
-`;
+${AFTER_ROUTING}`;
 
 function testPolicy(): HandoverPolicy {
   const { policy, problems } = parseHandoverPolicy(TEST_POLICY_YAML, 'handover.yaml');
@@ -100,18 +104,7 @@ routing:
     EMEA:
       reps: [dana@example.com, elif@example.com]
   fallback: { queue: Unassigned Leads }
-sla:
-  first_touch_within: 4h
-  reassignments_before_escalation: 2
-  escalate_to: { user: boss@example.com }
-feedback:
-  statuses:
-    accepted: [Closed - Converted]
-    rejected: [Closed - Not Converted]
-  hubspot:
-    accepted: { lifecycle_stage: salesqualifiedlead }
-    rejected: { lifecycle_stage: lead }
-`;
+${AFTER_ROUTING}`;
 
 function routingPolicy(): HandoverPolicy {
   const { policy, problems } = parseHandoverPolicy(ROUTING_POLICY_YAML, 'handover.yaml');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { HandoverActivities, HandoverContext, OwnerRef } from '../../activities/handover-types';
@@ -274,15 +274,10 @@ describe('leadHandover workflow', () => {
     throw new Error(`stage ${stage} not reached; now ${(await handle.query(handoverStateQuery)).stage}`);
   }
 
-  /**
-   * With BATON_WRITE_HISTORIES=1, stores the run's history in test/histories for the replay
-   * test. protobufjs's object form (longs and bytes as text): historyToJSON trips over the two
-   * protobufjs copies in node_modules ("type must be a Type"); History.fromObject reads it back.
-   */
+  /** With BATON_WRITE_HISTORIES=1, stores the run's history in test/histories for the replay test. */
   async function saveHistory(handle: WorkflowHandle<typeof leadHandover>, name: string): Promise<void> {
     if (process.env.BATON_WRITE_HISTORIES !== '1') return;
-    const { History } = temporal.api.history.v1;
-    const json = History.toObject(History.fromObject(await handle.fetchHistory()), { longs: String, enums: String, bytes: String });
+    const json = JSON.parse(historyToJSON(await handle.fetchHistory())) as unknown;
     fs.writeFileSync(path.join(__dirname, '..', 'histories', `lead-handover-${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
   }
 

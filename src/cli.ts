@@ -179,6 +179,8 @@ function describeOutcome(o: RecordOutcome): string {
   const target = o.targetId ? `${to}:${o.targetId}` : `${to}:(new)`;
   if (o.action === 'rejected') return `  rejected  ${from}:${o.sourceId}: ${o.reason ?? ''}`;
   if (o.action === 'unchanged') return `  unchanged ${from}:${o.sourceId} = ${target}`;
+  // Conversions followed and deletions applied: the reason names both records.
+  if (o.action === 'follow' || o.action === 'unlink' || o.action === 'archive' || o.action === 'skip') return `  ${o.action.padEnd(9)} ${o.reason ?? `${from}:${o.sourceId}`}`;
   return `  ${o.action.padEnd(9)} ${from}:${o.sourceId} → ${target}: ${fields.join(', ') || '(no fields)'}${back.length ? `; written back to ${from}: ${back.join(', ')}` : ''}`;
 }
 

@@ -8,7 +8,20 @@ export interface SideRecord {
   values: Values;
   /** Epoch ms of the last modification on that side. */
   modifiedAt: number;
+  /**
+   * The Salesforce object, when it is not the mapping's own: a Contact that a Lead of a
+   * `lead_conversion: follow` mapping was converted into.
+   */
+  object?: string;
+  /** A converted Lead: the id of the Contact it became (ConvertedContactId). */
+  convertedTo?: string;
 }
+
+/**
+ * Where the reading of deletions stands: epoch ms per feed (one per Salesforce object).
+ * Stored as a cursor of its own, apart from the change cursors.
+ */
+export type DeletionCursor = Record<string, number>;
 
 export type WriteResult = { ok: true; id: string } | { ok: false; code: string | null; reason: string };
 
@@ -35,6 +48,28 @@ export interface CrmSide<C> {
   /** Results in input order; one bad record never fails the others. */
   create(mapping: ObjectMapping, rows: Values[]): Promise<WriteResult[]>;
   update(mapping: ObjectMapping, rows: { id: string; values: Values }[]): Promise<WriteResult[]>;
+  /**
+   * Records deleted (Salesforce) or archived (HubSpot) up to `until` that the sync has not
+   * been told about yet; the ids may include records Baton never linked. `progress` is
+   * called after each call to the API, so a long read can show it is alive.
+   */
+  readDeletions(mapping: ObjectMapping, cursor: DeletionCursor | null, until: number, progress?: () => void): Promise<{ ids: string[]; next: DeletionCursor }>;
+  /**
+   * The ids among `ids` that were deleted (Salesforce) or archived (HubSpot), for records a
+   * read by id did not return: on HubSpot a merged-away contact is missing too, but it is
+   * not archived, and its partner must not be removed for it.
+   */
+  confirmDeleted(ids: string[]): Promise<Set<string>>;
+  /** Archives (HubSpot) or deletes (Salesforce); a record already gone counts as done. */
+  remove(ids: string[]): Promise<WriteResult[]>;
+}
+
+/** What following a Lead conversion needs from the Salesforce side. */
+export interface LeadConversions {
+  /** The mapping as it applies to the Contacts that its Leads were converted into. */
+  contactMapping(mapping: ObjectMapping): Promise<ObjectMapping>;
+  /** Lead id → ConvertedContactId, for the converted ones among `leadIds`. */
+  convertedContacts(leadIds: string[]): Promise<Map<string, string>>;
 }
 
 /**

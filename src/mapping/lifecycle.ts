@@ -1,4 +1,4 @@
-import type { DeletePolicy, ObjectMapping, Side } from '../config/mapping-file';
+import { namesOn, type DeletePolicy, type FieldMapping, type ObjectMapping, type Side } from '../config/mapping-file';
 import { isBlank, type Values } from './transform';
 
 /**
@@ -60,4 +60,61 @@ export function conversionTarget(mapping: ObjectMapping, lead: Values): { object
   const contactId = lead.ConvertedContactId;
   if (!converted || isBlank(contactId)) return null;
   return { object: 'Contact', id: contactId.trim() };
+}
+
+/**
+ * Lead fields that Salesforce's standard lead field mapping copies into differently named
+ * Contact fields on conversion; every other Lead field keeps its name on the Contact (if
+ * the Contact has it at all).
+ * https://help.salesforce.com/s/articleView?id=sf.customize_mapleads.htm
+ */
+export const LEAD_TO_CONTACT_FIELDS: Readonly<Record<string, string>> = {
+  street: 'MailingStreet',
+  city: 'MailingCity',
+  state: 'MailingState',
+  postalcode: 'MailingPostalCode',
+  country: 'MailingCountry',
+};
+
+export function contactFieldOf(leadField: string): string {
+  return LEAD_TO_CONTACT_FIELDS[leadField.toLowerCase()] ?? leadField;
+}
+
+/** Snapshot values of a Lead under the names its Contact uses, so the first Contact cycle sees no change. */
+export function leadValuesAsContact(values: Values): Values {
+  const out: Values = {};
+  for (const [k, v] of Object.entries(values)) out[contactFieldOf(k)] = v;
+  return out;
+}
+
+/**
+ * The mapping as it applies to the Contacts its Leads were converted into: Lead fields
+ * renamed as conversion renames them, and entries dropped whose Salesforce fields the
+ * Contact does not have (Company, Status, …), so those stop syncing rather than being
+ * read as blank. `contactFields` are the Contact's field names, in any letter case.
+ */
+export function contactMappingOf(mapping: ObjectMapping, contactFields: Iterable<string>): ObjectMapping {
+  const known = new Set([...contactFields].map((f) => f.toLowerCase()));
+  const has = (name: string) => known.has(name.toLowerCase());
+  const match = contactFieldOf(mapping.match.salesforce);
+  if (!has(match)) {
+    throw new Error(
+      `${mapping.file}: lead_conversion: follow needs the match field on Contacts too, but Salesforce's Contact has no ${match} field; ` +
+        `match on a field both objects have, or set lead_conversion: ignore`,
+    );
+  }
+  const fields: FieldMapping[] = [];
+  for (const f of mapping.fields) {
+    const leadNames = namesOn(f, 'salesforce');
+    const names = leadNames.map(contactFieldOf);
+    if (!names.every(has)) continue;
+    if (names.every((n, i) => n === leadNames[i])) {
+      fields.push(f);
+      continue;
+    }
+    const split = f.parts?.side === 'salesforce';
+    fields.push({ ...f, salesforce: split ? names.join(' + ') : (names[0] ?? ''), ...(split ? { parts: { side: 'salesforce', fields: names } } : {}) });
+  }
+  const { lead_conversion: _followed, ...rest } = mapping;
+  return { ...rest, salesforce: { object: 'Contact' }, match: { ...mapping.match, salesforce: match }, fields };
 }

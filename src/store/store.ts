@@ -22,6 +22,7 @@ import type {
   HandoverEventInput,
   RecordLink,
   RecordLinkInput,
+  RecordOrphan,
   Snapshot,
   SnapshotInput,
   SyncDirection,
@@ -69,8 +70,18 @@ export interface Store {
 
   findLinksByHubSpotIds(mapping: string, ids: string[]): Promise<RecordLink[]>;
   findLinksBySalesforceIds(mapping: string, ids: string[]): Promise<RecordLink[]>;
-  /** Conflict on (mapping, hubspotId) replaces the Salesforce side and keeps createdAt. */
+  /**
+   * Conflict on (mapping, hubspotId) replaces the Salesforce side and keeps createdAt.
+   * Both records stop being orphans: they have a partner again.
+   */
   upsertLinks(links: RecordLinkInput[]): Promise<void>;
+  /** Forgets these links and their snapshots; returns how many links were removed. */
+  deleteLinks(mapping: string, hubspotIds: string[]): Promise<number>;
+
+  /** Marks records whose partner was deleted (see RecordOrphan); a repeat replaces the partner id. */
+  addOrphans(orphans: RecordOrphan[]): Promise<void>;
+  /** The ids among `ids` that are orphans on `side`. */
+  findOrphans(mapping: string, side: RecordOrphan['side'], ids: string[]): Promise<Set<string>>;
 
   /** Keyed by HubSpot id; ids without a snapshot are absent. */
   getSnapshots(mapping: string, hubspotIds: string[]): Promise<Map<string, Snapshot>>;
@@ -95,6 +106,8 @@ export interface Store {
   appendHandoverEvents(events: HandoverEventInput[]): Promise<void>;
   /** Oldest first. */
   listHandoverEvents(filter?: HandoverEventFilter): Promise<HandoverEvent[]>;
+  /** Per contact, its newest event of one of `types` (by occurredAt, then id); contacts with none are absent. */
+  lastHandoverEvents(hubspotIds: string[], types: string[]): Promise<Map<string, HandoverEvent>>;
 
   /** Atomically adds one and returns the new count. */
   incrementRoutingCounter(team: string, repId: string, periodKey: string): Promise<number>;
@@ -251,7 +264,55 @@ export class KnexStore implements Store {
           .onConflict(['mapping', 'hubspot_id'])
           .merge(['salesforce_object', 'salesforce_id', 'updated_at']);
       }
+      for (const [mapping, group] of groupBy(rows, (r) => r.mapping)) {
+        for (const [side, column] of [['hubspot', 'hubspot_id'], ['salesforce', 'salesforce_id']] as const) {
+          for (const part of chunk(uniqueIds(group.map((r) => r[column])), MAX_BATCH)) {
+            await trx('record_orphans').where({ mapping, side }).whereIn('record_id', part).delete();
+          }
+        }
+      }
     });
+  }
+
+  async deleteLinks(mapping: string, hubspotIds: string[]): Promise<number> {
+    if (hubspotIds.length === 0) return 0;
+    return this.knex.transaction(async (trx) => {
+      let removed = 0;
+      for (const part of chunk(uniqueIds(hubspotIds), MAX_BATCH)) {
+        // Snapshots first: the foreign key cascades too, but SQLite only with foreign keys on.
+        await trx('snapshots').where({ mapping }).whereIn('hubspot_id', part).delete();
+        removed += await trx('record_links').where({ mapping }).whereIn('hubspot_id', part).delete();
+      }
+      return removed;
+    });
+  }
+
+  // ---- orphans ----
+
+  async addOrphans(orphans: RecordOrphan[]): Promise<void> {
+    if (orphans.length === 0) return;
+    const now = this.nowMs();
+    const rows = lastByKey(orphans, (o) => JSON.stringify([o.mapping, o.side, o.recordId])).map((o) => ({
+      mapping: o.mapping,
+      side: o.side,
+      record_id: o.recordId,
+      partner_id: o.partnerId,
+      orphaned_at: now,
+    }));
+    await this.knex.transaction(async (trx) => {
+      for (const part of chunk(rows, MAX_BATCH)) {
+        await trx('record_orphans').insert(part).onConflict(['mapping', 'side', 'record_id']).merge(['partner_id', 'orphaned_at']);
+      }
+    });
+  }
+
+  async findOrphans(mapping: string, side: RecordOrphan['side'], ids: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const part of chunk(uniqueIds(ids), MAX_BATCH)) {
+      const rows: Array<{ record_id: string }> = await this.knex('record_orphans').select('record_id').where({ mapping, side }).whereIn('record_id', part);
+      for (const r of rows) out.add(r.record_id);
+    }
+    return out;
   }
 
   // ---- snapshots ----
@@ -308,7 +369,7 @@ export class KnexStore implements Store {
       error_code: e.errorCode ?? null,
       payload: toJson(e.payload, `sync error payload for ${e.sourceId}`),
       attempts: 1,
-      status: maxAttempts <= 1 ? 'gave_up' : 'open',
+      status: maxAttempts <= 1 || e.retry === false ? 'gave_up' : 'open',
       first_seen_at: now,
       last_seen_at: now,
       next_attempt_at: now + syncErrorRetryDelayMs(1, this.backoff),
@@ -331,7 +392,8 @@ export class KnexStore implements Store {
       first_seen_at: raw(`CASE WHEN ${isOpen} THEN sync_errors.first_seen_at ELSE excluded.first_seen_at END`),
       attempts: raw(`CASE WHEN ${isOpen} THEN sync_errors.attempts + 1 ELSE 1 END`),
       status: raw(
-        `CASE WHEN ${isOpen} AND sync_errors.attempts + 1 >= ${maxAttempts} THEN 'gave_up' ` +
+        `CASE WHEN excluded.status = 'gave_up' THEN 'gave_up' ` +
+          `WHEN ${isOpen} AND sync_errors.attempts + 1 >= ${maxAttempts} THEN 'gave_up' ` +
           `WHEN ${isOpen} THEN 'open' ELSE excluded.status END`,
       ),
       next_attempt_at: raw(
@@ -425,6 +487,24 @@ export class KnexStore implements Store {
     if (filter.type !== undefined) query.where('type', filter.type);
     const rows: HandoverEventRow[] = await query;
     return rows.map(handoverEventFromRow);
+  }
+
+  async lastHandoverEvents(hubspotIds: string[], types: string[]): Promise<Map<string, HandoverEvent>> {
+    const out = new Map<string, HandoverEvent>();
+    if (types.length === 0) return out;
+    for (const part of chunk(uniqueIds(hubspotIds), MAX_BATCH)) {
+      // Verdicts are a few per contact at most, so reading them all and keeping the last is cheap.
+      const rows: HandoverEventRow[] = await this.knex<HandoverEventRow>('handover_events')
+        .select('*')
+        .whereIn('hubspot_id', part)
+        .whereIn('type', types)
+        .orderBy([
+          { column: 'occurred_at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ]);
+      for (const row of rows) out.set(row.hubspot_id, handoverEventFromRow(row));
+    }
+    return out;
   }
 
   // ---- routing counters ----

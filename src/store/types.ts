@@ -21,6 +21,19 @@ export interface RecordLinkInput {
   salesforceId: string;
 }
 
+/**
+ * A record whose linked partner was deleted under `on_delete: clear_link`: the sync never
+ * creates a new partner for it, but matches one that appears.
+ */
+export interface RecordOrphan {
+  mapping: string;
+  /** The side the surviving record is on. */
+  side: 'hubspot' | 'salesforce';
+  recordId: string;
+  /** The id of the deleted partner, for the record. */
+  partnerId: string;
+}
+
 export interface Snapshot {
   mapping: string;
   hubspotId: string;
@@ -63,6 +76,11 @@ export interface SyncErrorInput {
   errorCode?: string | null;
   /** What Baton tried to write; must be JSON-serialisable. */
   payload?: unknown;
+  /**
+   * False for a refusal that no retry can fix (a write to a converted, read-only Lead):
+   * the error is stored as 'gave_up' at once, for a person to look at.
+   */
+  retry?: boolean;
 }
 
 export interface SyncErrorFilter {

@@ -19,7 +19,13 @@ export interface OnceDeps {
   store: Store;
 }
 
-export type OnceResult = Record<SyncDirection, PageCounts & { pages: number }>;
+/** Conversions followed and deletions applied (or, in a dry run, that would be), by RecordOutcome action. */
+export type LifecycleCounts = Record<'follow' | 'unlink' | 'archive' | 'skip', number>;
+
+export type OnceResult = Record<SyncDirection, PageCounts & { pages: number; lifecycle: LifecycleCounts }>;
+
+const zeroLifecycle = (): LifecycleCounts => ({ follow: 0, unlink: 0, archive: 0, skip: 0 });
+const isLifecycle = (action: RecordOutcome['action']): action is keyof LifecycleCounts => action in zeroLifecycle();
 
 const DIRECTIONS: readonly SyncDirection[] = ['to_salesforce', 'to_hubspot'];
 const cursorName = (mapping: string, direction: SyncDirection) => `${mapping}:${direction === 'to_salesforce' ? 'hubspot' : 'salesforce'}`;
@@ -29,7 +35,7 @@ function sidesOf(deps: OnceDeps): SyncSides {
 }
 
 function add(into: PageCounts, counts: PageCounts): void {
-  for (const key of Object.keys(counts) as (keyof PageCounts)[]) into[key] += counts[key];
+  for (const key of Object.keys(ZERO_COUNTS) as (keyof PageCounts)[]) into[key] += counts[key];
 }
 
 export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: { dryRun?: boolean; searchLagMs?: number; onRecord?: (o: RecordOutcome) => void } = {}): Promise<OnceResult> {
@@ -37,7 +43,14 @@ export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: 
   const mappers = mappersOf(mapping);
   // As in the workflow: stop short of HubSpot's search-index lag.
   const until = Date.now() - (options.searchLagMs ?? 5_000);
-  const result: OnceResult = { to_salesforce: { ...ZERO_COUNTS, pages: 0 }, to_hubspot: { ...ZERO_COUNTS, pages: 0 } };
+  const result: OnceResult = { to_salesforce: { ...ZERO_COUNTS, pages: 0, lifecycle: zeroLifecycle() }, to_hubspot: { ...ZERO_COUNTS, pages: 0, lifecycle: zeroLifecycle() } };
+  const pageOptions = {
+    dryRun: options.dryRun,
+    onRecord: (o: RecordOutcome) => {
+      if (isLifecycle(o.action)) result[o.direction].lifecycle[o.action] += 1;
+      options.onRecord?.(o);
+    },
+  };
   for (const direction of DIRECTIONS) {
     if (!mapping.fields.some((f) => f.direction === 'both' || f.direction === direction)) continue;
     const name = cursorName(mapping.name, direction);
@@ -46,7 +59,7 @@ export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: 
         ? { direction, cursor: (await deps.store.getCursor<HubSpotCursor>(name)) ?? sides.hubspot.initialCursor() }
         : { direction, cursor: (await deps.store.getCursor<SalesforceCursor>(name)) ?? sides.salesforce.initialCursor() };
     for (;;) {
-      const page = await syncPage(deps.store, sides, mapping, mappers, position, until, options);
+      const page = await syncPage(deps.store, sides, mapping, mappers, position, until, pageOptions);
       result[direction].pages += 1;
       add(result[direction], page.counts);
       if (!options.dryRun) await deps.store.setCursor(cursorName(mapping.name, direction), page.next.cursor);

@@ -1,5 +1,6 @@
 import { parseObjectMapping, type ObjectMapping } from '../../src/config/mapping-file';
-import { conversionFieldsOf, conversionTarget, deletionPlan, followsLeadConversion } from '../../src/mapping/lifecycle';
+import { namesOn } from '../../src/config/mapping-file';
+import { contactMappingOf, conversionFieldsOf, conversionTarget, deletionPlan, followsLeadConversion, leadValuesAsContact } from '../../src/mapping/lifecycle';
 
 function mappingOf(extra: string, object = 'Lead'): ObjectMapping {
   const yaml = `hubspot: { object: contacts }
@@ -50,5 +51,51 @@ describe('lead conversion', () => {
     expect(conversionFieldsOf(ignore)).toEqual([]);
     expect(conversionTarget(ignore, { IsConverted: 'true', ConvertedContactId: '003000000000001AAA' })).toBeNull();
     expect(conversionTarget(mappingOf(''), { IsConverted: 'true', ConvertedContactId: '003000000000001AAA' })).toBeNull();
+  });
+});
+
+describe('the mapping as it applies to a converted Lead\'s Contact', () => {
+  const CONTACT_FIELDS = ['Id', 'Email', 'FirstName', 'LastName', 'Title', 'MailingStreet', 'MailingCity', 'LeadSource', 'SystemModstamp'];
+  const lead = (() => {
+    const yaml = `hubspot: { object: contacts }
+salesforce: { object: Lead }
+match: { hubspot: email, salesforce: Email }
+lead_conversion: follow
+on_delete: archive
+fields:
+  - { hubspot: email, salesforce: Email, direction: to_salesforce }
+  - { hubspot: full_name, salesforce: [FirstName, LastName], direction: to_salesforce }
+  - { hubspot: company, salesforce: Company, direction: both, conflict: salesforce_wins }
+  - { hubspot: city, salesforce: city, direction: both, conflict: last_write_wins }
+  - { hubspot: address, salesforce: [Street, PostalCode], direction: to_salesforce }
+  - { salesforce: LeadSource, constant: Web }
+  - { hubspot: synced, constant: "true" }
+`;
+    const { mapping, problems } = parseObjectMapping(yaml, 'contact.yaml');
+    if (!mapping) throw new Error(problems.map((p) => p.message).join('\n'));
+    return mapping;
+  })();
+
+  it('maps Contacts, renames fields as conversion does, and drops the ones a Contact does not have', () => {
+    const contact = contactMappingOf(lead, CONTACT_FIELDS);
+    expect(contact.salesforce.object).toBe('Contact');
+    expect(contact.lead_conversion).toBeUndefined();
+    expect(contact.on_delete).toEqual(lead.on_delete);
+    expect(followsLeadConversion(contact)).toBe(false);
+    expect(contact.fields.map((f) => namesOn(f, 'salesforce'))).toEqual([['Email'], ['FirstName', 'LastName'], ['MailingCity'], ['LeadSource'], []]);
+    // Company has no Contact field; Street + PostalCode is dropped whole, since MailingPostalCode is missing here.
+    expect(contact.fields.map((f) => f.hubspot)).toEqual(['email', 'full_name', 'city', '', 'synced']);
+    // The Lead mapping itself is left as it was.
+    expect(namesOn(lead.fields[3] as (typeof lead.fields)[number], 'salesforce')).toEqual(['city']);
+  });
+
+  it('refuses a match field the Contact lacks, saying what to do', () => {
+    expect(() => contactMappingOf(lead, ['Id', 'FirstName'])).toThrow(
+      "contact.yaml: lead_conversion: follow needs the match field on Contacts too, but Salesforce's Contact has no Email field; match on a field both objects have, or set lead_conversion: ignore",
+    );
+  });
+
+  it('renames a Lead snapshot to Contact field names', () => {
+    expect(leadValuesAsContact({ Email: 'a@x.com', Street: '1 Main St', City: 'Paris', Company: 'Acme' })).toEqual({ Email: 'a@x.com', MailingStreet: '1 Main St', MailingCity: 'Paris', Company: 'Acme' });
   });
 });

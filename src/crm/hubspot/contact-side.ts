@@ -2,7 +2,8 @@ import type { Client } from '@hubspot/api-client';
 import { z } from 'zod';
 import type { ObjectMapping } from '../../config/mapping-file';
 import { hubspotPropertiesOf, normaliseMatchKey, type Values } from '../../mapping/transform';
-import { chunks, mapLimit, writeIsolating, type ChangedPage, type CrmSide, type SideRecord, type WriteResult } from '../side';
+import { chunks, mapLimit, writeIsolating, type ChangedPage, type CrmSide, type DeletionCursor, type SideRecord, type WriteResult } from '../side';
+import { archivedContactIds } from './archived';
 import { HUBSPOT_BATCH_MAX, HubSpotContacts, modifiedAt, type HubSpotContact } from './contacts';
 import { readChangedContacts } from './delta-cursor';
 import { INITIAL_HUBSPOT_CURSOR, type HubSpotCursor } from './cursor';
@@ -123,6 +124,33 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
             });
           },
           describeHubSpotError,
+      ),
+    );
+    return parts.flat();
+  }
+
+  /** The whole recycle bin each time (see archived.ts); the cursor only records when it was read. */
+  async readDeletions(_mapping: ObjectMapping, _cursor: DeletionCursor | null, until: number, progress?: () => void): Promise<{ ids: string[]; next: DeletionCursor }> {
+    return { ids: await archivedContactIds(this.client, progress), next: { archived: until } };
+  }
+
+  async confirmDeleted(ids: string[]): Promise<Set<string>> {
+    const pages = await mapLimit(chunks([...new Set(ids)], HUBSPOT_BATCH_MAX), IN_FLIGHT, async (batch) =>
+      batchResultSchema.parse(await this.client.crm.contacts.batchApi.read({ inputs: batch.map((id) => ({ id })), properties: ['hs_object_id'], propertiesWithHistory: [] }, true)),
+    );
+    return new Set(pages.flatMap((p) => p.results.map((r) => r.id)));
+  }
+
+  /** Batch archive answers 204 for ids that are already archived or unknown, so a retry is harmless. */
+  async remove(ids: string[]): Promise<WriteResult[]> {
+    const parts = await mapLimit(chunks(ids, HUBSPOT_BATCH_MAX), IN_FLIGHT, (batch) =>
+      writeIsolating(
+        batch,
+        async (part) => {
+          await this.client.crm.contacts.batchApi.archive({ inputs: part.map((id) => ({ id })) });
+          return part.map((id): WriteResult => ({ ok: true, id }));
+        },
+        describeHubSpotError,
       ),
     );
     return parts.flat();

@@ -1,14 +1,21 @@
 import type { Connection } from 'jsforce';
+import { z } from 'zod';
 import type { ObjectMapping } from '../../config/mapping-file';
-import { normaliseMatchKey, salesforceFieldsOf, type Values } from '../../mapping/transform';
-import type { ChangedPage, CrmSide, SideRecord, WriteResult } from '../side';
+import { contactMappingOf, followsLeadConversion, LEAD_CONVERSION_FIELDS } from '../../mapping/lifecycle';
+import { isBlank, normaliseMatchKey, salesforceFieldsOf, type Values } from '../../mapping/transform';
+import type { ChangedPage, CrmSide, DeletionCursor, LeadConversions, SideRecord, WriteResult } from '../side';
 import { describeSaveErrors, SALESFORCE_COLLECTION_MAX, SalesforceRecords, type SalesforceRecord, type SaveResult } from './records';
 import { soqlName, soqlString } from './soql';
 
-/** `(SystemModstamp, Id)` high-watermark: SystemModstamp has whole-second precision, so ties are common. */
+/**
+ * `(SystemModstamp, Id)` high-watermark: SystemModstamp has whole-second precision, so ties
+ * are common. A mapping that follows Lead conversions also reads the Contacts its Leads
+ * became, with a watermark of their own in `contacts`.
+ */
 export interface SalesforceCursor {
   ts: number;
   id: string;
+  contacts?: { ts: number; id: string };
 }
 
 export const INITIAL_SALESFORCE_CURSOR: SalesforceCursor = { ts: 0, id: '' };
@@ -18,12 +25,32 @@ export const SALESFORCE_READ_PAGE = 2000;
 
 const soqlDateTime = (ms: number) => new Date(ms).toISOString();
 
-function toSideRecord(r: SalesforceRecord): SideRecord {
-  const stamp = Date.parse((r.values.SystemModstamp ?? '').replace(/\+0000$/, 'Z'));
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/**
+ * getDeleted answers for the last 30 days only (INVALID_REPLICATION_DATE before that); a
+ * feed that fell further behind starts at the oldest day still covered, with an hour to
+ * spare for clock differences. Older deletions are still noticed when the other side's
+ * record changes and its partner is missing.
+ */
+const DELETED_WINDOW_MS = 30 * DAY - 60 * MINUTE;
+/** How long a describe of Contact is trusted: a field added in Salesforce shows up within this. */
+const DESCRIBE_TTL_MS = 10 * MINUTE;
+
+const deletedSchema = z.object({
+  deletedRecords: z.array(z.object({ id: z.string(), deletedDate: z.string() })),
+  latestDateCovered: z.string(),
+});
+const describeSchema = z.object({ fields: z.array(z.object({ name: z.string() })) });
+
+const parseSalesforceDate = (text: string) => Date.parse(text.replace(/\+0000$/, 'Z'));
+
+function toSideRecord(r: SalesforceRecord, object?: string): SideRecord {
+  const stamp = parseSalesforceDate(r.values.SystemModstamp ?? '');
   const values: Values = { ...r.values };
-  delete values.SystemModstamp;
-  delete values.Id;
-  return { id: r.id, values, modifiedAt: Number.isNaN(stamp) ? 0 : stamp };
+  const converted = values.IsConverted === 'true' && !isBlank(values.ConvertedContactId) ? values.ConvertedContactId : undefined;
+  for (const field of ['SystemModstamp', 'Id', ...LEAD_CONVERSION_FIELDS]) delete values[field];
+  return { id: r.id, values, modifiedAt: Number.isNaN(stamp) ? 0 : stamp, ...(object ? { object } : {}), ...(converted ? { convertedTo: converted } : {}) };
 }
 
 function results(saved: SaveResult[], n: number): WriteResult[] {
@@ -36,9 +63,10 @@ function results(saved: SaveResult[], n: number): WriteResult[] {
 }
 
 /** A Salesforce sObject (Lead or Contact) as one side of the two-way sync. */
-export class SalesforceRecordSide implements CrmSide<SalesforceCursor> {
+export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConversions {
   readonly side = 'salesforce' as const;
   readonly writeBatch = SALESFORCE_COLLECTION_MAX;
+  private contactFields?: { at: number; names: string[] };
 
   constructor(private readonly conn: Connection) {}
 
@@ -47,14 +75,17 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor> {
   }
 
   private fieldList(mapping: ObjectMapping): string[] {
-    return [...new Set(['Id', 'SystemModstamp', ...salesforceFieldsOf(mapping)])].map(soqlName);
+    // Every Lead read carries its conversion state, so a converted (read-only) Lead is known
+    // before anything is written to it, whether or not the mapping follows conversions.
+    const conversion = mapping.salesforce.object === 'Lead' ? LEAD_CONVERSION_FIELDS : [];
+    return [...new Set(['Id', 'SystemModstamp', ...conversion, ...salesforceFieldsOf(mapping)])].map(soqlName);
   }
 
   initialCursor(): SalesforceCursor {
     return INITIAL_SALESFORCE_CURSOR;
   }
 
-  async readChanged(mapping: ObjectMapping, cursor: SalesforceCursor, until: number): Promise<ChangedPage<SalesforceCursor>> {
+  private async readPage(mapping: ObjectMapping, cursor: { ts: number; id: string }, until: number): Promise<SideRecord[]> {
     const at = soqlDateTime(cursor.ts);
     // Salesforce refuses an empty Id literal, so the very first read has no tie-breaker.
     const after = cursor.id === '' ? `SystemModstamp >= ${at}` : `(SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(cursor.id)}))`;
@@ -62,14 +93,38 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor> {
       `SELECT ${this.fieldList(mapping).join(', ')} FROM ${soqlName(mapping.salesforce.object)} ` +
       `WHERE ${after} AND SystemModstamp <= ${soqlDateTime(until)} ` +
       `ORDER BY SystemModstamp ASC, Id ASC LIMIT ${SALESFORCE_READ_PAGE}`;
-    const rows = (await this.records(mapping).query(soql)).map(toSideRecord);
+    return (await this.records(mapping).query(soql)).map((r) => toSideRecord(r));
+  }
+
+  /**
+   * Changed Leads first. A mapping that follows conversions then reads changed Contacts
+   * from a second watermark; the sync keeps only those linked to a HubSpot contact (the
+   * ones converted Leads became), so an org's other Contacts cost reading, never writing.
+   */
+  async readChanged(mapping: ObjectMapping, cursor: SalesforceCursor, until: number): Promise<ChangedPage<SalesforceCursor>> {
+    const rows = await this.readPage(mapping, cursor, until);
     const last = rows[rows.length - 1];
-    return { records: rows, next: last ? { ts: last.modifiedAt, id: last.id } : cursor, done: rows.length < SALESFORCE_READ_PAGE };
+    const leadsDone = rows.length < SALESFORCE_READ_PAGE;
+    const next: SalesforceCursor = { ...cursor, ...(last ? { ts: last.modifiedAt, id: last.id } : {}) };
+    if (!followsLeadConversion(mapping) || !leadsDone) return { records: rows, next, done: leadsDone };
+
+    // Before the first run that follows conversions no Contact is linked, and a Contact is
+    // read in full when its link is made: so the Contact watermark can start where the Lead
+    // watermark stood (same clock, Salesforce's) instead of at every Contact in the org.
+    const contactCursor = cursor.contacts ?? { ts: cursor.ts, id: '' };
+    const contacts = (await this.readPage(await this.contactMapping(mapping), contactCursor, until)).map((r): SideRecord => ({ ...r, object: 'Contact' }));
+    const lastContact = contacts[contacts.length - 1];
+    return {
+      records: [...rows, ...contacts],
+      next: { ...next, contacts: lastContact ? { ts: lastContact.modifiedAt, id: lastContact.id } : contactCursor },
+      done: contacts.length < SALESFORCE_READ_PAGE,
+    };
   }
 
   async fetch(mapping: ObjectMapping, ids: string[]): Promise<Map<string, SideRecord>> {
     const rows = await this.records(mapping).findBy('Id', ids, this.fieldList(mapping));
-    return new Map(rows.map((r) => [r.id, toSideRecord(r)]));
+    const object = mapping.salesforce.object === 'Contact' ? 'Contact' : undefined;
+    return new Map(rows.map((r) => [r.id, toSideRecord(r, object)]));
   }
 
   async findByMatchKey(mapping: ObjectMapping, keys: string[]): Promise<Map<string, string>> {
@@ -89,5 +144,66 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor> {
 
   async update(mapping: ObjectMapping, rows: { id: string; values: Values }[]): Promise<WriteResult[]> {
     return results(await this.records(mapping).updateMany(rows.map((r) => ({ ...r.values, Id: r.id }))), rows.length);
+  }
+
+  /**
+   * getDeleted per object the mapping reaches (Lead, plus Contact when it follows
+   * conversions), each from where the last call's `latestDateCovered` left it. The API
+   * ignores seconds and covers whole minutes only, so consecutive windows neither lose
+   * nor repeat a deletion.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
+   */
+  async readDeletions(mapping: ObjectMapping, cursor: DeletionCursor | null, until: number, progress?: () => void): Promise<{ ids: string[]; next: DeletionCursor }> {
+    const objects = [mapping.salesforce.object, ...(followsLeadConversion(mapping) ? ['Contact'] : [])];
+    const next: DeletionCursor = { ...cursor };
+    const ids: string[] = [];
+    const end = Math.floor(until / MINUTE) * MINUTE;
+    for (const object of objects) {
+      const start = Math.max(cursor?.[object] ?? 0, Date.now() - DELETED_WINDOW_MS);
+      if (Math.floor(start / MINUTE) * MINUTE >= end) continue;
+      const res = deletedSchema.parse(await this.conn.sobject(soqlName(object)).deleted(new Date(start), new Date(end)));
+      ids.push(...res.deletedRecords.map((r) => r.id));
+      const covered = parseSalesforceDate(res.latestDateCovered);
+      next[object] = Number.isNaN(covered) ? start : covered;
+      progress?.();
+    }
+    return { ids, next };
+  }
+
+  /**
+   * A record that a query by Id no longer returns was deleted: a merge in Salesforce
+   * deletes the records merged away, so they are deletions too.
+   */
+  async confirmDeleted(ids: string[]): Promise<Set<string>> {
+    return new Set(ids);
+  }
+
+  /** Deletes Leads and Contacts alike (a Collections delete takes ids of any object). */
+  async remove(ids: string[]): Promise<WriteResult[]> {
+    const saved = await new SalesforceRecords(this.conn, 'Lead').deleteMany(ids);
+    return ids.map((id, i): WriteResult => {
+      const r = saved[i];
+      // Already deleted (by someone else, or by an earlier attempt of this one): done.
+      if (r && (r.success || r.errors.some((e) => (e.statusCode ?? e.errorCode) === 'ENTITY_IS_DELETED'))) return { ok: true, id };
+      return { ok: false, ...(r ? describeSaveErrors(r) : { code: 'NO_RESULT', reason: 'Salesforce returned no result for this record' }) };
+    });
+  }
+
+  async contactMapping(mapping: ObjectMapping): Promise<ObjectMapping> {
+    if (!this.contactFields || Date.now() - this.contactFields.at > DESCRIBE_TTL_MS) {
+      const described = describeSchema.parse(await this.conn.sobject('Contact').describe());
+      this.contactFields = { at: Date.now(), names: described.fields.map((f) => f.name) };
+    }
+    return contactMappingOf(mapping, this.contactFields.names);
+  }
+
+  async convertedContacts(leadIds: string[]): Promise<Map<string, string>> {
+    const rows = await new SalesforceRecords(this.conn, 'Lead').findBy('Id', leadIds, ['Id', 'IsConverted', 'ConvertedContactId']);
+    const out = new Map<string, string>();
+    for (const r of rows) {
+      const contactId = r.values.ConvertedContactId;
+      if (r.values.IsConverted === 'true' && !isBlank(contactId)) out.set(r.id, contactId);
+    }
+    return out;
   }
 }

@@ -94,6 +94,20 @@ export class SalesforceRecords {
     }
     return out;
   }
+
+  /**
+   * Deletes up to 200 per call, each on its own. Collections delete by ids alone, so the
+   * ids may be of any object, whatever this instance's sobject is.
+   */
+  async deleteMany(ids: string[]): Promise<SaveResult[]> {
+    const out: SaveResult[] = [];
+    for (let i = 0; i < ids.length; i += SALESFORCE_COLLECTION_MAX) {
+      const chunk = ids.slice(i, i + SALESFORCE_COLLECTION_MAX);
+      const results = await this.conn.sobject(this.sobject).destroy(chunk, { allOrNone: false });
+      out.push(...z.array(saveResultSchema).parse(results));
+    }
+    return out;
+  }
 }
 
 const AUTO_ASSIGN_OFF = { 'Sforce-Auto-Assign': 'FALSE' };

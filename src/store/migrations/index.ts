@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initial from './0001_initial';
+import * as orphans from './0002_orphans';
 
 interface NamedMigration {
   /** Stable forever: it is the key recorded in the migrations table. */
@@ -9,7 +10,10 @@ interface NamedMigration {
 
 // Listed by import rather than found by directory scan, so the same migrations run from
 // ts-jest sources and from compiled dist/ JS. Append only; never rename or reorder.
-const migrations: readonly NamedMigration[] = [{ name: '0001_initial', migration: initial }];
+const migrations: readonly NamedMigration[] = [
+  { name: '0001_initial', migration: initial },
+  { name: '0002_orphans', migration: orphans },
+];
 
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {
   getMigrations: async () => [...migrations],

@@ -21,6 +21,8 @@ export const envSchema = z.object({
   BATON_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(5),
   BATON_SERVER_HOST: z.string().default('127.0.0.1'),
   BATON_SERVER_PORT: port.default(7480),
+  /** How often a handover waiting for a rep's first touch looks for a Task or status change in Salesforce. */
+  BATON_FIRST_TOUCH_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -60,6 +62,7 @@ export interface BatonConfig {
   logLevel: Env['BATON_LOG_LEVEL'];
   taskQueue: string;
   syncIntervalSeconds: number;
+  handover: { firstTouchPollMs: number };
   server: { host: string; port: number; hubspotClientSecret?: string };
   temporal: { address: string; namespace: string; cliPath?: string; testServerPath?: string };
   hubspot: { basePath?: string; accessToken?: string };
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     logLevel: e.BATON_LOG_LEVEL,
     taskQueue: e.BATON_TASK_QUEUE,
     syncIntervalSeconds: e.BATON_SYNC_INTERVAL_SECONDS,
+    handover: { firstTouchPollMs: e.BATON_FIRST_TOUCH_POLL_SECONDS * 1000 },
     server: { host: e.BATON_SERVER_HOST, port: e.BATON_SERVER_PORT, hubspotClientSecret: e.HUBSPOT_CLIENT_SECRET },
     temporal: {
       address: e.TEMPORAL_ADDRESS,

@@ -111,6 +111,7 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
       salesforce: createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: config.salesforce.version }),
       store,
       mappingsDir: config.mappingsDir,
+      firstTouchPollMs: config.handover.firstTouchPollMs,
       shutdownGraceTime: '3 seconds',
     });
     const running = worker.run();

@@ -1,4 +1,3 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,44 +7,11 @@ import { Client as TemporalClient, Connection as TemporalConnection } from '@tem
 import { Connection } from 'jsforce';
 import { freePort } from '../../src/dev/ports';
 import type { DevInfo } from '../../src/dev/dev-stack';
+import { baton as batonCli, cleanUpDev, devEnv, readDevInfo as readDevInfoIn, startDev, stopWithSigint, type DevRun as Run } from '../helpers/dev-process';
 import { portAcceptsConnections, processesMentioning, waitFor } from '../helpers/processes';
 
-/**
- * `baton dev` as a user runs it: the compiled CLI in a child process (`npm test` builds
- * it first), on ports of its own and a BATON_HOME of its own.
- */
-const ROOT = path.join(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'baton.js');
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Runs a one-shot `baton` command and returns its standard output (throws on a non-zero exit). */
-function baton(args: string[], env: NodeJS.ProcessEnv = currentEnv): string {
-  return execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
+const baton = (args: string[]): string => batonCli(args, currentEnv);
 let currentEnv: NodeJS.ProcessEnv = {};
-
-function startDev(env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, [CLI, 'dev'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function stopWithSigint(run: Run): Promise<number> {
-  const started = Date.now();
-  run.child.kill('SIGINT');
-  const code = await run.exited;
-  const took = Date.now() - started;
-  expect({ code, withinTenSeconds: took < 10_000 }).toEqual({ code: 0, withinTenSeconds: true });
-  return took;
-}
 
 describe('baton dev (end to end)', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-'));
@@ -53,36 +19,13 @@ describe('baton dev (end to end)', () => {
   let run: Run | undefined;
 
   beforeAll(async () => {
-    env = {
-      BATON_HOME: home,
-      BATON_SYNC_INTERVAL_SECONDS: '1',
-      BATON_LOG_LEVEL: 'warn',
-      BATON_DEV_TEMPORAL_PORT: String(await freePort()),
-      BATON_DEV_TEMPORAL_UI_PORT: String(await freePort()),
-      BATON_DEV_HUBSPOT_PORT: String(await freePort()),
-      BATON_DEV_SALESFORCE_PORT: String(await freePort()),
-      BATON_SERVER_PORT: String(await freePort()),
-    };
+    env = await devEnv(home);
     currentEnv = env;
   });
 
-  afterAll(() => {
-    if (run && run.child.exitCode === null) run.child.kill('SIGKILL');
-    for (const line of processesMentioning(home)) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  afterAll(() => cleanUpDev(run, home));
 
-  async function readDevInfo(r: Run): Promise<DevInfo> {
-    const file = path.join(home, 'dev.json');
-    return waitFor(
-      'dev.json',
-      async () => {
-        if (r.child.exitCode !== null) throw new Error(`baton dev exited early:\n${r.output()}`);
-        return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DevInfo) : undefined;
-      },
-      120_000,
-    );
-  }
+  const readDevInfo = (r: Run): Promise<DevInfo> => readDevInfoIn(r, home);
 
   it('syncs a HubSpot contact to a Salesforce Lead, stops cleanly on SIGINT and resumes from its state', async () => {
     run = startDev(env);

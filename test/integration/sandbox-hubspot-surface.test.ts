@@ -156,6 +156,28 @@ describe('property history', () => {
     expect(multiStage).toBeGreaterThan(10);
   });
 
+  it("demo: the custom lead_score follows HubSpot's score, written by the scoring app, and the API may write it", async () => {
+    const definition = await client.crm.properties.coreApi.getByName('contacts', 'lead_score');
+    expect(definition).toMatchObject({ type: 'number', fieldType: 'number', label: 'Lead score', hubspotDefined: false, calculated: false });
+    expect(definition.modificationMetadata?.readOnlyValue).toBe(false);
+
+    const contacts = await allContacts(['hubspotscore', 'lead_score']);
+    expect(contacts.every((c) => c.properties.lead_score === c.properties.hubspotscore)).toBe(true);
+    for (const c of contacts.slice(0, 30)) {
+      const h = await historyOf('contacts', c.id, ['hubspotscore', 'lead_score']);
+      expect(h.lead_score!.map((e) => [e.value, e.timestamp])).toEqual(h.hubspotscore!.map((e) => [e.value, e.timestamp]));
+      expect(h.lead_score!.every((e) => e.sourceType === 'INTEGRATION' && e.sourceId === '2417309')).toBe(true);
+    }
+
+    const first = contacts[0]!;
+    clock = T0 + 500;
+    const raised = await client.crm.contacts.basicApi.update(first.id, { properties: { lead_score: '88' } });
+    expect(raised.properties.lead_score).toBe('88');
+    expect((await historyOf('contacts', first.id, ['lead_score'])).lead_score![0]).toMatchObject({ value: '88', sourceType: 'INTEGRATION' });
+    await expect(client.crm.contacts.basicApi.update(first.id, { properties: { hubspotscore: '88' } })).rejects.toMatchObject({ code: 400 });
+    await expect(client.crm.contacts.basicApi.update(first.id, { properties: { lead_score: 'high' } })).rejects.toMatchObject({ code: 400 });
+  });
+
   it('records every write: value, time, source; clears as ""; no entry for a no-op', async () => {
     await raw('POST', '/__sandbox/seed', { preset: 'empty' });
     clock = T0 + 1000;

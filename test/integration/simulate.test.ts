@@ -101,6 +101,25 @@ describe('sandbox simulation', () => {
       expect(converted?.properties.recent_conversion_event_name).toEqual(expect.any(String));
     });
 
+    test('a portal with lead_score gets the same points there, written by its scoring app', () => {
+      hubspot = FakeHubSpot.seeded(40, new Set(['lead_score']));
+      for (const r of hubspot.records) r.properties.lead_score = r.properties.hubspotscore ?? '0';
+      const before = hubspot.scores();
+      const sim = startSimulation({ now: () => clock, hubspot, salesforce: salesforce.state, seed: 6, timers: false, marketing: { pageViewsPerTick: 20, formSubmissionsPerTick: 3, newContactsPerTick: 1 } });
+      for (let i = 0; i < 10; i++) sim.tick();
+      expect(sim.totals().newContacts).toBeGreaterThan(0);
+      let raised = 0;
+      for (const r of hubspot.records) {
+        expect(r.properties.lead_score).toBe(r.properties.hubspotscore);
+        if (Number(r.properties.lead_score) > (before.get(r.id) ?? 0)) {
+          raised++;
+          // The scoring app's write comes after HubSpot's calculation.
+          expect(r.source).toBe('INTEGRATION');
+        }
+      }
+      expect(raised).toBeGreaterThan(10);
+    });
+
     test('only contacts still with marketing are scored', async () => {
       const sales = new Set(hubspot.records.filter((c) => ['salesqualifiedlead', 'opportunity', 'customer'].includes(c.properties.lifecyclestage ?? '')).map((c) => c.id));
       const before = hubspot.scores();
@@ -237,9 +256,17 @@ describe('sandbox simulation', () => {
       clock += 1000;
       sim.tick();
       const changed = [...hs.state.contacts.active()].find((c) => before.has(c.id) && before.get(c.id) !== c.properties.hubspotscore);
-      const res = await fetch(`${hs.url}/crm/v3/objects/contacts/${changed?.id ?? ''}?properties=hubspotscore`, { headers: { Authorization: `Bearer ${hs.accessToken}` } });
-      const body = (await res.json()) as { properties: { hubspotscore: string; lastmodifieddate: string } };
+      const res = await fetch(`${hs.url}/crm/v3/objects/contacts/${changed?.id ?? ''}?properties=hubspotscore,lead_score&propertiesWithHistory=lead_score`, {
+        headers: { Authorization: `Bearer ${hs.accessToken}` },
+      });
+      const body = (await res.json()) as {
+        properties: { hubspotscore: string; lead_score: string; lastmodifieddate: string };
+        propertiesWithHistory: { lead_score: { value: string; sourceType: string; sourceId?: string }[] };
+      };
       expect(body.properties.hubspotscore).toBe(changed?.properties.hubspotscore);
+      // The demo's scoring app raised its lead_score by the same points, through its own write.
+      expect(body.properties.lead_score).toBe(changed?.properties.hubspotscore);
+      expect(body.propertiesWithHistory.lead_score[0]).toEqual(expect.objectContaining({ value: body.properties.lead_score, sourceType: 'INTEGRATION', sourceId: '2417309' }));
       expect(body.properties.lastmodifieddate).toBe(new Date(clock).toISOString());
       expect([...hs.state.contacts.active()].length).toBe(before.size + 1);
     } finally {

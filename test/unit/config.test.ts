@@ -9,6 +9,8 @@ describe('loadConfig', () => {
     expect(config.dev).toEqual({ host: '127.0.0.1', temporalPort: 7233, temporalUiPort: 8233, hubspotPort: 7481, salesforcePort: 7482, simulate: true, simulateTickMs: 2000 });
     expect(config.taskQueue).toBe('baton');
     expect(config.syncIntervalSeconds).toBe(5);
+    expect(config.handover).toEqual({ firstTouchPollMs: 900_000 });
+    expect(loadConfig({ BATON_FIRST_TOUCH_POLL_SECONDS: '2' }).handover).toEqual({ firstTouchPollMs: 2000 });
   });
 
   it('chooses PostgreSQL from BATON_DATABASE_URL', () => {

@@ -65,7 +65,7 @@ describe('leadHandover against the sandboxes', () => {
 
   /** A demo contact the shipped policy qualifies, preferably one in campaign lists and workflows. */
   async function qualifyingContact(): Promise<{ id: string; email: string }> {
-    const wanted = ['email', 'hubspotscore', 'lifecyclestage', 'country', 'industry', 'numemployees'];
+    const wanted = ['email', policy.qualification.score.property, 'lifecyclestage', 'country', 'industry', 'numemployees'];
     let after: string | undefined;
     const found: { id: string; email: string; lists: number }[] = [];
     do {
@@ -120,7 +120,7 @@ describe('leadHandover against the sandboxes', () => {
       expect(z.object({ OwnerId: z.string(), Email: z.string() }).parse(lead)).toMatchObject({ OwnerId: state.ownerId });
       const dossiers = await salesforce.query(`SELECT Id, Description FROM Task WHERE WhoId = '${leadId}'`);
       expect(dossiers.records.length).toBe(1);
-      expect(String(z.object({ Description: z.string() }).parse(dossiers.records[0]).Description)).toContain('hubspotscore history');
+      expect(String(z.object({ Description: z.string() }).parse(dossiers.records[0]).Description)).toContain(`${policy.qualification.score.property} history`);
 
       // Campaigns stopped: no MANUAL list but the kept Newsletter, no workflow, suppression set.
       const lists = membershipsSchema.parse(await json('GET', `/crm/v3/lists/records/0-1/${contact.id}/memberships`)).results.map((r) => r.listId);

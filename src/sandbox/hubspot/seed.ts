@@ -9,7 +9,7 @@ import {
 } from '../demo';
 import { CALCULATED_SOURCE, IMPORT_SOURCE, type ChangeSet, type WriteSource } from './history';
 import type { OwnerRecord } from './owners';
-import { EMPLOYEE_RANGES, LIFECYCLE_STAGES } from './properties';
+import { define, EMPLOYEE_RANGES, LIFECYCLE_STAGES, type PropertyDefinition } from './properties';
 import type { HubSpotState } from './state';
 import type { CrmRecord } from './store';
 import { toIso } from './time';
@@ -29,6 +29,31 @@ const DAY = 86_400_000;
 /** Demo owner ids and user ids look like HubSpot's (8- and 7-digit numbers). */
 const FIRST_OWNER_ID = 71_000_001;
 const FIRST_USER_ID = 9_100_001;
+
+/**
+ * The demo portal's own lead score: a custom number property that a scoring tool (an app
+ * connected through the API) keeps, as many portals do next to HubSpot's calculated
+ * `hubspotscore`, which no API call may write. The handover policy scores on it.
+ */
+export const LEAD_SCORE_PROPERTY = 'lead_score';
+/** The scoring tool's writes show in property history as its app's, not HubSpot's. */
+export const SCORING_APP_SOURCE: WriteSource = Object.freeze({ sourceType: 'INTEGRATION', sourceId: '2417309' });
+
+export function leadScoreProperty(at: number): PropertyDefinition {
+  return define(
+    {
+      name: LEAD_SCORE_PROPERTY,
+      label: 'Lead score',
+      description: 'Engagement score (0–100) from the marketing scoring tool; the sales handover reads it.',
+      type: 'number',
+      fieldType: 'number',
+      hubspotDefined: false,
+    },
+    at,
+    -1,
+    'contactscoringinformation',
+  );
+}
 
 export const DEMO_LISTS = [
   { listId: '101', name: 'Newsletter' },
@@ -197,6 +222,7 @@ export function seedDemo(state: HubSpotState): void {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
   const between = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
 
+  state.addProperty('contacts', leadScoreProperty(now - 400 * DAY));
   const owners = seedOwners(state, now);
   const ownersByRegion = new Map<string, OwnerRecord[]>();
   DEMO_SALES_REPS.forEach((rep, i) => {
@@ -242,6 +268,8 @@ export function seedDemo(state: HubSpotState): void {
       lifecyclestage: stage,
       hubspotscore: String(between(lo, hi)),
     };
+    // The scoring tool started from HubSpot's score and has followed the same activity since.
+    values[LEAD_SCORE_PROPERTY] = values.hubspotscore!;
     const statuses = STATUSES_BY_STAGE[stage];
     if (statuses && rand() < 0.8) values.hs_lead_status = pick(statuses);
     // Sales owns everything past MQL; some MQLs and a few leads already have an owner.
@@ -380,7 +408,7 @@ function seedHistory(record: CrmRecord, rand: () => number): void {
   const times = (n: number): number[] =>
     Array.from({ length: n }, (_, i) => (i === 0 ? start : start + Math.floor(rand() * span))).sort((a, b) => a - b);
   const isStageDate = (k: string): boolean => /^hs_lifecyclestage_.*_date$/.test(k);
-  const rebuilt = new Set(['lifecyclestage', 'hubspotscore']);
+  const rebuilt = new Set(['lifecyclestage', 'hubspotscore', LEAD_SCORE_PROPERTY]);
 
   // The creation's sets without the values rewritten below; the events then replay them.
   const kept: ChangeSet[] = record.history.map((c) => ({
@@ -415,8 +443,11 @@ function seedHistory(record: CrmRecord, rand: () => number): void {
     let last: number | undefined;
     for (let i = 0; i < steps; i++) {
       const v = i === steps - 1 ? score : value;
-      // HubSpot records a recalculated score only when it changes.
-      if (v !== last) events.push({ at: at[i]!, source: CALCULATED_SOURCE, values: { hubspotscore: String(v) } });
+      // HubSpot records a recalculated score only when it changes; the scoring tool writes its copy then too.
+      if (v !== last) {
+        events.push({ at: at[i]!, source: CALCULATED_SOURCE, values: { hubspotscore: String(v) } });
+        if (p[LEAD_SCORE_PROPERTY] !== undefined) events.push({ at: at[i]!, source: SCORING_APP_SOURCE, values: { [LEAD_SCORE_PROPERTY]: String(v) } });
+      }
       last = v;
       value = Math.min(score, value + 1 + Math.floor(rand() * Math.max(1, (score - value) / 2)));
     }

@@ -7,8 +7,12 @@
  * CALCULATED source so property history tells it apart from user edits. Activity counters
  * (page views, conversions) are written only when the portal defines those properties.
  * https://knowledge.hubspot.com/properties/determine-likelihood-to-close-with-predictive-lead-scoring
+ *
+ * A portal with the custom `lead_score` (the demo's) also has a scoring tool: it adds the
+ * same points there, as its own app, in a write of its own after HubSpot's.
  */
 import { DEMO_COMPANIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES } from '../demo';
+import { LEAD_SCORE_PROPERTY, SCORING_APP_SOURCE } from '../hubspot/seed';
 import type { Dice } from './random';
 
 /** Who wrote a value, as the HubSpot sandbox records it in property history. */
@@ -163,17 +167,31 @@ export class MarketingLife {
     if (this.promoteAt !== undefined && score >= this.promoteAt && p.lifecyclestage !== 'marketingqualifiedlead') {
       values.lifecyclestage = 'marketingqualifiedlead';
     }
-    const has = (name: string) => this.hubspot.properties?.contacts.has(name) === true;
-    if (a.pageViews > 0 && has(PAGE_VIEWS)) values[PAGE_VIEWS] = String(Number(p[PAGE_VIEWS] ?? '0') + a.pageViews);
-    if (a.pageViews > 0 && has(LAST_VISIT)) values[LAST_VISIT] = new Date(now).toISOString();
+    if (a.pageViews > 0 && this.has(PAGE_VIEWS)) values[PAGE_VIEWS] = String(Number(p[PAGE_VIEWS] ?? '0') + a.pageViews);
+    if (a.pageViews > 0 && this.has(LAST_VISIT)) values[LAST_VISIT] = new Date(now).toISOString();
     const lastForm = a.forms[a.forms.length - 1];
     if (lastForm !== undefined) {
-      if (has(CONVERSIONS)) values[CONVERSIONS] = String(Number(p[CONVERSIONS] ?? '0') + a.forms.length);
-      if (has(RECENT_CONVERSION_DATE)) values[RECENT_CONVERSION_DATE] = new Date(now).toISOString();
-      if (has(RECENT_CONVERSION_NAME)) values[RECENT_CONVERSION_NAME] = lastForm;
+      if (this.has(CONVERSIONS)) values[CONVERSIONS] = String(Number(p[CONVERSIONS] ?? '0') + a.forms.length);
+      if (this.has(RECENT_CONVERSION_DATE)) values[RECENT_CONVERSION_DATE] = new Date(now).toISOString();
+      if (this.has(RECENT_CONVERSION_NAME)) values[RECENT_CONVERSION_NAME] = lastForm;
     }
     if (Object.keys(values).length > 0) this.hubspot.contacts.update(a.contact, values, now, CALCULATED);
-    return values.hubspotscore !== undefined;
+    const leadScore = this.has(LEAD_SCORE_PROPERTY) ? this.scoreLead(a.contact, a.points, now) : false;
+    return values.hubspotscore !== undefined || leadScore;
+  }
+
+  private has(name: string): boolean {
+    return this.hubspot.properties?.contacts.has(name) === true;
+  }
+
+  /** The scoring tool's write: `points` more on `lead_score`, capped like HubSpot's; true when it changed. */
+  private scoreLead(contact: SimContact, points: number, now: number): boolean {
+    const raw = Number(contact.properties[LEAD_SCORE_PROPERTY] ?? '0');
+    const before = Number.isFinite(raw) ? raw : 0;
+    const score = Math.min(this.maxScore, before + points);
+    if (score === before && contact.properties[LEAD_SCORE_PROPERTY] !== undefined) return false;
+    this.hubspot.contacts.update(contact, { [LEAD_SCORE_PROPERTY]: String(score) }, now, SCORING_APP_SOURCE);
+    return true;
   }
 
   /** A new visitor fills in a form: a contact with a low starting score. */
@@ -196,6 +214,9 @@ export class MarketingLife {
     if (company) {
       Object.assign(values, { company: company.name, website: `https://www.${company.domain}`, country: company.country, industry: company.industry });
     }
-    return this.hubspot.contacts.insert(values, now, now, FORM);
+    const contact = this.hubspot.contacts.insert(values, now, now, FORM);
+    // The scoring tool picks a new contact up with HubSpot's starting score.
+    if (this.has(LEAD_SCORE_PROPERTY)) this.hubspot.contacts.update(contact, { [LEAD_SCORE_PROPERTY]: values.hubspotscore ?? '0' }, now, SCORING_APP_SOURCE);
+    return contact;
   }
 }

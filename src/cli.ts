@@ -5,9 +5,12 @@ import { MappingError } from './config/mapping-file';
 import { createLogger } from './logger';
 import { FAULT_PROFILES } from './sandbox/faults/config';
 import type { RecordOutcome } from '../activities/sync-page';
+import type { SyncErrorStatus } from './store/types';
 
 const program = new Command();
 program.name('baton').description('Baton: HubSpot ↔ Salesforce sync and the lead handover, on Temporal.').showHelpAfterError();
+// Options after a subcommand belong to it: `sync errors --json` is not `sync --json`.
+program.enablePositionalOptions();
 
 /** Runs until SIGINT/SIGTERM, then stops within `graceMs` or exits hard. */
 function untilSignal(stop: () => Promise<void>, log: ReturnType<typeof createLogger>, graceMs = 9_000): Promise<void> {
@@ -226,22 +229,28 @@ sync
   .command('errors')
   .description('List records the other side rejected, with the reason and the next retry')
   .option('--mapping <name>', 'only this mapping')
-  .addOption(new Option('--status <status>', 'which errors').choices(['open', 'resolved', 'gave_up']).default('open'))
+  .addOption(
+    new Option('--status <status>', 'which errors: unresolved (open and given up), open (still retried), gave_up (need a fix by hand), resolved, all')
+      .choices(['unresolved', 'open', 'gave_up', 'resolved', 'all'])
+      .default('unresolved'),
+  )
   .option('--json', 'print as JSON')
-  .action(async (opts: { mapping?: string; status: 'open' | 'resolved' | 'gave_up'; json?: boolean }) => {
+  .action(async (opts: { mapping?: string; status: 'unresolved' | 'all' | SyncErrorStatus; json?: boolean }) => {
     const { openStore } = await import('./store');
     const config = loadConfig();
     const store = await openStore(config.databaseUrl);
     try {
-      const errors = await store.listSyncErrors({ mapping: opts.mapping, status: opts.status });
+      const status: SyncErrorStatus[] | undefined = opts.status === 'all' ? undefined : opts.status === 'unresolved' ? ['open', 'gave_up'] : [opts.status];
+      const errors = await store.listSyncErrors({ mapping: opts.mapping, status });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(errors, null, 2)}\n`);
         return;
       }
       for (const e of errors) {
-        process.stdout.write(`${e.mapping} ${e.direction} ${e.sourceId} [${e.errorCode ?? 'ERROR'}] attempts ${e.attempts}, next ${e.nextAttemptAt.toISOString()}\n    ${e.reason}\n`);
+        const when = e.status === 'open' ? `next retry ${e.nextAttemptAt.toISOString()}` : e.status === 'gave_up' ? 'not retried: fix the record or the mapping, then `baton sync retry`' : `resolved ${e.resolvedAt?.toISOString() ?? ''}`;
+        process.stdout.write(`${e.mapping} ${e.direction} ${e.sourceId} [${e.errorCode ?? 'ERROR'}] ${e.status}, attempts ${e.attempts}, ${when}\n    ${e.reason}\n`);
       }
-      process.stdout.write(`${errors.length} ${opts.status} error(s)\n`);
+      process.stdout.write(`${errors.length} ${opts.status === 'all' ? '' : `${opts.status.replace('_', ' ')} `}error(s)\n`);
     } finally {
       await store.close();
     }
@@ -249,7 +258,7 @@ sync
 
 sync
   .command('retry')
-  .description('Retry every open sync error now, whatever its backoff')
+  .description('Retry every open or given-up sync error now, whatever its backoff')
   .option('--mapping <name>', 'only this mapping (default: every mapping file)')
   .option('--dev', 'use the CRMs and store of a running `baton dev` (.baton/dev.json)')
   .action(async (opts: { mapping?: string; dev?: boolean }) => {

@@ -85,7 +85,8 @@ export interface SyncErrorInput {
 
 export interface SyncErrorFilter {
   mapping?: string;
-  status?: SyncErrorStatus;
+  /** One status or several. */
+  status?: SyncErrorStatus | readonly SyncErrorStatus[];
   limit?: number;
 }
 

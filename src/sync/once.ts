@@ -70,11 +70,14 @@ export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: 
   return result;
 }
 
-/** `baton sync retry`: every open error of a mapping, now, whatever its backoff. */
+/**
+ * `baton sync retry`: every unresolved error of a mapping, now, whatever its backoff; given-up
+ * errors too, since whoever runs it has usually just fixed the record or the mapping.
+ */
 export async function retryOpenErrors(deps: OnceDeps, mapping: ObjectMapping, onRecord?: (o: RecordOutcome) => void): Promise<Record<SyncDirection, PageCounts>> {
   const sides = sidesOf(deps);
   const out: Record<SyncDirection, PageCounts> = { to_salesforce: { ...ZERO_COUNTS }, to_hubspot: { ...ZERO_COUNTS } };
-  const open = await deps.store.listSyncErrors({ mapping: mapping.name, status: 'open' });
+  const open = await deps.store.listSyncErrors({ mapping: mapping.name, status: ['open', 'gave_up'] });
   for (const direction of DIRECTIONS) {
     const ids = open.filter((e) => e.direction === direction).map((e) => e.sourceId);
     for (let i = 0; i < ids.length; i += 200) {

@@ -8,6 +8,7 @@ import { describeSaveErrors, SalesforceRecords } from '../src/crm/salesforce/rec
 import { soqlName, soqlString } from '../src/crm/salesforce/soql';
 import { hubspotPropertiesOf, toSalesforceValues, type Values } from '../src/mapping/transform';
 import { assignOwner as routeLead, emailDomain, needsPresales, qualifies, StoreRoutingLedger, websiteDomain, type RepStatus, type RoutingLedger } from '../src/routing';
+import { previousHandoverOf, VERDICT_EVENT_TYPES } from '../src/routing/qualify';
 import type { Store } from '../src/store';
 import type { HandoverActivities, OwnerRef, OwnerVia } from './handover-types';
 
@@ -38,6 +39,7 @@ const TASK_PREFIX = '[Baton]';
 const CONVERSION_PROPERTIES = ['recent_conversion_event_name', 'recent_conversion_date', 'first_conversion_event_name', 'num_conversion_events'];
 const LIFECYCLE = 'lifecyclestage';
 const LEAD_STATUS = 'hs_lead_status';
+const KNOWN_PROPERTY_MS = 10 * 60_000;
 
 const listMembershipsSchema = z.object({ results: z.array(z.object({ listId: z.union([z.string(), z.number()]).transform(String) })).default([]) });
 const listsSchema = z.object({ lists: z.array(z.object({ listId: z.union([z.string(), z.number()]).transform(String), name: z.string(), processingType: z.string().optional() })).default([]) });
@@ -99,18 +101,27 @@ export function createHandoverActivities(deps: HandoverDeps): HandoverActivities
     return { status: res.status, json };
   }
 
-  /** Custom properties the policy writes must exist; created once, a concurrent create (409) is fine. */
+  /**
+   * Custom properties the policy writes must exist; created once, a concurrent create (409) is
+   * fine. A property found is remembered for a while: otherwise every handover pays one more
+   * HubSpot call for it, and one deleted meanwhile is created again once the entry expires.
+   */
+  const knownProperties = new Map<string, number>();
   async function ensureContactProperty(name: string): Promise<void> {
+    const seen = knownProperties.get(name);
+    if (seen !== undefined && now().getTime() - seen < KNOWN_PROPERTY_MS) return;
     const found = await hubspotRequest('GET', `/crm/v3/properties/contacts/${encodeURIComponent(name)}`);
-    if (found.status === 200) return;
-    const created = await hubspotRequest('POST', '/crm/v3/properties/contacts', {
-      name,
-      label: name.replace(/_/g, ' '),
-      type: 'string',
-      fieldType: 'text',
-      groupName: 'contactinformation',
-    });
-    if (created.status !== 201 && created.status !== 200 && created.status !== 409) throw new Error(`creating HubSpot property ${name} failed with ${created.status}`);
+    if (found.status !== 200) {
+      const created = await hubspotRequest('POST', '/crm/v3/properties/contacts', {
+        name,
+        label: name.replace(/_/g, ' '),
+        type: 'string',
+        fieldType: 'text',
+        groupName: 'contactinformation',
+      });
+      if (created.status !== 201 && created.status !== 200 && created.status !== 409) throw new Error(`creating HubSpot property ${name} failed with ${created.status}`);
+    }
+    knownProperties.set(name, now().getTime());
   }
 
   async function linkedLeadId(hubspotId: string, email: string | null): Promise<string | null> {
@@ -167,7 +178,9 @@ export function createHandoverActivities(deps: HandoverDeps): HandoverActivities
       const { routing, qualification } = policy;
       const wanted = [qualification.score.property, ...qualification.conditions.map((c) => c.property), routing.fields.country, routing.fields.industry, routing.fields.employees, 'email'];
       const { properties } = await readContact(hubspotId, wanted);
-      const decision = qualifies(policy, properties);
+      // A lead sales sent back recently is not handed over again yet (qualification > requalify_after).
+      const last = await deps.store.lastHandoverEvents([hubspotId], [...VERDICT_EVENT_TYPES]);
+      const decision = qualifies(policy, properties, { previous: previousHandoverOf(last.get(hubspotId)), now: now() });
       // The reasons can name property values: they go to the store, not into workflow history.
       await deps.store.appendHandoverEvents([
         { workflowId, hubspotId, type: 'qualification', data: decision, occurredAt: now(), eventKey: `${workflowId}:${runId}:qualification` },
@@ -280,43 +293,52 @@ export function createHandoverActivities(deps: HandoverDeps): HandoverActivities
       const inScope = (id: string, name: string | undefined, scope: typeof stop.lists, keep: string[]) =>
         !keep.some((k) => k === id || (name !== undefined && same(k, name))) && (scope === CAMPAIGN_SCOPE_ALL || scope.some((k) => k === id || (name !== undefined && same(k, name))));
 
+      // Lists and workflows are independent, and so is each removal: they go out together,
+      // so the lead leaves marketing in a few round trips however many campaigns it is in.
       // Lists: https://developers.hubspot.com/docs/api/crm/lists (memberships of one record, then remove)
-      let listsLeft = 0;
-      const memberships = await hubspotRequest('GET', `/crm/v3/lists/records/0-1/${encodeURIComponent(hubspotId)}/memberships`);
-      const listIds = memberships.status === 200 ? listMembershipsSchema.parse(memberships.json).results.map((r) => r.listId) : [];
-      if (listIds.length > 0) {
+      const leaveLists = async (): Promise<number> => {
+        const memberships = await hubspotRequest('GET', `/crm/v3/lists/records/0-1/${encodeURIComponent(hubspotId)}/memberships`);
+        const listIds = memberships.status === 200 ? listMembershipsSchema.parse(memberships.json).results.map((r) => r.listId) : [];
+        if (listIds.length === 0) return 0;
         const described = await hubspotRequest('GET', `/crm/v3/lists/?${listIds.map((id) => `listIds=${encodeURIComponent(id)}`).join('&')}`);
         const lists = described.status === 200 ? listsSchema.parse(described.json).lists : [];
-        for (const list of lists) {
-          // Active (DYNAMIC) lists cannot be left by API; the suppression property covers them.
-          if (list.processingType === 'DYNAMIC' || !inScope(list.listId, list.name, stop.lists, stop.keep_lists)) continue;
-          const removed = await hubspotRequest('PUT', `/crm/v3/lists/${encodeURIComponent(list.listId)}/memberships/remove`, [hubspotId]);
-          if (removed.status !== 200) throw new Error(`removing contact ${hubspotId} from list ${list.listId} answered ${removed.status}`);
-          listsLeft += 1;
-        }
-      }
+        // Active (DYNAMIC) lists cannot be left by API; the suppression property covers them.
+        const leaving = lists.filter((list) => list.processingType !== 'DYNAMIC' && inScope(list.listId, list.name, stop.lists, stop.keep_lists));
+        await Promise.all(
+          leaving.map(async (list) => {
+            const removed = await hubspotRequest('PUT', `/crm/v3/lists/${encodeURIComponent(list.listId)}/memberships/remove`, [hubspotId]);
+            if (removed.status !== 200) throw new Error(`removing contact ${hubspotId} from list ${list.listId} answered ${removed.status}`);
+          }),
+        );
+        return leaving.length;
+      };
 
       // Legacy workflows: https://legacydocs.hubspot.com/docs/methods/workflows/unenroll_contact
-      let workflowsLeft = 0;
-      if (email !== null) {
+      const leaveWorkflows = async (): Promise<number> => {
+        if (email === null) return 0;
         const enrolled = await hubspotRequest('GET', `/automation/v2/workflows/enrollments/contacts/${encodeURIComponent(hubspotId)}`);
         const workflows = enrolled.status === 200 ? enrollmentsSchema.parse(enrolled.json) : [];
-        for (const wf of workflows) {
-          if (!inScope(wf.id, wf.name, stop.workflows, stop.keep_workflows)) continue;
-          const res = await hubspotRequest('DELETE', `/automation/v2/workflows/${encodeURIComponent(wf.id)}/enrollments/contacts/${encodeURIComponent(email)}`);
-          // 404: no longer enrolled (a retry, or HubSpot finished it meanwhile).
-          if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw new Error(`unenrolling contact ${hubspotId} from workflow ${wf.id} answered ${res.status}`);
-          if (res.status !== 404) workflowsLeft += 1;
-        }
-      }
+        const left = await Promise.all(
+          workflows
+            .filter((wf) => inScope(wf.id, wf.name, stop.workflows, stop.keep_workflows))
+            .map(async (wf) => {
+              const res = await hubspotRequest('DELETE', `/automation/v2/workflows/${encodeURIComponent(wf.id)}/enrollments/contacts/${encodeURIComponent(email)}`);
+              // 404: no longer enrolled (a retry, or HubSpot finished it meanwhile).
+              if (res.status !== 204 && res.status !== 200 && res.status !== 404) throw new Error(`unenrolling contact ${hubspotId} from workflow ${wf.id} answered ${res.status}`);
+              return res.status !== 404;
+            }),
+        );
+        return left.filter(Boolean).length;
+      };
 
       // Sequences and active lists have no API to leave: a property their filters react to.
-      let suppressed = false;
-      if (stop.suppression) {
+      const suppress = async (): Promise<boolean> => {
+        if (!stop.suppression) return false;
         await ensureContactProperty(stop.suppression.property);
         await deps.hubspot.crm.contacts.basicApi.update(hubspotId, { properties: { [stop.suppression.property]: stop.suppression.value } });
-        suppressed = true;
-      }
+        return true;
+      };
+      const [listsLeft, workflowsLeft, suppressed] = await Promise.all([leaveLists(), leaveWorkflows(), suppress()]);
       return { listsLeft, workflowsLeft, suppressed };
     },
 

@@ -9,6 +9,7 @@ import { toHubSpotValues, toSalesforceValues } from '../src/mapping/transform';
 import type { Store } from '../src/store';
 import type { HandoverPolicy } from '../src/config/handover-file';
 import { createHandoverActivities } from './handover';
+import { createHandoverSweepActivities } from './handover-sweep';
 import { retryRecords, syncPage, type SyncSides } from './sync-page';
 import { ZERO_COUNTS, type DirectionCursor, type PageCounts, type SyncDirection, type SyncPageInput, type SyncPageResult } from './sync-types';
 
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   mappings: (name: string) => ObjectMapping;
   /** The current handover policy (mappings/handover.yaml); without it the handover activities refuse to run. */
   handoverPolicy?: () => HandoverPolicy;
+  /** How often a handover polls Salesforce for a first touch; see HandoverDeps. */
+  firstTouchPollMs?: number | null;
 }
 
 function cursorName(mapping: string, direction: SyncDirection): string {
@@ -45,6 +48,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     // The lead handover's activities (activities/handover.ts).
     ...createHandoverActivities(deps),
+    // The delta sync's search for leads that qualified without a webhook (activities/handover-sweep.ts).
+    ...createHandoverSweepActivities(deps),
 
     /** Where a direction's reading stands; the directions with no field flowing that way are skipped. */
     async readSyncPosition(input: { mapping: string; direction: SyncDirection }): Promise<DirectionCursor | null> {

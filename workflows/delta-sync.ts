@@ -1,11 +1,12 @@
 import { continueAsNew, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { DirectionCursor, PageCounts, SyncDirection } from '../activities/sync-types';
+import type { SweepCounts, SweepPageResult } from '../activities/handover-types';
+import type { DirectionCursor, HubSpotCursor, PageCounts, SyncDirection } from '../activities/sync-types';
 import { BatonMapping } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
 
-const { readSyncPosition, retrySyncErrors } = proxyActivities<Activities>({
+const { readSyncPosition, retrySyncErrors, readSweepPosition, retrySweepErrors } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5 },
 });
@@ -17,6 +18,16 @@ const { syncPage } = proxyActivities<Activities>({
   // A page that keeps failing fails this run; the next scheduled run starts again from the stored cursor.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['InvalidMapping'] },
 });
+
+// One page of the qualification sweep: a search and a Temporal call per lead it hands over.
+const { sweepQualifiedLeads } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['InvalidPolicy'] },
+});
+
+/** The steps of a run, in order; a continued run resumes at the one it left. */
+type Step = SyncDirection | 'handover_sweep';
 
 export interface DeltaSyncInput {
   /** The mapping file's name (`contact` for mappings/contact.yaml). */
@@ -30,26 +41,37 @@ export interface DeltaSyncInput {
    */
   searchLagMs?: number;
   /** Where a continued run resumes: the direction still to finish. */
-  resume?: { direction: SyncDirection; totals: Record<SyncDirection, PageCounts & { pages: number }> };
+  resume?: { direction: Step; totals: DeltaSyncResult };
 }
 
 export type DirectionTotals = PageCounts & { pages: number };
-export type DeltaSyncResult = Record<SyncDirection, DirectionTotals>;
+export type SweepTotals = SweepCounts & { pages: number };
+/** `handover_sweep` is there when the run swept for qualified leads (a handover policy exists). */
+export type DeltaSyncResult = Record<SyncDirection, DirectionTotals> & { handover_sweep?: SweepTotals };
 
 export const DEFAULT_SEARCH_LAG_MS = 5_000;
 
 const zero = (): DirectionTotals => ({ read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0, pages: 0 });
 
-/** HubSpot → Salesforce first, then Salesforce → HubSpot, each from its own cursor up to one fixed `until`. */
-const DIRECTIONS: readonly SyncDirection[] = ['to_salesforce', 'to_hubspot'];
+/**
+ * HubSpot → Salesforce first, then Salesforce → HubSpot, each from its own cursor up to one
+ * fixed `until`; then the sweep for leads that qualified without a webhook, last so that a
+ * failing sweep never holds up the sync.
+ */
+const STEPS: readonly Step[] = ['to_salesforce', 'to_hubspot', 'handover_sweep'];
 
 export async function deltaSync(input: DeltaSyncInput): Promise<DeltaSyncResult> {
   upsertSearchAttributes([{ key: BatonMapping, value: input.mapping }]);
   // Date.now() is deterministic inside a workflow: the time of the current workflow task.
   const until = input.until ?? Date.now() - (input.searchLagMs ?? DEFAULT_SEARCH_LAG_MS);
   const totals: DeltaSyncResult = input.resume?.totals ?? { to_salesforce: zero(), to_hubspot: zero() };
-  const first = input.resume ? DIRECTIONS.indexOf(input.resume.direction) : 0;
-  for (const direction of DIRECTIONS.slice(first)) {
+  const first = input.resume ? STEPS.indexOf(input.resume.direction) : 0;
+  for (const direction of STEPS.slice(first)) {
+    if (direction === 'handover_sweep') {
+      const continued = await sweep(input, until, totals);
+      if (continued !== null) return continued;
+      continue;
+    }
     let position: DirectionCursor | null = await readSyncPosition({ mapping: input.mapping, direction });
     if (position && !input.resume) {
       // Records rejected earlier whose backoff is over go first; they never held up the cursor.
@@ -71,4 +93,30 @@ export async function deltaSync(input: DeltaSyncInput): Promise<DeltaSyncResult>
     }
   }
   return totals;
+}
+
+const zeroSweep = (): SweepTotals => ({ read: 0, qualified: 0, started: 0, running: 0, coolingDown: 0, notQualified: 0, failed: 0, pages: 0 });
+
+/** Pages of the qualification sweep; returns the continued run when history grows long, else null. */
+async function sweep(input: DeltaSyncInput, until: number, totals: DeltaSyncResult): Promise<DeltaSyncResult | null> {
+  const start = await readSweepPosition({ mapping: input.mapping, until });
+  if (start === null) return null;
+  let cursor: HubSpotCursor = start;
+  const t = (totals.handover_sweep ??= zeroSweep());
+  if (input.resume?.direction !== 'handover_sweep') {
+    // Contacts that could not be judged earlier and are due again; they never held up the cursor.
+    const retried = await retrySweepErrors({});
+    for (const key of Object.keys(retried) as (keyof SweepCounts)[]) t[key] += retried[key];
+  }
+  for (;;) {
+    const page: SweepPageResult = await sweepQualifiedLeads({ cursor, until });
+    t.pages += 1;
+    for (const key of Object.keys(page.counts) as (keyof SweepCounts)[]) t[key] += page.counts[key];
+    if (page.done) return null;
+    cursor = page.cursor;
+    if (workflowInfo().continueAsNewSuggested) {
+      log.info('continuing as new', { direction: 'handover_sweep', pages: t.pages });
+      return continueAsNew<typeof deltaSync>({ mapping: input.mapping, until, searchLagMs: input.searchLagMs, resume: { direction: 'handover_sweep', totals } });
+    }
+  }
 }

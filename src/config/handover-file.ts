@@ -131,6 +131,9 @@ export type OwnerTarget = { kind: 'user'; email: string } | { kind: 'queue'; nam
 
 // ---- qualification ----
 
+/** How long a lead sales rejected or recycled waits before it can qualify again. */
+export const DEFAULT_REQUALIFY_AFTER = { rejected: '90d', recycled: '30d' } as const;
+
 const CONDITION_OPERATORS = ['in', 'not_in', 'domain_in', 'domain_not_in', 'is_known', 'at_least', 'at_most'] as const;
 
 const conditionSchema = z
@@ -177,8 +180,18 @@ const qualificationSchema = z
         z.array(text('each domain').transform((d) => d.toLowerCase().replace(/^@/, '')), { error: 'a domain list must be a list of domains' }).min(1, 'a domain list must not be empty'),
       )
       .default({}),
+    // A lead sales sent back keeps its high score; without a pause it would be handed over again at once.
+    requalify_after: z
+      .object({
+        rejected: duration('requalify_after > rejected').prefault(DEFAULT_REQUALIFY_AFTER.rejected),
+        recycled: duration('requalify_after > recycled').prefault(DEFAULT_REQUALIFY_AFTER.recycled),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
+
+export type RequalifyAfter = z.output<typeof qualificationSchema>['requalify_after'];
 
 // ---- routing ----
 

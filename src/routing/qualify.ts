@@ -1,4 +1,4 @@
-import type { Condition, HandoverPolicy } from '../config/handover-file';
+import { DEFAULT_REQUALIFY_AFTER, parseDuration, type Condition, type HandoverPolicy, type RequalifyAfter } from '../config/handover-file';
 import { domainMatches, emailDomain } from './domains';
 import { oneOf, propertyValue, type ContactProperties } from './lead';
 
@@ -6,6 +6,27 @@ export interface Qualification {
   qualified: boolean;
   /** Why: every criterion that failed, or, for a qualified lead, every criterion it met. */
   reasons: string[];
+}
+
+/** The policy's qualification; `requalify_after` may be left out (the defaults apply). */
+export interface QualificationPolicy {
+  qualification: Omit<HandoverPolicy['qualification'], 'requalify_after'> & { requalify_after?: RequalifyAfter };
+}
+
+/** How the lead's latest handover ended, as the store recorded it. */
+export interface PreviousHandover {
+  outcome: 'accepted' | 'rejected' | 'recycled';
+  at: Date;
+}
+
+/** The handover events that record sales' verdict (the workflow records one per finished run). */
+export const VERDICT_EVENT_TYPES = ['accepted', 'rejected', 'recycled'] as const;
+
+/** The verdict a stored event records, or null for any other event. */
+export function previousHandoverOf(event: { type: string; occurredAt: Date } | undefined): PreviousHandover | null {
+  if (event === undefined) return null;
+  const outcome = VERDICT_EVENT_TYPES.find((t) => t === event.type);
+  return outcome === undefined ? null : { outcome, at: event.occurredAt };
 }
 
 interface Check {
@@ -67,8 +88,34 @@ function checkCondition(c: Condition, properties: ContactProperties, domainLists
   return { passed: true, reason: `${name} is ${n}, ${bounds.filter((b) => b !== null).join(' and ')}` };
 }
 
-/** Whether a contact is an MQL under `qualification`, with the reasons in plain English. */
-export function qualifies(policy: Pick<HandoverPolicy, 'qualification'>, properties: ContactProperties): Qualification {
+const DAY_MS = 86_400_000;
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+function ago(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  if (days >= 1) return days === 1 ? '1 day ago' : `${days} days ago`;
+  const hours = Math.floor(ms / 3_600_000);
+  return hours >= 1 ? (hours === 1 ? '1 hour ago' : `${hours} hours ago`) : 'less than an hour ago';
+}
+
+/** The cool-down after sales sent a lead back; null when it does not apply (no earlier verdict, or accepted). */
+export function requalifyCheck(policy: QualificationPolicy, previous: PreviousHandover | null, now: Date): Check | null {
+  if (previous === null || previous.outcome === 'accepted') return null;
+  const wait = policy.qualification.requalify_after?.[previous.outcome] ?? parseDuration(DEFAULT_REQUALIFY_AFTER[previous.outcome]);
+  if (wait === null) return null;
+  const since = now.getTime() - previous.at.getTime();
+  const verdict = `${previous.outcome} by sales on ${day(previous.at)} (${ago(Math.max(0, since))})`;
+  if (since < wait.ms) {
+    return { passed: false, reason: `${verdict}; can qualify again after ${wait.text}, from ${day(new Date(previous.at.getTime() + wait.ms))}` };
+  }
+  return { passed: true, reason: `${verdict}, longer ago than the ${wait.text} cool-down` };
+}
+
+/**
+ * Whether a contact is an MQL under `qualification`, with the reasons in plain English.
+ * With `history`, a lead sales rejected or recycled within `requalify_after` does not qualify.
+ */
+export function qualifies(policy: QualificationPolicy, properties: ContactProperties, history?: { previous: PreviousHandover | null; now: Date }): Qualification {
   const { score, conditions, domain_lists: domainLists } = policy.qualification;
   const checks: Check[] = [];
 
@@ -80,6 +127,8 @@ export function qualifies(policy: Pick<HandoverPolicy, 'qualification'>, propert
   else checks.push({ passed: true, reason: `${score.property} is ${n}, at least ${score.at_least}` });
 
   for (const c of conditions) checks.push(checkCondition(c, properties, domainLists));
+  const cooled = history ? requalifyCheck(policy, history.previous, history.now) : null;
+  if (cooled !== null) checks.push(cooled);
 
   const qualified = checks.every((c) => c.passed);
   return { qualified, reasons: checks.filter((c) => c.passed === qualified).map((c) => c.reason) };

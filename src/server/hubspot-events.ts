@@ -3,8 +3,8 @@
  * https://developers.hubspot.com/docs/api/webhooks#webhook-payloads
  */
 import { z } from 'zod';
-import type { HandoverPolicy } from '../config/handover-file';
 import { qualifies } from '../routing';
+import type { QualificationPolicy } from '../routing/qualify';
 
 /** HubSpot sends at most 100 events in one request. */
 export const MAX_EVENTS_PER_REQUEST = 100;
@@ -37,7 +37,7 @@ export function deliveryKey(e: WebhookEvent): string {
   return `hubspot:${e.portalId ?? '-'}:${e.subscriptionId ?? '-'}:${e.eventId}:${e.objectId}`;
 }
 
-export type ScoreTrigger = Pick<HandoverPolicy, 'qualification'>;
+export type ScoreTrigger = QualificationPolicy;
 
 export type EventDecision =
   /** May qualify: signal-with-start the handover. `score` null when the event does not carry it. */

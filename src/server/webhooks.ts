@@ -7,7 +7,7 @@ import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import type { DeliveryLedger } from './deliveries';
-import { handoverWorkflowId, type ScoreChanged } from './handover-trigger';
+import { handoverWorkflowId, scoreValue, type ScoreChanged } from './handover-trigger';
 import { decideEvent, deliveryKey, scoreMayQualify, webhookBodySchema, type EventDecision, type ScoreTrigger, type WebhookEvent } from './hubspot-events';
 import { signedUri, verifySignatureV3 } from './signature';
 
@@ -159,8 +159,7 @@ function resolveLookup(d: EventDecision, policy: ScoreTrigger, scores: Map<strin
   const raw = scores?.get(d.hubspotId);
   if (raw === undefined) return { kind: 'signal', hubspotId: d.hubspotId, score: null, at: d.at };
   if (!scoreMayQualify(policy, raw)) return { kind: 'below_threshold' };
-  const n = raw === null ? null : Number(raw.replace(/,/g, ''));
-  return { kind: 'signal', hubspotId: d.hubspotId, score: n !== null && Number.isFinite(n) ? n : null, at: d.at };
+  return { kind: 'signal', hubspotId: d.hubspotId, score: scoreValue(raw), at: d.at };
 }
 
 /**

@@ -416,7 +416,8 @@ export class KnexStore implements Store {
       { column: 'id', order: 'desc' },
     ]);
     if (filter.mapping !== undefined) query.where('mapping', filter.mapping);
-    if (filter.status !== undefined) query.where('status', filter.status);
+    if (typeof filter.status === 'string') query.where('status', filter.status);
+    else if (filter.status !== undefined) query.whereIn('status', [...filter.status]);
     if (filter.limit !== undefined) {
       assertLimit(filter.limit);
       query.limit(filter.limit);

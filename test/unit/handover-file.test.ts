@@ -29,6 +29,7 @@ describe('the shipped mappings/handover.yaml', () => {
 
   it('turns durations, targets and short forms into typed values', () => {
     expect(policy.sla.first_touch_within).toEqual({ text: '4h', ms: 4 * 3_600_000 });
+    expect(policy.qualification.requalify_after).toEqual({ rejected: { text: '90d', ms: 90 * 86_400_000 }, recycled: { text: '30d', ms: 30 * 86_400_000 } });
     expect(policy.sla.escalate_to).toEqual({ kind: 'user', email: 'ada.okafor@baton-demo.example' });
     expect(policy.routing.fallback).toEqual({ kind: 'queue', name: 'Unassigned Leads' });
     expect(policy.routing.rules[2]).toEqual({ name: 'NA mid-market', when: { region: ['NA'] }, team: 'NA Mid-Market' });
@@ -61,6 +62,15 @@ describe('defaults', () => {
     expect(policy?.campaign_stop).toEqual({ lists: 'all_active', keep_lists: [], workflows: 'all_active', keep_workflows: [] });
     expect(policy?.feedback.statuses.recycled).toEqual([]);
     expect(policy?.presales).toBeUndefined();
+    // Sales' verdict holds a lead back: 90 days after a rejection, 30 after recycling.
+    expect(policy?.qualification.requalify_after).toEqual({ rejected: { text: '90d', ms: 90 * 86_400_000 }, recycled: { text: '30d', ms: 30 * 86_400_000 } });
+  });
+
+  it('keeps the default for an outcome requalify_after leaves out', () => {
+    const text = fs.readFileSync(path.join(fixtures, 'minimal.yaml'), 'utf8').replace('    at_least: 70\n', '    at_least: 70\n  requalify_after:\n    recycled: 2w\n');
+    const { policy, problems } = parseHandoverPolicy(text, 'minimal.yaml');
+    expect(problems).toEqual([]);
+    expect(policy?.qualification.requalify_after).toEqual({ rejected: { text: '90d', ms: 90 * 86_400_000 }, recycled: { text: '2w', ms: 14 * 86_400_000 } });
   });
 });
 
@@ -194,6 +204,13 @@ describe('problems, one fixture per rule', () => {
       [
         '9:16 error [empty_range] empty-range > qualification > conditions > 0 > at_most: at_most 50 is below at_least 100; no value can pass',
         '14:58 error [empty_range] empty-range > routing > rules > 0 > when > employees > max: employees > max 500 is below min 1000; no company can match',
+      ],
+    ],
+    [
+      'bad/requalify-after.yaml',
+      [
+        '7:15 error [custom] requalify-after > qualification > requalify_after > rejected: requalify_after > rejected must be a duration like 30m, 4h or 2d (got "3 months")',
+        '8:5 error [unknown_key] requalify-after > qualification > requalify_after > recyled: unknown key "recyled"; check the spelling',
       ],
     ],
     [

@@ -19,8 +19,12 @@ describe('deltaSync workflow', () => {
   });
 
   /** `pages` pages HubSpot → Salesforce, then `pages` pages the other way. */
-  function fakeActivities(pages: number, seen: SyncPageInput[]): Pick<Activities, 'readSyncPosition' | 'syncPage' | 'retrySyncErrors'> {
+  function fakeActivities(pages: number, seen: SyncPageInput[]): Pick<Activities, 'readSyncPosition' | 'syncPage' | 'retrySyncErrors' | 'readSweepPosition'> {
     return {
+      // No handover policy: the run does not sweep for qualified leads.
+      async readSweepPosition() {
+        return null;
+      },
       async retrySyncErrors() {
         return { read: 2, created: 0, updated: 1, unchanged: 0, rejected: 1, conflicts: 0 };
       },

@@ -6,7 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Connection as SalesforceConnection } from 'jsforce';
 import { createActivities } from '../activities';
 import type { BatonConfig } from './config/env';
-import { loadHandoverPolicy } from './config/handover-file';
+import { loadHandoverPolicy, type HandoverPolicy } from './config/handover-file';
 import { createMappingProvider } from './config/mapping-provider';
 import type { ObjectMapping } from './config/mapping-file';
 import { createHubSpotClient } from './crm/hubspot/client';
@@ -29,6 +29,8 @@ export interface WorkerDeps {
   /** Prebuilt workflow bundle (tests build it once per file); otherwise bundled from workflows/. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** BATON_FIRST_TOUCH_POLL_SECONDS; default 15 minutes. */
+  firstTouchPollMs?: number;
 }
 
 export function workflowsPath(): string {
@@ -53,10 +55,26 @@ export async function createBatonWorker(deps: WorkerDeps): Promise<Worker> {
       store: deps.store,
       mappings: (name) => mappings.get(name),
       // Re-read per handover, so a policy edit applies to the next lead without a restart.
-      ...(hasHandover ? { handoverPolicy: () => loadHandoverPolicy(handoverFile) } : {}),
+      ...(hasHandover ? { handoverPolicy: livePolicy(handoverFile) } : {}),
+      ...(deps.firstTouchPollMs !== undefined ? { firstTouchPollMs: deps.firstTouchPollMs } : {}),
     }),
     shutdownGraceTime: deps.shutdownGraceTime ?? '5 seconds',
   });
+}
+
+/**
+ * The handover policy, parsed again only when the file changed (size or modification time):
+ * activities ask for it several times per lead, and parsing and checking it costs
+ * milliseconds of CPU each time.
+ */
+function livePolicy(file: string): () => HandoverPolicy {
+  let cache: { signature: string; policy: HandoverPolicy } | undefined;
+  return () => {
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    const signature = st ? `${st.mtimeMs}:${st.size}` : 'missing';
+    if (cache?.signature !== signature) cache = { signature, policy: loadHandoverPolicy(file) };
+    return cache.policy;
+  };
 }
 
 export function scheduleIdFor(mapping: string): string {
@@ -110,6 +128,7 @@ export async function runProductionWorker(config: BatonConfig, log: Logger): Pro
     salesforce: createSalesforceConnection({ ...salesforce, instanceUrl: salesforce.instanceUrl }),
     store,
     mappingsDir: config.mappingsDir,
+    firstTouchPollMs: config.handover.firstTouchPollMs,
   });
   await ensureSyncSchedules(client, config.taskQueue, createMappingProvider(config.mappingsDir).all(), config.syncIntervalSeconds);
   log.info({ taskQueue: config.taskQueue, namespace: config.temporal.namespace }, 'worker running');

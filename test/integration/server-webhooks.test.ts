@@ -21,6 +21,7 @@ import { signatureV3 } from '../../src/sandbox/hubspot/webhooks';
 import { startServer, type RunningServer, type ServerDeps } from '../../src/server';
 import { openStore, type Store } from '../../src/store';
 import { loadConfig } from '../../src/config/env';
+import { loadHandoverPolicy } from '../../src/config/handover-file';
 import { startDevServer } from '../../src/server/run';
 import { finishSignal, recordedQuery, type RecordedHandover } from '../fixtures/workflows';
 import { waitFor } from '../helpers/processes';
@@ -391,11 +392,13 @@ describe('end to end with the HubSpot sandbox', () => {
     const base = loadConfig({ BATON_MAPPINGS_DIR: path.resolve(__dirname, '../../mappings'), BATON_TASK_QUEUE: taskQueue });
     const config = { ...base, server: { ...base.server, port: 0 } };
     const dev = await startDevServer({ config, temporal: env.client, store, hubspotSandbox: sandbox, log: logger });
+    // The shipped policy's score property, whichever it is.
+    const scoreProperty = loadHandoverPolicy(path.join(config.mappingsDir, 'handover.yaml')).qualification.score.property;
     try {
-      const contact = sandbox.state.contacts.insert({ email: 'grace@example.com', hubspotscore: '3' }, Date.now());
+      const contact = sandbox.state.contacts.insert({ email: 'grace@example.com', [scoreProperty]: '3' }, Date.now());
       await sandbox.webhooks.settled();
       await expectNoHandover(contact.id);
-      sandbox.state.contacts.update(contact, { hubspotscore: '95' }, Date.now(), CALCULATED_SOURCE);
+      sandbox.state.contacts.update(contact, { [scoreProperty]: '95' }, Date.now(), CALCULATED_SOURCE);
       await sandbox.webhooks.settled();
       expect(sandbox.webhooks.deliveries().every((d) => d.status === 'delivered')).toBe(true);
       expect((await recorded(contact.id)).signals).toEqual([{ score: 95, at: expect.any(Number) }]);

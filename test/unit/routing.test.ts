@@ -371,7 +371,7 @@ describe('the shipped policy on the demo data', () => {
   });
 
   it('qualifies a demo MQL and not a free-mail address', () => {
-    const mql = { hubspotscore: '82', lifecyclestage: 'marketingqualifiedlead', country: 'Germany', email: 'sofia.rossi@cobalthealth.example' };
+    const mql = { [policy.qualification.score.property]: '82', lifecyclestage: 'marketingqualifiedlead', country: 'Germany', email: 'sofia.rossi@cobalthealth.example' };
     expect(qualifies(policy, mql).qualified).toBe(true);
     expect(qualifies(policy, { ...mql, email: 'sofia@gmail.com' }).reasons).toEqual(['email domain gmail.com is in free_mail']);
   });

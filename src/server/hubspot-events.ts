@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { qualifies } from '../routing';
 import type { QualificationPolicy } from '../routing/qualify';
+import { scoreValue } from './handover-trigger';
 
 /** HubSpot sends at most 100 events in one request. */
 export const MAX_EVENTS_PER_REQUEST = 100;
@@ -47,11 +48,6 @@ export type EventDecision =
   | { kind: 'below_threshold' }
   | { kind: 'ignored' };
 
-function parseScore(raw: string): number | null {
-  const n = Number(raw.replace(/,/g, ''));
-  return raw.trim() !== '' && Number.isFinite(n) ? n : null;
-}
-
 /**
  * Whether a score alone lets a contact through the policy's score criterion. Only the score
  * is judged here; the workflow's qualify step checks every condition against the contact.
@@ -68,7 +64,7 @@ export function decideEvent(policy: ScoreTrigger, e: WebhookEvent): EventDecisio
     // No value in the payload means unknown (let the workflow read it); "" means cleared.
     if (e.propertyValue === undefined) return { kind: 'signal', hubspotId: e.objectId, score: null, at: e.occurredAt };
     if (!scoreMayQualify(policy, e.propertyValue)) return { kind: 'below_threshold' };
-    return { kind: 'signal', hubspotId: e.objectId, score: parseScore(e.propertyValue), at: e.occurredAt };
+    return { kind: 'signal', hubspotId: e.objectId, score: scoreValue(e.propertyValue), at: e.occurredAt };
   }
   if (e.subscriptionType === 'contact.creation') return { kind: 'lookup', hubspotId: e.objectId, at: e.occurredAt };
   return { kind: 'ignored' };

@@ -11,6 +11,7 @@ import { assignOwner as routeLead, emailDomain, needsPresales, qualifies, StoreR
 import { previousHandoverOf, VERDICT_EVENT_TYPES } from '../src/routing/qualify';
 import type { Store } from '../src/store';
 import type { HandoverActivities, OwnerRef, OwnerVia } from './handover-types';
+import { CREATION_CLAIM_TTL_MS } from './sync-page';
 
 /**
  * The handover's side effects, over injected clients (src/worker.ts builds the real ones).
@@ -203,13 +204,21 @@ export function createHandoverActivities(deps: HandoverDeps): HandoverActivities
       };
     },
 
-    async writeDossier({ hubspotId, leadId }) {
+    async writeDossier({ workflowId, hubspotId, leadId }) {
       const policy = policyOf();
       const mapping = mappingOf();
       const historyOf = [policy.qualification.score.property, LIFECYCLE];
       const { properties, history } = await readContact(hubspotId, [...hubspotPropertiesOf(mapping), ...historyOf, ...CONVERSION_PROPERTIES, 'email', 'firstname', 'lastname', 'company'], historyOf);
       const email = properties.email?.trim().toLowerCase() || null;
       let id = leadId ?? (await linkedLeadId(hubspotId, email));
+      // The delta sync may be creating this contact's Lead at this moment: whoever holds the claim creates.
+      const holder = `handover:${workflowId}`;
+      if (id === null) {
+        const claimed = await deps.store.claimCreations(CONTACT_MAPPING, [hubspotId], holder, CREATION_CLAIM_TTL_MS);
+        // Retryable: the next attempt finds the Lead the sync has linked by then.
+        if (!claimed.has(hubspotId)) throw new Error(`the delta sync is creating the Lead of HubSpot contact ${hubspotId}; the dossier waits for it`);
+        id = await linkedLeadId(hubspotId, email);
+      }
       if (id === null) {
         const values: Values = { ...toSalesforceValues(mapping, properties), Status: policy.sla.new_status };
         // LastName and Company are required on a Lead; HubSpot often lacks them on MQLs.
@@ -220,6 +229,7 @@ export function createHandoverActivities(deps: HandoverDeps): HandoverActivities
         id = result.id;
       }
       await deps.store.upsertLinks([{ mapping: CONTACT_MAPPING, hubspotId, salesforceObject: 'Lead', salesforceId: id }]);
+      await deps.store.releaseCreations(CONTACT_MAPPING, [hubspotId], holder);
 
       const lines = ['Handover dossier from marketing (Baton)', '', 'Fields:'];
       for (const field of mapping.fields) lines.push(`  ${field.salesforce}: ${properties[field.hubspot] ?? ''}`);

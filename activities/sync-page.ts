@@ -16,6 +16,22 @@ export interface SyncSides {
 export const CONVERTED_LEAD_ERROR = 'CANNOT_UPDATE_CONVERTED_LEAD';
 
 /** Progress for Temporal: a retried activity that heartbeats shows where it was. */
+/** How long a creation claim holds when its holder never gives it back (it died). */
+export const CREATION_CLAIM_TTL_MS = 10 * 60_000;
+
+/**
+ * Who creates in this call: the activity (stable across its retries, so a retry keeps the
+ * claims of the attempt before it), or this process outside an activity.
+ */
+function creationHolder(): string {
+  try {
+    const { workflowExecution, activityId } = Context.current().info;
+    return `sync:${workflowExecution?.workflowId ?? '-'}:${activityId}`;
+  } catch {
+    return `sync:${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2)}`;
+  }
+}
+
 function heartbeat(step: string): void {
   try {
     Context.current().heartbeat(step);
@@ -533,7 +549,22 @@ async function syncBatch(
     });
   }
 
-  const toCreate = planned.filter((i) => i.targetId === undefined);
+  let toCreate = planned.filter((i) => i.targetId === undefined);
+  // A handover may be creating the same contact's Lead right now: whoever holds the claim
+  // creates; a record claimed by someone else is retried with the sync errors, once linked.
+  const holder = !dryRun && srcSide === 'hubspot' && toCreate.length > 0 ? creationHolder() : null;
+  if (holder !== null) {
+    const ids = toCreate.map((i) => i.source.id);
+    const claimed = await store.claimCreations(mapping.name, ids, holder, CREATION_CLAIM_TTL_MS);
+    // Linked between our read and our claim (the other creator finished): not ours to create either.
+    const linkedNow = new Set((await store.findLinksByHubSpotIds(mapping.name, [...claimed])).map((l) => l.hubspotId));
+    const busy = toCreate.filter((i) => !claimed.has(i.source.id) || linkedNow.has(i.source.id));
+    for (const item of busy) {
+      reject(item, 'CREATE_IN_PROGRESS', `a handover is creating the ${salesforceName} of HubSpot contact ${item.source.id} at this moment; the sync writes to it on its next retry`, item.plan?.writeTarget ?? item.source.values);
+    }
+    toCreate = toCreate.filter((i) => !busy.includes(i));
+    planned = planned.filter((i) => !busy.includes(i));
+  }
   const toUpdate = planned.filter((i) => i.targetId !== undefined && Object.keys(i.plan.writeTarget).length > 0);
   const toWriteBack = planned.filter((i) => i.targetId !== undefined && Object.keys(i.plan.writeSource).length > 0);
 
@@ -584,6 +615,7 @@ async function syncBatch(
     counts.created = created.length;
     if (created.length > 0) await store.upsertLinks(created.map(linkInput));
   }
+  if (holder !== null) await store.releaseCreations(mapping.name, toCreate.map((i) => i.source.id), holder);
   if (toUpdate.length > 0) {
     heartbeat('updating');
     applyResults(toUpdate, await target.update(mapping, toUpdate.map((i) => ({ id: i.targetId as string, values: i.plan.writeTarget }))), (i) => i.plan.writeTarget, direction === 'to_salesforce');

@@ -83,6 +83,15 @@ export interface Store {
   /** The ids among `ids` that are orphans on `side`. */
   findOrphans(mapping: string, side: RecordOrphan['side'], ids: string[]): Promise<Set<string>>;
 
+  /**
+   * Claims the creation of these contacts' Salesforce partners for `holder` and returns the
+   * ids it holds now: free ones, expired ones (older than ttlMs) and those it held already.
+   * The others are being created by someone else. Atomic per id on both dialects.
+   */
+  claimCreations(mapping: string, hubspotIds: string[], holder: string, ttlMs: number): Promise<Set<string>>;
+  /** Gives back this holder's claims (once the links are stored). */
+  releaseCreations(mapping: string, hubspotIds: string[], holder: string): Promise<void>;
+
   /** Keyed by HubSpot id; ids without a snapshot are absent. */
   getSnapshots(mapping: string, hubspotIds: string[]): Promise<Map<string, Snapshot>>;
   /** Replaces both sides of each snapshot. The link must exist (foreign key). */
@@ -313,6 +322,28 @@ export class KnexStore implements Store {
       for (const r of rows) out.add(r.record_id);
     }
     return out;
+  }
+
+  async claimCreations(mapping: string, hubspotIds: string[], holder: string, ttlMs: number): Promise<Set<string>> {
+    const out = new Set<string>();
+    const now = this.nowMs();
+    for (const part of chunk(uniqueIds(hubspotIds), MAX_BATCH)) {
+      // Expired claims go first; then insert-or-ignore decides each id for exactly one holder.
+      await this.knex('creation_claims').where({ mapping }).whereIn('hubspot_id', part).andWhere('claimed_at', '<', now - ttlMs).del();
+      await this.knex('creation_claims')
+        .insert(part.map((hubspotId) => ({ mapping, hubspot_id: hubspotId, holder, claimed_at: now })))
+        .onConflict(['mapping', 'hubspot_id'])
+        .ignore();
+      const rows: Array<{ hubspot_id: string }> = await this.knex('creation_claims').select('hubspot_id').where({ mapping, holder }).whereIn('hubspot_id', part);
+      for (const r of rows) out.add(r.hubspot_id);
+    }
+    return out;
+  }
+
+  async releaseCreations(mapping: string, hubspotIds: string[], holder: string): Promise<void> {
+    for (const part of chunk(uniqueIds(hubspotIds), MAX_BATCH)) {
+      await this.knex('creation_claims').where({ mapping, holder }).whereIn('hubspot_id', part).del();
+    }
   }
 
   // ---- snapshots ----

@@ -23,6 +23,8 @@ const TABLES = [
   'handover_events',
   'routing_counters',
   'webhook_deliveries',
+  'record_orphans',
+  'creation_claims',
 ];
 
 /** A place for one test run's data, dropped afterwards, so parallel runs never share state. */
@@ -115,7 +117,7 @@ describe.each([
       await store.migrate();
       await store.migrate();
       const applied = await store.knex(MIGRATIONS_TABLE).select('name');
-      expect(applied.map((r: { name: string }) => r.name)).toEqual(['0001_initial', '0002_orphans']);
+      expect(applied.map((r: { name: string }) => r.name)).toEqual(['0001_initial', '0002_orphans', '0003_creation_claims']);
     });
 
     test('migrates down and up again', async () => {
@@ -140,7 +142,7 @@ describe.each([
         expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual(['fulfilled', 'fulfilled']);
         for (const table of TABLES) expect(await a.knex.schema.hasTable(table)).toBe(true);
         const [{ n }] = (await a.knex(MIGRATIONS_TABLE).count({ n: '*' })) as [{ n: number | string }];
-        expect(Number(n)).toBe(2);
+        expect(Number(n)).toBe(3);
       } finally {
         await a.close();
         await b.close();
@@ -155,6 +157,35 @@ describe.each([
         expect(fk[0]?.foreign_keys).toBe(1);
       });
     }
+  });
+
+  describe('creation claims', () => {
+    test('one holder per contact; the other gets only what is free, and a holder keeps what it holds', async () => {
+      expect([...(await store.claimCreations('contact', ['h1', 'h2'], 'sync:a', 600_000))].sort()).toEqual(['h1', 'h2']);
+      expect([...(await store.claimCreations('contact', ['h2', 'h3'], 'handover:b', 600_000))]).toEqual(['h3']);
+      // A retried attempt of the same holder still holds its claims.
+      expect([...(await store.claimCreations('contact', ['h1', 'h2'], 'sync:a', 600_000))].sort()).toEqual(['h1', 'h2']);
+      // Claims are per mapping.
+      expect([...(await store.claimCreations('other', ['h1'], 'handover:b', 600_000))]).toEqual(['h1']);
+    });
+
+    test('released claims and expired claims go to the next holder', async () => {
+      await store.claimCreations('contact', ['h1', 'h2'], 'sync:a', 600_000);
+      await store.releaseCreations('contact', ['h1'], 'sync:a');
+      // Releasing someone else's claim does nothing.
+      await store.releaseCreations('contact', ['h2'], 'handover:b');
+      expect([...(await store.claimCreations('contact', ['h1', 'h2'], 'handover:b', 600_000))]).toEqual(['h1']);
+      now = at(600_001);
+      expect([...(await store.claimCreations('contact', ['h2'], 'handover:b', 600_000))]).toEqual(['h2']);
+    });
+
+    test('concurrent claims of the same contacts give each contact to exactly one holder', async () => {
+      const ids = Array.from({ length: 50 }, (_, i) => `c${i}`);
+      const holders = ['sync:1', 'handover:2', 'handover:3', 'sync:4'];
+      const results = await Promise.all(holders.map((h) => store.claimCreations('contact', ids, h, 600_000)));
+      const owners = ids.map((id) => results.filter((r) => r.has(id)).length);
+      expect(owners.every((n) => n === 1)).toBe(true);
+    });
   });
 
   describe('cursors', () => {

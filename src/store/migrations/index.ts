@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as initial from './0001_initial';
 import * as orphans from './0002_orphans';
+import * as creationClaims from './0003_creation_claims';
 
 interface NamedMigration {
   /** Stable forever: it is the key recorded in the migrations table. */
@@ -13,6 +14,7 @@ interface NamedMigration {
 const migrations: readonly NamedMigration[] = [
   { name: '0001_initial', migration: initial },
   { name: '0002_orphans', migration: orphans },
+  { name: '0003_creation_claims', migration: creationClaims },
 ];
 
 export const migrationSource: Knex.MigrationSource<NamedMigration> = {

@@ -51,6 +51,15 @@ export function gitCommit(root: string): string | undefined {
   }
 }
 
+/** True when the working tree differs from the commit, so the figures describe more than it holds. */
+export function gitDirty(root: string): boolean {
+  try {
+    return execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Replaces this benchmark's section of BENCHMARKS.md (between its markers), keeping the rest. */
 export function writeSection(root: string, name: string, markdown: string): string {
   const file = path.join(root, 'BENCHMARKS.md');

@@ -154,7 +154,7 @@ describe('HubSpot sandbox limits and faults', () => {
   });
 
   describe('rate limits', () => {
-    it('hubspot-pro sends every X-HubSpot-RateLimit header on every answer', async () => {
+    it('hubspot-pro sends the daily and 10-second X-HubSpot-RateLimit headers on every answer (the deprecated secondly ones only when a secondly limit is set)', async () => {
       await configure(sandbox.url, { profile: 'hubspot-pro' });
       const first = await contacts.basicApi.getPageWithHttpInfo(1);
       expect(rateLimitHeaders(first.headers)).toEqual({
@@ -163,8 +163,6 @@ describe('HubSpot sandbox limits and faults', () => {
         'x-hubspot-ratelimit-interval-milliseconds': '10000',
         'x-hubspot-ratelimit-max': '190',
         'x-hubspot-ratelimit-remaining': '189',
-        'x-hubspot-ratelimit-secondly': '19',
-        'x-hubspot-ratelimit-secondly-remaining': '18',
       });
       clock += 1_000;
       const notFound = await hubspotFailure(contacts.basicApi.getById('99999999'));
@@ -172,7 +170,6 @@ describe('HubSpot sandbox limits and faults', () => {
       expect(rateLimitHeaders(notFound.headers)).toMatchObject({
         'x-hubspot-ratelimit-daily-remaining': '624998',
         'x-hubspot-ratelimit-remaining': '188',
-        'x-hubspot-ratelimit-secondly-remaining': '18',
       });
     });
 

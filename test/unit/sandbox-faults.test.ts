@@ -37,7 +37,7 @@ describe('fault config', () => {
       rateLimits: { daily: 1000 },
       errors: [{ route: 'POST /crm/v3/objects/contacts/search', rate: 0.5 }],
     });
-    expect(config.rateLimits).toEqual({ tenSecondly: 190, secondly: 19, search: 5, daily: 1000, intervalMs: 10_000 });
+    expect(config.rateLimits).toEqual({ tenSecondly: 190, secondly: null, search: 5, daily: 1000, intervalMs: 10_000 });
     expect(config.seed).toBe(42);
     // Rule defaults are filled, so GET answers a complete config.
     expect(config.errors).toEqual([{ route: 'POST /crm/v3/objects/contacts/search', rate: 0.5, statuses: [500, 502, 503] }]);

@@ -1,5 +1,5 @@
 import type { Client } from '@hubspot/api-client';
-import { FilterOperatorEnum, type FilterGroup } from '@hubspot/api-client/lib/codegen/crm/contacts';
+import { FilterOperatorEnum, type Filter } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { z } from 'zod';
 import type { Values } from '../../mapping/transform';
 
@@ -23,28 +23,20 @@ export const HUBSPOT_SEARCH_PAGE_MAX = 200;
 /** Batch endpoints take at most 100 inputs. */
 export const HUBSPOT_BATCH_MAX = 100;
 
-export interface ModifiedSearch {
+export interface WindowSearch {
   /** Records modified strictly after this time (epoch ms)… */
   after: number;
-  /** …and at or before this one (epoch ms); an upper bound keeps a run's window fixed. */
+  /** …and at or before this one (epoch ms); an upper bound keeps a run's window fixed… */
   until: number;
-  properties: string[];
-  limit: number;
-}
-
-export interface TieSearch {
-  /** All records modified exactly at this time (epoch ms)… */
-  at: number;
-  /** …with an id greater than this one, ordered by id. */
+  /** …with an id above this one, in id order. */
   afterId: string | null;
   properties: string[];
   limit: number;
 }
 
-/** The two searches a delta sync needs; tests provide in-memory fakes of this type. */
+/** The search a delta sync needs; tests provide in-memory fakes of this type. */
 export interface ContactSearch {
-  searchModified(q: ModifiedSearch): Promise<{ total: number; results: HubSpotContact[] }>;
-  searchAtTimestamp(q: TieSearch): Promise<{ total: number; results: HubSpotContact[] }>;
+  searchWindow(q: WindowSearch): Promise<{ total: number; results: HubSpotContact[] }>;
 }
 
 /**
@@ -54,31 +46,16 @@ export interface ContactSearch {
 export class HubSpotContacts implements ContactSearch {
   constructor(private readonly client: Client) {}
 
-  /** Ordered by lastmodifieddate ascending; records sharing a timestamp come in any order. */
-  async searchModified(q: ModifiedSearch): Promise<{ total: number; results: HubSpotContact[] }> {
-    const filterGroups: FilterGroup[] = [
-      {
-        filters: [
-          { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Gt, value: String(q.after) },
-          { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Lte, value: String(q.until) },
-        ],
-      },
-    ];
-    const page = await this.client.crm.contacts.searchApi.doSearch({
-      filterGroups,
-      sorts: ['lastmodifieddate'],
-      properties: withSystemProperties(q.properties),
-      limit: Math.min(q.limit, HUBSPOT_SEARCH_PAGE_MAX),
-    });
-    return searchPageSchema.parse(page);
-  }
-
   /**
-   * Drains one timestamp by id. Needed because more records than a page (or than the
-   * 10,000-result cap) can share one lastmodifieddate, e.g. after a bulk import.
+   * Ordered by id, not by lastmodifieddate: HubSpot leaves the order of records sharing a
+   * sort value open, and paging by the last id read (rather than by `after`, an offset)
+   * never meets the 10,000-result cap.
    */
-  async searchAtTimestamp(q: TieSearch): Promise<{ total: number; results: HubSpotContact[] }> {
-    const filters = [{ propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Eq, value: String(q.at) }];
+  async searchWindow(q: WindowSearch): Promise<{ total: number; results: HubSpotContact[] }> {
+    const filters: Filter[] = [
+      { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Gt, value: String(q.after) },
+      { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Lte, value: String(q.until) },
+    ];
     if (q.afterId !== null) filters.push({ propertyName: 'hs_object_id', operator: FilterOperatorEnum.Gt, value: q.afterId });
     const page = await this.client.crm.contacts.searchApi.doSearch({
       filterGroups: [{ filters }],

@@ -89,7 +89,10 @@ export const hubspotFaultsInput = z.strictObject({
     .strictObject({
       /** TEN_SECONDLY_ROLLING: requests per `intervalMs` (HubSpot: 10 s), rolling. */
       tenSecondly: limit.optional(),
-      /** SECONDLY: requests per rolling second. */
+      /**
+       * SECONDLY: requests per rolling second. HubSpot no longer enforces this one (its
+       * secondly headers are deprecated); it is here to try a client's SECONDLY handling.
+       */
       secondly: limit.optional(),
       /** CRM search: requests per rolling second (HubSpot: 5). */
       search: limit.optional(),
@@ -161,15 +164,16 @@ const FLAKY_LATENCY: LatencyRule[] = [{ route: '*', fixedMs: 10, jitterMs: 50 }]
 
 export const HUBSPOT_PROFILES: Record<FaultProfile, HubSpotFaultConfig> = {
   ideal: { profile: 'ideal', ...NONE, bursts: [], rateLimits: NO_RATE_LIMITS, searchLagMs: 0, searchLagJitterMs: 0 },
-  // Private apps on Professional/Enterprise: 190 per 10 s; search 5/s.
+  // Private apps on Professional/Enterprise: 190 per 10 s, rolling; search 5/s; the daily
+  // figure is Professional's 625,000.
   // https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details
-  // The secondly figure is a sandbox choice (a tenth of the 10-s limit, so a client that
-  // spreads its calls never meets it); the daily one is Professional's 625,000.
+  // No secondly limit: HubSpot documents its secondly headers as deprecated and the limit
+  // behind them as no longer enforced, so a client may spend the 10-s allowance at once.
   'hubspot-pro': {
     profile: 'hubspot-pro',
     ...NONE,
     bursts: [],
-    rateLimits: { tenSecondly: 190, secondly: 19, search: 5, daily: 625_000, intervalMs: 10_000 },
+    rateLimits: { tenSecondly: 190, secondly: null, search: 5, daily: 625_000, intervalMs: 10_000 },
     searchLagMs: 0,
     searchLagJitterMs: 0,
   },

@@ -15,8 +15,11 @@ import {
 import {
   checkSearchLimits,
   compileGroups,
+  compileNumericGroups,
+  idLowerBound,
   matchesQuery,
   sortRecords,
+  sortsById,
   type SearchFilterGroup,
   type SearchSort,
 } from './search';
@@ -273,21 +276,39 @@ export class CrmObjects {
     const problem = checkSearchLimits(req.filterGroups, req.limit, req.after);
     if (problem) throw validationError(problem);
     const typeOf = (name: string): ReturnType<PropertyRegistry['typeOf']> => this.registry.typeOf(name);
-    const matches: CrmRecord[] = [];
     const filter = compileGroups(req.filterGroups, typeOf);
     const queryProperties = this.config.queryProperties;
     let record: CrmRecord | undefined;
     const valueOf = (name: string): string | undefined => record?.properties[name];
+    // Records are scanned in id order: asked for that order, a page is kept while the rest
+    // is only counted, and nothing is sorted.
+    const byId = sortsById(req.sorts);
+    const end = req.after + req.limit;
+    const matches: CrmRecord[] = [];
+    let total = 0;
+    const consider = (r: CrmRecord, numeric: boolean | undefined): void => {
+      record = r;
+      if (!(numeric ?? filter(valueOf)) || !matchesQuery(req.query, valueOf, queryProperties)) return;
+      if (!byId || (total >= req.after && total < end)) matches.push(r);
+      total++;
+    };
     // With a search-index lag set (src/sandbox/faults), search reads the lagging copy.
-    for (record of searchIndexView(this.state, this.type) ?? this.store.active()) {
-      if (filter(valueOf) && matchesQuery(req.query, valueOf, queryProperties)) matches.push(record);
+    const lagging = searchIndexView(this.state, this.type);
+    // Paging by id (hs_object_id GT the last one read) starts at that id.
+    const fromId = idLowerBound(req.filterGroups, typeOf) ?? 0;
+    const numeric = lagging ? undefined : compileNumericGroups(req.filterGroups, typeOf);
+    if (lagging) {
+      for (const r of lagging) consider(r, undefined);
+    } else if (numeric) {
+      const columns = numeric.properties.map((p) => this.store.numericColumn(p));
+      this.store.forEachActiveFrom(fromId, (r, position) => consider(r, numeric.test(columns, position)));
+    } else {
+      this.store.forEachActiveFrom(fromId, (r) => consider(r, undefined));
     }
-    const sorted = sortRecords(matches, req.sorts, (r, p) => r.properties[p], typeOf);
-    const end = Math.min(req.after + req.limit, sorted.length);
-    const records = sorted.slice(req.after, end);
+    const records = byId ? matches : sortRecords(matches, req.sorts, (r, p) => r.properties[p], typeOf).slice(req.after, end);
     // The next page is offered even when it lies past the 10,000 cap: HubSpot does the
     // same, and the request for it is what fails.
-    return end < sorted.length ? { total: sorted.length, records, nextAfter: String(end) } : { total: sorted.length, records };
+    return end < total ? { total, records, nextAfter: String(end) } : { total, records };
   }
 
   /** Normalizes every input; any invalid value fails the whole request. */

@@ -272,6 +272,106 @@ export function checkSearchLimits(groups: readonly SearchFilterGroup[], limit: n
 }
 
 /**
+ * The filter groups as a test over numeric columns (see `ObjectStore.numericColumn`), when
+ * every filter is a comparison of a number or date property with a number: true or false
+ * as `compileGroups` would answer, or undefined when a value it reads is missing or no
+ * number, where text comparison rules apply and `compileGroups` must decide.
+ */
+export function compileNumericGroups(
+  groups: readonly SearchFilterGroup[],
+  typeOf: TypeOf = () => undefined,
+): { properties: string[]; test: (columns: readonly Float64Array[], position: number) => boolean | undefined } | undefined {
+  const properties: string[] = [];
+  const compiled: { column: number; holds: (x: number) => boolean }[][] = [];
+  for (const group of groups) {
+    const tests: { column: number; holds: (x: number) => boolean }[] = [];
+    for (const f of group.filters) {
+      if (typeOf(f.propertyName) === 'string') return undefined;
+      const v = f.value === undefined ? undefined : numericValue(f.value);
+      if (v === undefined || !Number.isFinite(v)) return undefined;
+      let holds: (x: number) => boolean;
+      switch (f.operator) {
+        case 'EQ':
+          holds = (x) => x === v;
+          break;
+        case 'LT':
+          holds = (x) => x < v;
+          break;
+        case 'LTE':
+          holds = (x) => x <= v;
+          break;
+        case 'GT':
+          holds = (x) => x > v;
+          break;
+        case 'GTE':
+          holds = (x) => x >= v;
+          break;
+        case 'BETWEEN': {
+          const high = f.highValue === undefined ? undefined : numericValue(f.highValue);
+          if (high === undefined || !Number.isFinite(high)) return undefined;
+          holds = (x) => x >= v && x <= high;
+          break;
+        }
+        default:
+          return undefined;
+      }
+      let column = properties.indexOf(f.propertyName);
+      if (column < 0) column = properties.push(f.propertyName) - 1;
+      tests.push({ column, holds });
+    }
+    compiled.push(tests);
+  }
+  const test = (columns: readonly Float64Array[], position: number): boolean | undefined => {
+    if (compiled.length === 0) return true;
+    for (const group of compiled) {
+      let all = true;
+      for (const t of group) {
+        const x = columns[t.column]![position]!;
+        // NaN: no value or text; `v === v` is the NaN test (see sortRecords).
+        if (x !== x) return undefined;
+        if (!t.holds(x)) {
+          all = false;
+          break;
+        }
+      }
+      if (all) return true;
+    }
+    return false;
+  };
+  return { properties, test };
+}
+
+/** Whether these sorts ask for ascending id order, the order records are kept and scanned in. */
+export function sortsById(sorts: readonly SearchSort[]): boolean {
+  return sorts.every((s) => s.propertyName === 'hs_object_id' && s.direction === 'ASCENDING');
+}
+
+/**
+ * The lowest record id any filter group can match, when every group bounds `hs_object_id`
+ * from below (a client paging by the last id it read): search can start its scan there
+ * instead of at the first record. Undefined when some group sets no such bound.
+ */
+export function idLowerBound(groups: readonly SearchFilterGroup[], typeOf: TypeOf = () => undefined): number | undefined {
+  // On a text property GT compares as text, which says nothing about numeric order.
+  if (groups.length === 0 || typeOf('hs_object_id') === 'string') return undefined;
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const group of groups) {
+    let bound: number | undefined;
+    for (const f of group.filters) {
+      if (f.propertyName !== 'hs_object_id' || f.value === undefined) continue;
+      const v = numericValue(f.value);
+      if (v === undefined || !Number.isFinite(v)) continue;
+      // Ids are whole numbers.
+      const from = f.operator === 'GT' ? Math.floor(v) + 1 : f.operator === 'GTE' || f.operator === 'EQ' || f.operator === 'BETWEEN' ? Math.ceil(v) : undefined;
+      if (from !== undefined) bound = Math.max(bound ?? from, from);
+    }
+    if (bound === undefined) return undefined;
+    lowest = Math.min(lowest, bound);
+  }
+  return lowest;
+}
+
+/**
  * Sorts matches by the requested properties; records without a value come last, and equal
  * keys fall back to ascending id so that paging never repeats or skips a record.
  */
@@ -299,8 +399,7 @@ export function sortRecords<T extends { id: string }>(
     }
     return { nums, texts, sign: s.direction === 'DESCENDING' ? -1 : 1 };
   });
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => {
+  const compare = (a: number, b: number): number => {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       const x = k.texts[a];
@@ -317,7 +416,14 @@ export function sortRecords<T extends { id: string }>(
       if (c !== 0) return c * k.sign;
     }
     return ids[a]! - ids[b]!;
-  });
+  };
+  // Matches are collected in id order, which is often the order asked for (paging by id):
+  // one pass to see that spares the n·log n sort.
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = compare(i - 1, i) <= 0;
+  if (sorted) return records.slice();
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort(compare);
   return order.map((i) => records[i]!);
 }
 

@@ -1,4 +1,5 @@
 import { appendChange, CALCULATED_SOURCE, CRM_UI_SOURCE, type PropertyHistory, type WriteSource } from './history';
+import { numericValue } from './search';
 import { toIso } from './time';
 
 /** The CRM object types the sandbox models. Deals, tickets … would join this union. */
@@ -99,6 +100,9 @@ export class ObjectStore {
   private readonly ordered: CrmRecord[] = [];
   private readonly byUnique = new Map<string, string>();
   private activeCount = 0;
+  /** Bumped by every write, so cached columns know when they are stale. */
+  private version = 0;
+  private readonly columns = new Map<string, { version: number; values: Float64Array }>();
 
   constructor(
     readonly config: ObjectTypeConfig,
@@ -133,6 +137,11 @@ export class ObjectStore {
 
   /** Records with an id ≥ `fromId` in id order, archived ones included. */
   *from(fromId: number): IterableIterator<CrmRecord> {
+    for (let i = this.positionOf(fromId); i < this.ordered.length; i++) yield this.ordered[i]!;
+  }
+
+  /** Where the first record with an id ≥ `fromId` is in id order. */
+  private positionOf(fromId: number): number {
     let lo = 0;
     let hi = this.ordered.length;
     while (lo < hi) {
@@ -140,7 +149,34 @@ export class ObjectStore {
       if (Number(this.ordered[mid]!.id) < fromId) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.ordered.length; i++) yield this.ordered[i]!;
+    return lo;
+  }
+
+  /** Each active record with an id ≥ `fromId`, in id order, with its position (for `numericColumn`). */
+  forEachActiveFrom(fromId: number, visit: (record: CrmRecord, position: number) => void): void {
+    for (let i = this.positionOf(fromId); i < this.ordered.length; i++) {
+      const r = this.ordered[i]!;
+      if (!r.archived) visit(r, i);
+    }
+  }
+
+  /**
+   * One property's values as numbers, by position in id order (NaN: no value, or not a
+   * number), kept until the next write. A delta sync's searches compare the same dates
+   * over and over; reading them from here spares parsing each stored string every time.
+   */
+  numericColumn(name: string): Float64Array {
+    const cached = this.columns.get(name);
+    if (cached && cached.version === this.version) return cached.values;
+    const values = new Float64Array(this.ordered.length);
+    for (let i = 0; i < values.length; i++) {
+      const raw = this.ordered[i]!.properties[name];
+      const n = raw === undefined ? undefined : numericValue(raw);
+      // Anything else compares as text or not at all: NaN sends it to the full filter.
+      values[i] = n !== undefined && Number.isFinite(n) ? n : Number.NaN;
+    }
+    this.columns.set(name, { version: this.version, values });
+    return values;
   }
 
   /**
@@ -172,6 +208,7 @@ export class ObjectStore {
     properties[this.config.lastModifiedProperty] = toIso(now);
     this.recordDerived(record, this.derive(record, undefined, now), record.createdAt);
     this.add(record);
+    this.version++;
     this.emit({ kind: 'created', objectType: this.config.name, id, at: now, source });
     return record;
   }
@@ -210,6 +247,7 @@ export class ObjectStore {
       }
     }
     if (changed.length === 0) return changed;
+    this.version++;
     if (changed.includes(this.config.createdProperty)) {
       const ms = Date.parse(record.properties[this.config.createdProperty] ?? '');
       if (!Number.isNaN(ms)) record.createdAt = ms;
@@ -237,6 +275,7 @@ export class ObjectStore {
     const record = this.byId.get(id);
     if (!record || record.archived) return false;
     record.archived = true;
+    this.version++;
     record.archivedAt = now;
     record.updatedAt = now;
     this.activeCount--;
@@ -247,6 +286,7 @@ export class ObjectStore {
   }
 
   clear(): void {
+    this.version++;
     this.byId.clear();
     this.ordered.length = 0;
     this.byUnique.clear();

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -9,14 +7,11 @@ import { z } from 'zod';
 import { createHandoverActivities } from '../../activities/handover';
 import { loadHandoverPolicy, type HandoverPolicy } from '../../src/config/handover-file';
 import { createMappingProvider } from '../../src/config/mapping-provider';
-import { createHubSpotClient } from '../../src/crm/hubspot/client';
-import { createSalesforceConnection } from '../../src/crm/salesforce/client';
 import { qualifies } from '../../src/routing';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
-import { openStore, type Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import { handoverStateQuery, handoverWorkflowId, leadHandover, rejectUpdate, type HandoverState } from '../../workflows';
-import { createTimeSkippingEnv, uniqueId, workflowBundle } from '../helpers/temporal';
+import { startTestStack, type TestStack } from '../helpers/stack';
+import { uniqueId, workflowBundle } from '../helpers/temporal';
 
 /**
  * The handover with its real activities against both sandboxes through the official
@@ -29,32 +24,21 @@ const membershipsSchema = z.object({ results: z.array(z.object({ listId: z.union
 const enrollmentsSchema = z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String) }));
 
 describe('leadHandover against the sandboxes', () => {
+  let stack: TestStack;
   let env: TestWorkflowEnvironment;
-  let hubspotSandbox: Awaited<ReturnType<typeof startHubSpotSandbox>>;
-  let salesforceSandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>;
   let hubspot: HubSpotClient;
   let salesforce: Connection;
   let store: Store;
   let policy: HandoverPolicy;
-  let tmp: string;
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-handover-'));
-    env = await createTimeSkippingEnv();
-    hubspotSandbox = await startHubSpotSandbox({ preset: 'demo' });
-    salesforceSandbox = await startSalesforceSandbox({ preset: 'demo' });
-    hubspot = createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken, retries: 0 });
-    salesforce = createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: '62.0' });
-    store = await openStore(`sqlite://${path.join(tmp, 'baton.db')}`);
+    stack = await startTestStack({ temporal: 'time-skipping', hubspot: { preset: 'demo' }, salesforce: { preset: 'demo' } });
+    ({ env, hubspot, salesforce, store } = stack);
     policy = loadHandoverPolicy(path.join(MAPPINGS_DIR, 'handover.yaml'));
   }, 120_000);
 
   afterAll(async () => {
-    await store?.close();
-    await hubspotSandbox?.close();
-    await salesforceSandbox?.close();
-    await env?.teardown();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function json(method: string, p: string): Promise<unknown> {

@@ -13,21 +13,23 @@ import { createLocalEnv, createTimeSkippingEnv } from './temporal';
 
 export const POSTGRES_URL = process.env.BATON_TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
-export interface StackOptions {
-  /** `local`: a real dev server; `time-skipping`: the test server whose timers skip. */
-  temporal: 'local' | 'time-skipping';
+export interface CrmStackOptions {
   hubspot?: HubSpotSandboxOptions;
   salesforce?: SalesforceSandboxOptions;
   /** The store's database; PostgreSQL gets a schema of its own, dropped on close. */
   store?: 'sqlite' | 'postgres';
 }
 
+export interface StackOptions extends CrmStackOptions {
+  /** `local`: a real dev server; `time-skipping`: the test server whose timers skip. */
+  temporal: 'local' | 'time-skipping';
+}
+
 /**
- * What the sync and handover tests run on: Temporal, both sandboxes reached through the
- * official clients, a store and a temporary folder. `close` takes it all down.
+ * What the sync tests run on: both sandboxes reached through the official clients, a
+ * store and a temporary folder. `close` takes it all down.
  */
-export interface TestStack {
-  env: TestWorkflowEnvironment;
+export interface CrmStack {
   hubspotSandbox: Awaited<ReturnType<typeof startHubSpotSandbox>>;
   salesforceSandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>;
   hubspot: HubSpotClient;
@@ -38,20 +40,23 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(options: StackOptions): Promise<TestStack> {
+/** A CrmStack with Temporal, for the workflow and worker tests. */
+export interface TestStack extends CrmStack {
+  env: TestWorkflowEnvironment;
+}
+
+export async function startCrmStack(options: CrmStackOptions = {}): Promise<CrmStack> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-stack-'));
-  const schema = `baton_test_${process.pid}_${Date.now()}`;
-  const opened: Partial<TestStack> = { tmp };
+  const schema = `baton_test_${process.pid}_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+  const opened: Partial<CrmStack> = { tmp };
   const close = async () => {
     if (options.store === 'postgres') await opened.store?.knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await opened.store?.close();
     await opened.hubspotSandbox?.close();
     await opened.salesforceSandbox?.close();
-    await opened.env?.teardown();
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    opened.env = options.temporal === 'local' ? await createLocalEnv() : await createTimeSkippingEnv();
     opened.hubspotSandbox = await startHubSpotSandbox({ preset: 'empty', ...options.hubspot });
     opened.salesforceSandbox = await startSalesforceSandbox({ preset: 'empty', ...options.salesforce });
     opened.hubspot = createHubSpotClient({ basePath: opened.hubspotSandbox.url, accessToken: opened.hubspotSandbox.accessToken, retries: 0 });
@@ -62,5 +67,23 @@ export async function startTestStack(options: StackOptions): Promise<TestStack> 
     await close().catch(() => undefined);
     throw err;
   }
-  return { ...(opened as Omit<TestStack, 'close'>), close };
+  return { ...(opened as Omit<CrmStack, 'close'>), close };
+}
+
+export async function startTestStack(options: StackOptions): Promise<TestStack> {
+  const env = options.temporal === 'local' ? await createLocalEnv() : await createTimeSkippingEnv();
+  try {
+    const crm = await startCrmStack(options);
+    return {
+      ...crm,
+      env,
+      close: async () => {
+        await crm.close();
+        await env.teardown();
+      },
+    };
+  } catch (err) {
+    await env.teardown().catch(() => undefined);
+    throw err;
+  }
 }

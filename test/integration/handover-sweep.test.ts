@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -10,15 +8,12 @@ import { createActivities } from '../../activities';
 import { createHandoverSweepActivities, SWEEP_CURSOR } from '../../activities/handover-sweep';
 import { loadHandoverPolicy, type HandoverPolicy } from '../../src/config/handover-file';
 import { createMappingProvider } from '../../src/config/mapping-provider';
-import { createHubSpotClient } from '../../src/crm/hubspot/client';
 import type { HubSpotCursor } from '../../src/crm/hubspot/cursor';
-import { createSalesforceConnection } from '../../src/crm/salesforce/client';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
 import { signalHandover } from '../../src/server/handover-trigger';
-import { openStore, type Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import { deltaSync, handoverStateQuery, handoverWorkflowId, rejectUpdate, type HandoverState } from '../../workflows';
-import { createLocalEnv, uniqueId, workflowBundle } from '../helpers/temporal';
+import { startTestStack, type TestStack } from '../helpers/stack';
+import { uniqueId, workflowBundle } from '../helpers/temporal';
 
 /**
  * The delta sync hands over leads that qualify without a webhook: a real Temporal dev
@@ -26,7 +21,6 @@ import { createLocalEnv, uniqueId, workflowBundle } from '../helpers/temporal';
  * the shipped handover policy and the store on SQLite and PostgreSQL. The score lives in a
  * property only these tests write, so demo contacts never get in the way.
  */
-const POSTGRES_URL = process.env.BATON_TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const MAPPINGS_DIR = path.join(__dirname, '..', 'fixtures', 'mappings', 'two-way');
 const SHIPPED_POLICY = path.join(__dirname, '..', '..', 'mappings', 'handover.yaml');
 const SCORE = 'baton_sweep_test_score';
@@ -36,30 +30,22 @@ describe.each([
   ['SQLite', 'sqlite'],
   ['PostgreSQL', 'postgres'],
 ])('the qualification sweep of deltaSync on %s', (_label, dialect) => {
+  let stack: TestStack;
   let env: TestWorkflowEnvironment;
-  let hubspotSandbox: Awaited<ReturnType<typeof startHubSpotSandbox>>;
-  let salesforceSandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>;
   let hubspot: HubSpotClient;
   let salesforce: Connection;
   let store: Store;
   let policy: HandoverPolicy;
   let worker: Worker;
   let running: Promise<void>;
-  let tmp: string;
   const taskQueue = uniqueId('sweep');
-  const schema = `baton_sweep_${process.pid}_${Date.now()}`;
   const domain = `${uniqueId('acme').toLowerCase()}.example`;
   /** Contacts by role, shared by the tests in order. */
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-sweep-'));
-    env = await createLocalEnv();
-    hubspotSandbox = await startHubSpotSandbox({ preset: 'demo' });
-    salesforceSandbox = await startSalesforceSandbox({ preset: 'demo' });
-    hubspot = createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken, retries: 0 });
-    salesforce = createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: '62.0' });
-    store = dialect === 'sqlite' ? await openStore(`sqlite://${path.join(tmp, 'baton.db')}`) : await openStore(POSTGRES_URL, { schema });
+    stack = await startTestStack({ temporal: 'local', hubspot: { preset: 'demo' }, salesforce: { preset: 'demo' }, store: dialect === 'sqlite' ? 'sqlite' : 'postgres' });
+    ({ env, hubspot, salesforce, store } = stack);
     const created = await hubspot.apiRequest({
       method: 'POST',
       path: '/crm/v3/properties/contacts',
@@ -88,12 +74,7 @@ describe.each([
       worker.shutdown();
       await running;
     }
-    if (dialect === 'postgres') await store?.knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await store?.close();
-    await hubspotSandbox?.close();
-    await salesforceSandbox?.close();
-    await env?.teardown();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await stack?.close();
   });
 
   const runSync = () => env.client.workflow.execute(deltaSync, { workflowId: uniqueId('delta-sync'), taskQueue, args: [{ mapping: 'contact', searchLagMs: 0 }] });
@@ -131,7 +112,7 @@ describe.each([
   }
 
   async function searchCalls(): Promise<number> {
-    const stats = (await (await fetch(`${hubspotSandbox.url}/__sandbox/stats`)).json()) as { total: number; requests: Record<string, number> };
+    const stats = (await (await fetch(`${stack.hubspotSandbox.url}/__sandbox/stats`)).json()) as { total: number; requests: Record<string, number> };
     return Object.entries(stats.requests)
       .filter(([route]) => route.includes('/search'))
       .reduce((sum, [, n]) => sum + n, 0);

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
@@ -7,12 +5,9 @@ import { createHandoverActivities } from '../../activities/handover';
 import type { HandoverActivities } from '../../activities/handover-types';
 import { loadHandoverPolicy } from '../../src/config/handover-file';
 import { createMappingProvider } from '../../src/config/mapping-provider';
-import { createHubSpotClient } from '../../src/crm/hubspot/client';
-import { createSalesforceConnection } from '../../src/crm/salesforce/client';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
-import { openStore, type Store } from '../../src/store';
+import type { Store } from '../../src/store';
 import { retryOpenErrors, syncOnce } from '../../src/sync/once';
+import { startCrmStack, type CrmStack } from '../helpers/stack';
 
 /**
  * The delta sync and a handover can find the same new contact unlinked at the same moment.
@@ -22,31 +17,22 @@ import { retryOpenErrors, syncOnce } from '../../src/sync/once';
 const MAPPINGS_DIR = path.join(__dirname, '..', '..', 'mappings');
 
 describe('one Lead per contact when the sync and a handover create at once', () => {
-  let hubspotSandbox: Awaited<ReturnType<typeof startHubSpotSandbox>>;
-  let salesforceSandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>;
+  let stack: CrmStack;
   let hubspot: HubSpotClient;
   let salesforce: Connection;
   let store: Store;
-  let tmp: string;
   let activities: HandoverActivities;
   const mapping = createMappingProvider(MAPPINGS_DIR).get('contact');
 
   beforeEach(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-race-'));
-    hubspotSandbox = await startHubSpotSandbox({ preset: 'empty' });
-    salesforceSandbox = await startSalesforceSandbox({ preset: 'empty' });
-    hubspot = createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken, retries: 0 });
-    salesforce = createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: '62.0' });
-    store = await openStore(`sqlite://${path.join(tmp, 'baton.db')}`);
+    stack = await startCrmStack();
+    ({ hubspot, salesforce, store } = stack);
     const policy = loadHandoverPolicy(path.join(MAPPINGS_DIR, 'handover.yaml'));
     activities = createHandoverActivities({ hubspot, salesforce, store, mappings: (name) => createMappingProvider(MAPPINGS_DIR).get(name), handoverPolicy: () => policy });
   });
 
   afterEach(async () => {
-    await store?.close();
-    await hubspotSandbox?.close();
-    await salesforceSandbox?.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await stack?.close();
   });
 
   async function createContacts(n: number, prefix: string): Promise<{ id: string; email: string }[]> {

@@ -1,12 +1,12 @@
 import type { Client as HubSpotClient } from '@hubspot/api-client';
-import { FilterOperatorEnum, type Filter } from '@hubspot/api-client/lib/codegen/crm/contacts';
+import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { Context } from '@temporalio/activity';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { HandoverPolicy } from '../src/config/handover-file';
 import { MappingError } from '../src/config/mapping-file';
-import { HUBSPOT_BATCH_MAX, HUBSPOT_SEARCH_PAGE_MAX, hubspotContactSchema, modifiedAt, type ContactSearch, type HubSpotContact, type WindowSearch } from '../src/crm/hubspot/contacts';
+import { HUBSPOT_BATCH_MAX, hubspotContactSchema, HubSpotContacts, modifiedAt, withSystemProperties, type ContactSearch, type HubSpotContact } from '../src/crm/hubspot/contacts';
 import type { HubSpotCursor } from '../src/crm/hubspot/cursor';
 import { readChangedContacts } from '../src/crm/hubspot/delta-cursor';
 import { mapLimit } from '../src/crm/side';
@@ -33,10 +33,6 @@ export const SWEEP_ERRORS = 'handover-sweep';
 /** Temporal calls in flight at once while starting handovers. */
 const IN_FLIGHT = 8;
 
-const searchPageSchema = z.object({
-  total: z.number(),
-  results: z.array(hubspotContactSchema),
-});
 const batchReadSchema = z.object({ results: z.array(hubspotContactSchema) });
 
 export interface HandoverSweepDeps {
@@ -53,35 +49,11 @@ export interface HandoverSweepDeps {
 /**
  * The sync's window search with the score threshold as one more filter, so the sweep
  * reads changed contacts exactly as the delta sync does (src/crm/hubspot/delta-cursor.ts:
- * a fixed window paged by id, never near the 10,000-result cap).
- * https://developers.hubspot.com/docs/api/crm/search
+ * a fixed window paged by id, never near the 10,000-result cap). GTE on a number property
+ * compares numerically; a blank score never matches.
  */
-class ScoredContactSearch implements ContactSearch {
-  constructor(
-    private readonly client: HubSpotClient,
-    private readonly score: { property: string; at_least: number },
-  ) {}
-
-  async searchWindow(q: WindowSearch): Promise<{ total: number; results: HubSpotContact[] }> {
-    const filters: Filter[] = [
-      { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Gt, value: String(q.after) },
-      { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Lte, value: String(q.until) },
-      // GTE on a number property compares numerically; a blank score never matches.
-      { propertyName: this.score.property, operator: FilterOperatorEnum.Gte, value: String(this.score.at_least) },
-    ];
-    if (q.afterId !== null) filters.push({ propertyName: 'hs_object_id', operator: FilterOperatorEnum.Gt, value: q.afterId });
-    const page = await this.client.crm.contacts.searchApi.doSearch({
-      filterGroups: [{ filters }],
-      sorts: ['hs_object_id'],
-      properties: withSystemProperties(q.properties),
-      limit: Math.min(q.limit, HUBSPOT_SEARCH_PAGE_MAX),
-    });
-    return searchPageSchema.parse(page);
-  }
-}
-
-function withSystemProperties(properties: string[]): string[] {
-  return [...new Set([...properties, 'hs_object_id', 'lastmodifieddate'])];
+function scoredContactSearch(client: HubSpotClient, score: { property: string; at_least: number }): ContactSearch {
+  return new HubSpotContacts(client, [{ propertyName: score.property, operator: FilterOperatorEnum.Gte, value: String(score.at_least) }]);
 }
 
 /** Every property the qualification criteria read. */
@@ -181,7 +153,7 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
     async sweepQualifiedLeads(input: SweepPageInput): Promise<SweepPageResult> {
       const policy = policyOf();
       if (policy === null) return { cursor: input.cursor, done: true, counts: { ...ZERO_SWEEP_COUNTS } };
-      const search = new ScoredContactSearch(deps.hubspot, policy.qualification.score);
+      const search = scoredContactSearch(deps.hubspot, policy.qualification.score);
       const page = await readChangedContacts(search, criteriaProperties(policy), input.cursor, input.until);
       heartbeat();
       const { counts, evaluated } = await handOver(policy, page.records);

@@ -44,7 +44,11 @@ export interface ContactSearch {
  * https://developers.hubspot.com/docs/api/crm/search
  */
 export class HubSpotContacts implements ContactSearch {
-  constructor(private readonly client: Client) {}
+  /** `also`: more filters every search of the window applies (e.g. a score threshold). */
+  constructor(
+    private readonly client: Client,
+    private readonly also: readonly Filter[] = [],
+  ) {}
 
   /**
    * Ordered by id, not by lastmodifieddate: HubSpot leaves the order of records sharing a
@@ -55,6 +59,7 @@ export class HubSpotContacts implements ContactSearch {
     const filters: Filter[] = [
       { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Gt, value: String(q.after) },
       { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Lte, value: String(q.until) },
+      ...this.also,
     ];
     if (q.afterId !== null) filters.push({ propertyName: 'hs_object_id', operator: FilterOperatorEnum.Gt, value: q.afterId });
     const page = await this.client.crm.contacts.searchApi.doSearch({
@@ -67,7 +72,7 @@ export class HubSpotContacts implements ContactSearch {
   }
 }
 
-function withSystemProperties(properties: string[]): string[] {
+export function withSystemProperties(properties: string[]): string[] {
   return [...new Set([...properties, 'hs_object_id', 'lastmodifieddate'])];
 }
 

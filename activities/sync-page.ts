@@ -7,15 +7,25 @@ import { normaliseMatchKey, toHubSpotValues, toSalesforceValues, type Values } f
 import type { RecordLink, RecordLinkInput, SnapshotInput, Store, SyncErrorInput } from '../src/store';
 import { ZERO_COUNTS, type DirectionCursor, type PageCounts, type SyncDirection } from './sync-types';
 
+/** Finding merged records; both real sides have it, a side without it never sees a merge. */
+export interface RecordMerges {
+  /** Among records gone from this side, those merged into another: gone id → the survivor's id. */
+  mergedInto(ids: string[]): Promise<Map<string, string>>;
+  /** Records merged into these ones: gone id → the id (among `records`) of the one it was merged into. */
+  mergedFrom(records: SideRecord[]): Promise<Map<string, string>>;
+}
+
 export interface SyncSides {
-  hubspot: CrmSide<Extract<DirectionCursor, { direction: 'to_salesforce' }>['cursor']>;
-  salesforce: CrmSide<Extract<DirectionCursor, { direction: 'to_hubspot' }>['cursor']> & LeadConversions;
+  hubspot: CrmSide<Extract<DirectionCursor, { direction: 'to_salesforce' }>['cursor']> & Partial<RecordMerges>;
+  salesforce: CrmSide<Extract<DirectionCursor, { direction: 'to_hubspot' }>['cursor']> & LeadConversions & Partial<RecordMerges>;
 }
 
 /** Salesforce's error for any write to a converted Lead, which is read-only from then on. */
 export const CONVERTED_LEAD_ERROR = 'CANNOT_UPDATE_CONVERTED_LEAD';
 
-/** Progress for Temporal: a retried activity that heartbeats shows where it was. */
+/** The error left when a merge shows two linked records on the other side to be duplicates. */
+export const MERGED_INTO_LINKED = 'MERGED_INTO_LINKED';
+
 /** How long a creation claim holds when its holder never gives it back (it died). */
 export const CREATION_CLAIM_TTL_MS = 10 * 60_000;
 
@@ -32,6 +42,7 @@ function creationHolder(): string {
   }
 }
 
+/** Progress for Temporal: a retried activity that heartbeats shows where it was. */
 function heartbeat(step: string): void {
   try {
     Context.current().heartbeat(step);
@@ -304,6 +315,97 @@ async function moveToContacts<M extends { hubspotId: string; leadId: string; con
   return ok;
 }
 
+// ---- merges ----
+
+/**
+ * Moves the links of merged-away records to the records they were merged into, so a merge
+ * never archives, deletes or orphans anything. `suspects` are gone ids whose side is asked
+ * (linked ones only); `known` are merges already found (gone id → survivor). The snapshot
+ * follows the link: on the merged side the survivor's values then read as that side's
+ * edits since the last sync (the merge's outcome flows across), while the other side's own
+ * edits still count, and unchanged values are not written back and forth.
+ * When the survivor is already linked to another record, the two records on the other side
+ * are duplicates: the existing link is kept, the stale one is forgotten (nothing is
+ * orphaned) and a sync error asks RevOps to merge them.
+ */
+async function followMerges(
+  store: Store,
+  sides: SyncSides,
+  mapping: ObjectMapping,
+  side: Side,
+  suspects: string[],
+  known: Map<string, string> | undefined,
+  options: SyncOptions,
+): Promise<{ moved: Map<string, RecordLink>; handled: Set<string> }> {
+  const moved = new Map<string, RecordLink>();
+  const handled = new Set<string>();
+  const byId = (ids: string[]) => (side === 'hubspot' ? store.findLinksByHubSpotIds(mapping.name, ids) : store.findLinksBySalesforceIds(mapping.name, ids));
+  const goneId = (l: RecordLink) => (side === 'hubspot' ? l.hubspotId : l.salesforceId);
+  const lookups: Partial<RecordMerges> = sides[side];
+  const merges = new Map(known ?? []);
+  const asked = suspects.filter((id) => !merges.has(id));
+  if (asked.length > 0 && lookups.mergedInto) {
+    const linked = (await byId(asked)).map(goneId);
+    if (linked.length > 0) for (const [gone, survivor] of await lookups.mergedInto(linked)) merges.set(gone, survivor);
+  }
+  if (merges.size === 0) return { moved, handled };
+  const direction: SyncDirection = side === 'hubspot' ? 'to_salesforce' : 'to_hubspot';
+  // Errors about a record merged away (a duplicate Baton asked RevOps to merge) are over.
+  if (!options.dryRun) await store.resolveSyncErrors(mapping.name, direction, [...merges.keys()]);
+  const links = await byId([...merges.keys()]);
+  if (links.length === 0) return { moved, handled };
+
+  const reverse: SyncDirection = side === 'hubspot' ? 'to_hubspot' : 'to_salesforce';
+  const name = (s: Side, id: string, object: string = mapping.salesforce.object) => (s === 'hubspot' ? `HubSpot contact ${id}` : `Salesforce ${object} ${id}`);
+  const other: Side = side === 'hubspot' ? 'salesforce' : 'hubspot';
+  const taken = new Map((await byId(links.map((l) => merges.get(goneId(l)) as string))).map((l) => [goneId(l), l]));
+  const errors: SyncErrorInput[] = [];
+  const stale: RecordLink[] = [];
+  for (const l of links) {
+    const gone = goneId(l);
+    const survivor = merges.get(gone) as string;
+    const partner = side === 'hubspot' ? l.salesforceId : l.hubspotId;
+    const existing = taken.get(survivor);
+    const existingPartner = existing && (side === 'hubspot' ? existing.salesforceId : existing.hubspotId);
+    handled.add(gone);
+    if (existing && existingPartner !== partner) {
+      stale.push(l);
+      // A Lead and the Contact it became are both "Salesforce records" of one mapping: name each by its own object.
+      const mine = name(other, partner, l.salesforceObject);
+      const theirs = name(other, existingPartner as string, existing.salesforceObject);
+      const reason =
+        `${name(side, gone, l.salesforceObject)} was merged into ${name(side, survivor, l.salesforceObject)}, which is already linked to ${theirs}; ` +
+        `so ${mine} and ${theirs} are duplicates. Baton keeps the link to ${theirs}, forgets the one to ${mine} and removes nothing: ` +
+        `merge ${mine} into ${theirs} in ${other === 'hubspot' ? 'HubSpot' : 'Salesforce'}`;
+      // Kept under the record left without a link, so it is over once that record is merged away too.
+      errors.push({ mapping: mapping.name, direction: reverse, sourceId: partner, errorCode: MERGED_INTO_LINKED, reason, payload: {}, retry: false });
+      options.onRecord?.({ direction: reverse, sourceId: partner, targetId: existingPartner, action: 'rejected', fields: {}, writtenBack: {}, reason });
+      continue;
+    }
+    const link: RecordLink = side === 'hubspot' ? { ...l, hubspotId: survivor } : { ...l, salesforceId: survivor };
+    if (!existing) moved.set(gone, link);
+    else stale.push(l); // Both already linked to the same partner: only the stale link goes.
+    taken.set(survivor, link);
+    const [from, to, partnerName] = [name(side, gone, l.salesforceObject), name(side, survivor, l.salesforceObject), name(other, partner, l.salesforceObject)];
+    options.onRecord?.({ direction, sourceId: gone, targetId: survivor, action: 'follow', fields: {}, writtenBack: {}, reason: `${from} was merged into ${to}; ${partnerName} now syncs with ${to}` });
+  }
+  if (options.dryRun) return { moved, handled };
+
+  await store.upsertLinks([...moved.values()].map((l) => ({ mapping: l.mapping, hubspotId: l.hubspotId, salesforceObject: l.salesforceObject, salesforceId: l.salesforceId })));
+  if (side === 'hubspot') {
+    // Snapshots are keyed by the HubSpot id: copy each to the survivor before its old link goes.
+    const snapshots = await store.getSnapshots(mapping.name, [...moved.keys()]);
+    await store.putSnapshots([...moved].flatMap(([gone, l]) => {
+      const snap = snapshots.get(gone);
+      return snap ? [{ mapping: mapping.name, hubspotId: l.hubspotId, hubspot: snap.hubspot, salesforce: snap.salesforce }] : [];
+    }));
+    await store.deleteLinks(mapping.name, [...moved.keys()]);
+  }
+  await store.deleteLinks(mapping.name, stale.map((l) => l.hubspotId));
+  if (errors.length > 0) await store.recordSyncErrors(errors);
+  return { moved, handled };
+}
+
 // ---- deletions (`on_delete`) ----
 
 const SIDE_NAME: Record<Side, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
@@ -343,11 +445,13 @@ export async function applyDeletions(
   deletedIn: Side,
   candidates: string[],
   options: SyncOptions & { confirm?: boolean } = {},
-): Promise<{ applied: number; failed: Set<string>; unconfirmed: Set<string> }> {
+): Promise<{ applied: number; failed: Set<string>; unconfirmed: Set<string>; moved: Map<string, RecordLink>; merged: Set<string> }> {
   const failed = new Set<string>();
   const unconfirmed = new Set<string>();
+  const moved = new Map<string, RecordLink>();
+  const merged = new Set<string>();
   const plan = deletionPlan(mapping, deletedIn);
-  if (plan.policy === 'ignore' || candidates.length === 0) return { applied: 0, failed, unconfirmed };
+  if (candidates.length === 0) return { applied: 0, failed, unconfirmed, moved, merged };
   let ids = candidates;
   if (options.confirm) {
     // Only a missing record was seen: ask its side whether it really was deleted.
@@ -355,10 +459,26 @@ export async function applyDeletions(
     ids = candidates.filter((id) => confirmed.has(id));
     for (const id of candidates) if (!confirmed.has(id)) unconfirmed.add(id);
   }
+  // A merge is no deletion, whatever the policy: Salesforce deletes the records merged away,
+  // HubSpot leaves them neither found nor archived. Their links move to the survivor.
+  const mergeSuspects = deletedIn === 'salesforce' ? ids : [...unconfirmed];
+  const merges = await followMerges(store, sides, mapping, deletedIn, mergeSuspects, undefined, options);
+  for (const [id, link] of merges.moved) moved.set(id, link);
+  ids = ids.filter((id) => !merges.handled.has(id));
+  for (const id of merges.handled) {
+    unconfirmed.delete(id);
+    merged.add(id);
+  }
+  if (plan.policy === 'ignore') return { applied: 0, failed, unconfirmed, moved, merged };
   const links = deletedIn === 'hubspot' ? await store.findLinksByHubSpotIds(mapping.name, ids) : await store.findLinksBySalesforceIds(mapping.name, ids);
-  if (links.length === 0) return { applied: 0, failed, unconfirmed };
-
   const direction: SyncDirection = deletedIn === 'hubspot' ? 'to_salesforce' : 'to_hubspot';
+  if (!options.confirm && !options.dryRun) {
+    // An unlinked record that is gone has nothing left to retry either (e.g. one Baton asked RevOps to merge away).
+    const linked = new Set(links.map((l) => (deletedIn === 'hubspot' ? l.hubspotId : l.salesforceId)));
+    await store.resolveSyncErrors(mapping.name, direction, ids.filter((id) => !linked.has(id)));
+  }
+  if (links.length === 0) return { applied: 0, failed, unconfirmed, moved, merged };
+
   const survivor: Side = deletedIn === 'hubspot' ? 'salesforce' : 'hubspot';
   const deletedId = (l: RecordLink) => (deletedIn === 'hubspot' ? l.hubspotId : l.salesforceId);
   const survivorId = (l: RecordLink) => (deletedIn === 'hubspot' ? l.salesforceId : l.hubspotId);
@@ -373,7 +493,7 @@ export async function applyDeletions(
 
   if (options.dryRun) {
     links.forEach(report);
-    return { applied: links.length, failed, unconfirmed };
+    return { applied: links.length, failed, unconfirmed, moved, merged };
   }
 
   let done = links;
@@ -404,7 +524,7 @@ export async function applyDeletions(
   await store.resolveSyncErrors(mapping.name, direction === 'to_salesforce' ? 'to_hubspot' : 'to_salesforce', done.map(survivorId));
   done.forEach(report);
   for (const e of errors) options.onRecord?.({ direction, sourceId: e.sourceId, action: 'rejected', fields: {}, writtenBack: {}, reason: e.reason });
-  return { applied: done.length, failed, unconfirmed };
+  return { applied: done.length, failed, unconfirmed, moved, merged };
 }
 
 // ---- one batch of one object ----
@@ -422,6 +542,7 @@ async function syncBatch(
   records: SideRecord[],
   options: SyncOptions = {},
   assumed?: Map<string, string>,
+  resync = true,
 ): Promise<{ counts: PageCounts; diverted: Diverted[] }> {
   const counts: PageCounts = { ...ZERO_COUNTS };
   const diverted: Diverted[] = [];
@@ -461,6 +582,35 @@ async function syncBatch(
     items.push(item);
   }
 
+  // A record that absorbed a linked one in a merge takes over its link, so the merge's
+  // survivor is not created afresh. HubSpot names what a contact absorbed in the contact
+  // itself: every record is checked, linked ones too (for duplicates), at no cost.
+  // Salesforce needs a query, spent only on records that would otherwise be created.
+  const sourceMerges: Partial<RecordMerges> = srcSide === 'hubspot' ? sides.hubspot : sides.salesforce;
+  const absorb = async (candidates: Item[]) => {
+    if (candidates.length === 0 || !sourceMerges.mergedFrom) return;
+    const absorbed = await sourceMerges.mergedFrom(candidates.map((i) => i.source));
+    if (absorbed.size === 0) return;
+    const { moved } = await followMerges(store, sides, mapping, srcSide, [], absorbed, options);
+    const partnerOf = new Map([...moved.values()].map((l) => (srcSide === 'hubspot' ? [l.hubspotId, l.salesforceId] : [l.salesforceId, l.hubspotId])));
+    for (const i of candidates) {
+      const partner = partnerOf.get(i.source.id);
+      if (partner !== undefined && !i.linked) Object.assign(i, { targetId: partner, linked: true });
+    }
+  };
+  if (srcSide === 'hubspot') await absorb(items);
+
+  // A record left without a link because a merge showed it a duplicate waits for RevOps to
+  // merge it: matched, it would share a partner with its duplicate; created, it would bring
+  // back the record that was merged away.
+  const waiting = items.filter((i) => !i.linked);
+  const parked = waiting.length > 0 ? await store.findUnresolvedSyncErrors(mapping.name, direction, waiting.map((i) => i.source.id), MERGED_INTO_LINKED) : new Set<string>();
+  for (const i of waiting.filter((w) => parked.has(w.source.id))) {
+    items.splice(items.indexOf(i), 1);
+    counts.unchanged += 1;
+    options.onRecord?.({ direction, sourceId: i.source.id, action: 'skip', fields: {}, writtenBack: {}, reason: `it is a duplicate Baton asked RevOps to merge (${MERGED_INTO_LINKED} in baton sync errors); it is not synced until then` });
+  }
+
   // Link or match before any create, so a record that already exists is never duplicated.
   const unmatched = items.filter((i) => !i.linked);
   if (unmatched.length > 0) {
@@ -468,6 +618,14 @@ async function syncBatch(
     const keyOf = (i: Item) => normaliseMatchKey(mapping, i.source.values[sourceMatchField]) as string;
     const found = await target.findByMatchKey(mapping, unmatched.map(keyOf));
     for (const i of unmatched) i.targetId = found.get(keyOf(i));
+  }
+  if (srcSide === 'salesforce') {
+    // Asked about records that would be created, and those matched to a contact linked to
+    // another record (typically the one merged into them): following the merge keeps the
+    // pair's snapshot, where linking by the match would start over without one.
+    const matched = items.filter((i) => !i.linked && i.targetId !== undefined);
+    const linkedElsewhere = new Set(matched.length > 0 ? (await store.findLinksByHubSpotIds(mapping.name, matched.map((i) => i.targetId as string))).map((l) => l.hubspotId) : []);
+    await absorb(items.filter((i) => !i.linked && (i.targetId === undefined || linkedElsewhere.has(i.targetId))));
   }
 
   heartbeat('reading the other side');
@@ -517,13 +675,17 @@ async function syncBatch(
   const partner = direction === 'to_salesforce' ? salesforceName : 'HubSpot contact';
   const targetMissing = (item: Item, why: string) =>
     reject(item, 'TARGET_MISSING', `the linked ${partner} ${item.targetId} no longer exists (${why}); Baton does not re-create it`, item.source.values);
-  if (deletePolicyOf(mapping, tgtSide) === 'ignore') {
-    for (const item of missingTargets) targetMissing(item, 'deleted or archived; on_delete: ignore');
-  } else if (missingTargets.length > 0) {
-    const { failed, unconfirmed } = await applyDeletions(store, sides, mapping, tgtSide, missingTargets.map((i) => i.targetId as string), { ...options, confirm: true });
+  // A partner merged into another record is followed first, under every policy.
+  const again: SideRecord[] = [];
+  if (missingTargets.length > 0) {
+    const ignore = deletePolicyOf(mapping, tgtSide) === 'ignore';
+    const { failed, unconfirmed, moved, merged } = await applyDeletions(store, sides, mapping, tgtSide, missingTargets.map((i) => i.targetId as string), { ...options, confirm: true });
     for (const item of missingTargets) {
       const id = item.targetId as string;
-      if (unconfirmed.has(id)) targetMissing(item, 'not found, yet not archived either, e.g. merged into another contact');
+      if (moved.has(id) && !dryRun) again.push(item.source);
+      else if (moved.has(id) || merged.has(id)) counts.unchanged += 1;
+      else if (unconfirmed.has(id)) targetMissing(item, 'not found, yet neither archived nor merged into another contact');
+      else if (ignore) targetMissing(item, 'deleted or archived; on_delete: ignore');
       else if (failed.has(id)) counts.rejected += 1;
       else counts.unchanged += 1;
     }
@@ -646,6 +808,12 @@ async function syncBatch(
   if (options.onRecord) {
     for (const i of planned) if (!failed.has(i)) report(i, toCreate.includes(i) ? 'create' : toUpdate.includes(i) ? 'update' : 'unchanged');
     for (const e of errors) options.onRecord({ direction, sourceId: e.sourceId, action: 'rejected', fields: {}, writtenBack: {}, reason: e.reason });
+  }
+  if (again.length > 0 && resync) {
+    // Records whose partner was merged away: written to the survivor now that they are linked to it.
+    const more = await syncBatch(store, sides, mapping, mappers, direction, again, options, undefined, false);
+    addCounts(counts, { ...more.counts, read: 0 });
+    diverted.push(...more.diverted);
   }
   return { counts, diverted };
 }

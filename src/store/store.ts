@@ -108,6 +108,8 @@ export interface Store {
   listSyncErrors(filter?: SyncErrorFilter): Promise<SyncError[]>;
   /** Marks open and given-up errors of these records resolved; returns how many changed. */
   resolveSyncErrors(mapping: string, direction: SyncDirection, sourceIds: string[]): Promise<number>;
+  /** The ids among `sourceIds` with an unresolved (open or given up) error of this code. */
+  findUnresolvedSyncErrors(mapping: string, direction: SyncDirection, sourceIds: string[], errorCode: string): Promise<Set<string>>;
   /** Open errors with nextAttemptAt ≤ now, oldest due first. */
   dueSyncErrors(mapping: string, direction: SyncDirection, now: Date, limit: number): Promise<SyncError[]>;
 
@@ -471,6 +473,19 @@ export class KnexStore implements Store {
       }
       return changed;
     });
+  }
+
+  async findUnresolvedSyncErrors(mapping: string, direction: SyncDirection, sourceIds: string[], errorCode: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const part of chunk(uniqueIds(sourceIds), MAX_BATCH)) {
+      const rows: Array<{ source_id: string }> = await this.knex('sync_errors')
+        .select('source_id')
+        .where({ mapping, direction, error_code: errorCode })
+        .whereIn('source_id', part)
+        .whereIn('status', ['open', 'gave_up']);
+      for (const r of rows) out.add(r.source_id);
+    }
+    return out;
   }
 
   async dueSyncErrors(mapping: string, direction: SyncDirection, now: Date, limit: number): Promise<SyncError[]> {

@@ -20,6 +20,9 @@ const apiErrorSchema = z.object({
   body: z.object({ message: z.string().optional(), category: z.string().optional() }).loose().optional(),
 });
 
+/** HubSpot's read-only list of the ids merged into a contact, `;`-separated. */
+const MERGED_IDS = 'hs_merged_object_ids';
+
 /** Batch calls in flight at once; the client's limiter (if set) paces them. */
 const IN_FLIGHT = 4;
 
@@ -58,13 +61,13 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
   }
 
   async readChanged(mapping: ObjectMapping, cursor: HubSpotCursor, until: number): Promise<ChangedPage<HubSpotCursor>> {
-    const page = await readChangedContacts(this.contacts, hubspotPropertiesOf(mapping), cursor, until);
+    const page = await readChangedContacts(this.contacts, [...new Set([...hubspotPropertiesOf(mapping), MERGED_IDS])], cursor, until);
     return { records: page.records.map(toRecord), next: page.next, done: page.done };
   }
 
   async fetch(mapping: ObjectMapping, ids: string[]): Promise<Map<string, SideRecord>> {
     const out = new Map<string, SideRecord>();
-    const properties = [...new Set([...hubspotPropertiesOf(mapping), 'lastmodifieddate'])];
+    const properties = [...new Set([...hubspotPropertiesOf(mapping), 'lastmodifieddate', MERGED_IDS])];
     const pages = await mapLimit(chunks(ids, HUBSPOT_BATCH_MAX), IN_FLIGHT, async (batch) =>
       batchResultSchema.parse(await this.client.crm.contacts.batchApi.read({ inputs: batch.map((id) => ({ id })), properties, propertiesWithHistory: [] })),
     );
@@ -139,6 +142,35 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
       batchResultSchema.parse(await this.client.crm.contacts.batchApi.read({ inputs: batch.map((id) => ({ id })), properties: ['hs_object_id'], propertiesWithHistory: [] }, true)),
     );
     return new Set(pages.flatMap((p) => p.results.map((r) => r.id)));
+  }
+
+  /**
+   * Contacts merged into another: a GET by the old id answers with the contact it was
+   * merged into, under that contact's id. One call per id, so it is asked only about
+   * linked contacts that are gone without being archived. A 404 is a contact that is
+   * simply gone.
+   * https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/basic/post-crm-v3-objects-contacts-merge
+   */
+  async mergedInto(ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    await mapLimit([...new Set(ids)], IN_FLIGHT, async (id) => {
+      try {
+        const found = await this.client.crm.contacts.basicApi.getById(id, ['hs_object_id']);
+        if (found.id !== id) out.set(id, found.id);
+      } catch (err) {
+        if (apiErrorSchema.safeParse(err).data?.code !== 404) throw err;
+      }
+    });
+    return out;
+  }
+
+  /** The ids merged into these contacts, from their `hs_merged_object_ids`, gone id → survivor. */
+  async mergedFrom(records: SideRecord[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const r of records) {
+      for (const id of (r.values[MERGED_IDS] ?? '').split(';')) if (id.trim() !== '' && id.trim() !== r.id) out.set(id.trim(), r.id);
+    }
+    return out;
   }
 
   /** Batch archive answers 204 for ids that are already archived or unknown, so a retry is harmless. */

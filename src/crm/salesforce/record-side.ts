@@ -34,6 +34,8 @@ const DAY = 86_400_000;
  * record changes and its partner is missing.
  */
 const DELETED_WINDOW_MS = 30 * DAY - 60 * MINUTE;
+/** A master merged away in turn is followed this many times at most. */
+const MAX_MERGE_HOPS = 5;
 /** How long a describe of Contact is trusted: a field added in Salesforce shows up within this. */
 const DESCRIBE_TTL_MS = 10 * MINUTE;
 
@@ -171,11 +173,51 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
   }
 
   /**
-   * A record that a query by Id no longer returns was deleted: a merge in Salesforce
-   * deletes the records merged away, so they are deletions too.
+   * A record that a query by Id no longer returns was deleted. Records merged away are
+   * deleted too; the sync asks `mergedInto` about those first.
    */
   async confirmDeleted(ids: string[]): Promise<Set<string>> {
     return new Set(ids);
+  }
+
+  /**
+   * Deleted records that were merged into another (MasterRecordId set), gone id → the
+   * surviving record, following a master that was merged away itself in turn.
+   * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_merge.htm
+   */
+  async mergedInto(ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    let pending = [...new Set(ids)];
+    for (let hop = 0; pending.length > 0 && hop < MAX_MERGE_HOPS; hop++) {
+      const masters = await this.masters(pending, 'Id');
+      for (const [gone, master] of masters) {
+        for (const [id, to] of out) if (to === gone) out.set(id, master);
+        if (!out.has(gone) && ids.includes(gone)) out.set(gone, master);
+      }
+      pending = [...new Set(masters.values())];
+    }
+    return out;
+  }
+
+  /** The records merged into any of these (their MasterRecordId is one of them), gone id → survivor. */
+  async mergedFrom(records: SideRecord[]): Promise<Map<string, string>> {
+    return this.masters(records.map((r) => r.id), 'MasterRecordId');
+  }
+
+  /** Deleted Leads and Contacts with a MasterRecordId whose `by` field is among `ids`, id → MasterRecordId. */
+  private async masters(ids: string[], by: 'Id' | 'MasterRecordId'): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const [object, prefix] of [['Lead', '00Q'], ['Contact', '003']] as const) {
+      const mine = ids.filter((id) => id.startsWith(prefix));
+      for (let i = 0; i < mine.length; i += SALESFORCE_COLLECTION_MAX) {
+        const part = mine.slice(i, i + SALESFORCE_COLLECTION_MAX);
+        const rows = await new SalesforceRecords(this.conn, object).queryAll(
+          `SELECT Id, MasterRecordId FROM ${object} WHERE ${by} IN (${part.map(soqlString).join(', ')}) AND IsDeleted = true AND MasterRecordId != null`,
+        );
+        for (const r of rows) if (!isBlank(r.values.MasterRecordId)) out.set(r.id, r.values.MasterRecordId as string);
+      }
+    }
+    return out;
   }
 
   /** Deletes Leads and Contacts alike (a Collections delete takes ids of any object). */

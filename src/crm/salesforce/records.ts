@@ -53,6 +53,12 @@ export class SalesforceRecords {
     return queryResultSchema.parse(result).records;
   }
 
+  /** Like `query`, deleted records included (queryAll): merged-away records keep their MasterRecordId there. */
+  async queryAll(soql: string): Promise<SalesforceRecord[]> {
+    const result = await this.conn.query(soql).scanAll(true).autoFetch(true).maxFetch(1_000_000).execute();
+    return queryResultSchema.parse(result).records;
+  }
+
   /** Records whose `field` equals one of `values` (case-insensitive, as SOQL compares text). */
   async findBy(field: string, values: string[], fields: string[]): Promise<SalesforceRecord[]> {
     const unique = [...new Set(values)];

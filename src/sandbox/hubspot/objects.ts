@@ -121,6 +121,8 @@ export class CrmObjects {
       return undefined;
     }
     const r = this.store.get(id);
+    // A merged-away id reads as the record it was merged into; it is in no recycle bin.
+    if (r?.mergedInto !== undefined) return archived ? undefined : this.store.resolveMerged(id);
     return r && r.archived === archived ? r : undefined;
   }
 
@@ -154,11 +156,31 @@ export class CrmObjects {
     if (r) this.store.archive(r.id, this.state.now());
   }
 
+  /**
+   * Merges two records (POST /crm/v3/objects/{type}/merge); the primary keeps its id.
+   * Associations of the merged record move to the primary.
+   */
+  merge(primaryObjectId: string, objectIdToMerge: string): CrmRecord {
+    for (const id of [primaryObjectId, objectIdToMerge]) if (!NUMERIC_ID.test(id)) throw objectIdNotNumeric(id);
+    const primary = this.find(primaryObjectId);
+    const secondary = this.find(objectIdToMerge);
+    if (!primary || !secondary) throw resourceNotFound();
+    if (primary.id === secondary.id) throw validationError(`Cannot merge ${this.config.singular.toLowerCase()} ${primary.id} into itself`);
+    for (const other of Object.keys(this.state.objects) as CrmObjectType[]) {
+      for (const [toId, typeIds] of this.state.associations.list(this.type, secondary.id, other)) {
+        if (!(other === this.type && toId === primary.id)) this.state.associations.associate(this.type, primary.id, other, toId, typeIds);
+      }
+    }
+    this.state.associations.removeRecord(this.type, secondary.id);
+    this.store.merge(primary.id, secondary.id, this.state.now(), API_SOURCE);
+    return primary;
+  }
+
   /** Cursor paging over all records by id; the cursor is the next id. */
   list(limit: number, after: number, archived: boolean): { records: CrmRecord[]; nextAfter?: string } {
     const records: CrmRecord[] = [];
     for (const r of this.store.from(after)) {
-      if (r.archived !== archived) continue;
+      if (r.archived !== archived || r.mergedInto !== undefined) continue;
       if (records.length === limit) return { records, nextAfter: r.id };
       records.push(r);
     }

@@ -178,6 +178,8 @@ export function defaultContactProperties(at: number): PropertyDefinition[] {
     readOnlyDate('lastmodifieddate', 'Last Modified Date'),
     readOnlyDate('notes_last_contacted', 'Last Contacted', { groupName: 'sales_properties' }),
     text('hs_email_domain', 'Email Domain', { calculated: true, readOnlyValue: true, formField: false }),
+    text('hs_additional_emails', 'Additional email addresses', { readOnlyValue: true, formField: false }),
+    text('hs_merged_object_ids', 'Merged Contact IDs', { calculated: true, readOnlyValue: true, formField: false }),
     ...LIFECYCLE_STAGES.map(([stage, label]) =>
       readOnlyDate(`hs_lifecyclestage_${stage}_date`, `Became a ${label} Date`, { calculated: true }),
     ),

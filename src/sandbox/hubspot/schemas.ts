@@ -54,6 +54,7 @@ export const batchReadInput = z.object({
 });
 
 export const batchArchiveInput = z.object({ inputs: z.array(z.object({ id })) });
+export const mergeInput = z.object({ primaryObjectId: id, objectIdToMerge: id });
 
 const filter = z.object({
   propertyName: z.string(),

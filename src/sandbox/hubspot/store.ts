@@ -71,6 +71,11 @@ export interface CrmRecord {
   archived: boolean;
   archivedAt?: number;
   /**
+   * Merged into this record (POST …/merge): gone from search, lists and the recycle bin,
+   * while reads by the old id answer with the record it was merged into. Stored archived.
+   */
+  mergedInto?: string;
+  /**
    * The values each write changed, oldest first. The system properties (`hs_object_id`,
    * the create and modified dates) are left out: their one value is derived on read.
    */
@@ -82,6 +87,10 @@ export type ChangeEvent =
   | { kind: 'updated'; objectType: CrmObjectType; id: string; at: number; changed: string[]; source: WriteSource }
   | { kind: 'archived'; objectType: CrmObjectType; id: string; at: number }
   | { kind: 'owners' | 'lists' | 'properties' | 'associations' | 'workflows' | 'reset'; at: number };
+
+/** Ids merged into a record, `;`-separated (HubSpot's read-only property). */
+export const MERGED_IDS = 'hs_merged_object_ids';
+const ADDITIONAL_EMAILS = 'hs_additional_emails';
 
 function emptyProperties(): Record<string, string> {
   // No prototype: property names come from requests.
@@ -283,6 +292,52 @@ export class ObjectStore {
     if (key !== undefined && this.byUnique.get(key) === record.id) this.byUnique.delete(key);
     this.emit({ kind: 'archived', objectType: this.config.name, id, at: now });
     return true;
+  }
+
+  /**
+   * Merges `secondary` into `primary`: the primary keeps its values and takes the
+   * secondary's where it has none; the secondary's email becomes one of its additional
+   * emails, and `hs_merged_object_ids` lists every id merged into it. Returns false when
+   * either record is not active.
+   */
+  merge(primaryId: string, secondaryId: string, now: number, source: WriteSource = CRM_UI_SOURCE): boolean {
+    const primary = this.getActive(primaryId);
+    const secondary = this.getActive(secondaryId);
+    if (!primary || !secondary || primary === secondary) return false;
+    const values = emptyProperties();
+    for (const [k, v] of Object.entries(secondary.properties)) {
+      if (this.isSystemProperty(k) || k === MERGED_IDS || k === this.config.uniqueProperty || k === ADDITIONAL_EMAILS) continue;
+      if (primary.properties[k] === undefined) values[k] = v;
+    }
+    const list = (v: string | undefined) => (v ?? '').split(';').filter((x) => x !== '');
+    const unique = this.config.uniqueProperty;
+    if (this.config.name === 'contacts' && unique !== undefined) {
+      const emails = [...list(primary.properties[ADDITIONAL_EMAILS]), ...list(secondary.properties[unique]), ...list(secondary.properties[ADDITIONAL_EMAILS])];
+      const additional = [...new Set(emails)].filter((e) => e !== primary.properties[unique]);
+      if (additional.length > 0) values[ADDITIONAL_EMAILS] = additional.join(';');
+    }
+    values[MERGED_IDS] = [...new Set([...list(primary.properties[MERGED_IDS]), secondary.id, ...list(secondary.properties[MERGED_IDS])])].join(';');
+
+    // The secondary leaves first, so its email is free for the primary's additional emails.
+    const key = this.uniqueValue(secondary);
+    if (key !== undefined && this.byUnique.get(key) === secondary.id) this.byUnique.delete(key);
+    secondary.archived = true;
+    secondary.archivedAt = now;
+    secondary.updatedAt = now;
+    secondary.mergedInto = primary.id;
+    this.activeCount--;
+    // Records merged into the secondary before now resolve to the primary too.
+    for (const r of this.ordered) if (r.mergedInto === secondary.id) r.mergedInto = primary.id;
+    this.version++;
+    this.update(primary, values, now, source);
+    return true;
+  }
+
+  /** The active record an id names, following merges: the record itself, or the one it was merged into. */
+  resolveMerged(id: string): CrmRecord | undefined {
+    let r = this.byId.get(id);
+    for (let hops = 0; r?.mergedInto !== undefined && hops < 100; hops++) r = this.byId.get(r.mergedInto);
+    return r && !r.archived ? r : undefined;
   }
 
   clear(): void {

@@ -45,6 +45,15 @@ const owner = (referenceTo: readonly string[]) =>
   });
 const nameField = (length: number) =>
   field('Name', 'string', { label: 'Full Name', length, calculated: true, nameField: true, idLookup: true });
+/** Set by `merge()` on the records merged away (deleted), naming the record they were merged into. */
+const masterRecord = (objectName: string) =>
+  field('MasterRecordId', 'reference', {
+    label: 'Master Record ID',
+    createable: false,
+    updateable: false,
+    referenceTo: [objectName],
+    relationshipName: 'MasterRecord',
+  });
 
 function lead(): ObjectSchema {
   return defineObject(
@@ -52,6 +61,7 @@ function lead(): ObjectSchema {
     KEY_PREFIXES.Lead,
     [
       field('Id', 'id', { label: 'Lead ID' }),
+      masterRecord('Lead'),
       field('LastName', 'string', { length: 80, required: true }),
       field('FirstName', 'string', { length: 40 }),
       field('Salutation', 'picklist', { picklist: SALUTATIONS, length: 40 }),
@@ -172,6 +182,7 @@ function account(): ObjectSchema {
     KEY_PREFIXES.Account,
     [
       field('Id', 'id', { label: 'Account ID' }),
+      masterRecord('Account'),
       field('Name', 'string', { length: 255, required: true, nameField: true, label: 'Account Name' }),
       field('Type', 'picklist', { picklist: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'], label: 'Account Type' }),
       field('ParentId', 'reference', { label: 'Parent Account ID', referenceTo: ['Account'], relationshipName: 'Parent' }),
@@ -202,6 +213,7 @@ function contact(): ObjectSchema {
     KEY_PREFIXES.Contact,
     [
       field('Id', 'id', { label: 'Contact ID' }),
+      masterRecord('Contact'),
       field('AccountId', 'reference', { label: 'Account ID', referenceTo: ['Account'], relationshipName: 'Account' }),
       field('LastName', 'string', { length: 80, required: true }),
       field('FirstName', 'string', { length: 40 }),

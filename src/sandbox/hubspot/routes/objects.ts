@@ -14,6 +14,7 @@ import {
   batchCreateInput,
   batchReadInput,
   batchUpdateInput,
+  mergeInput,
   searchInput,
   simplePublicObjectInput,
 } from '../schemas';
@@ -223,6 +224,12 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
       errors,
     );
     return reply.code(errors.length > 0 ? 207 : 200).send(body);
+  });
+
+  // Merging answers 200 with the primary record, which keeps its id.
+  app.post(`${base}/merge`, async (request) => {
+    const input = parseInput(mergeInput, request.body, 'PublicMergeInput');
+    return presentRecord(objects.merge(input.primaryObjectId, input.objectIdToMerge));
   });
 
   app.post(`${base}/batch/archive`, async (request, reply) => {

@@ -1,16 +1,18 @@
 /**
- * The Partner SOAP endpoint, `POST /services/Soap/u/{version}`, for the one call Baton
- * needs that REST lacks: `convertLead` (jsforce: `conn.soap.convertLead(...)`).
+ * The Partner SOAP endpoint, `POST /services/Soap/u/{version}`, for the calls REST lacks:
+ * `convertLead` (jsforce: `conn.soap.convertLead(...)`) and `merge` (`conn.soap.merge(...)`).
  *
  * The session travels in the envelope's SessionHeader, not in an Authorization header.
  * Failures of the whole call are SOAP faults with HTTP 500; jsforce refreshes the session
  * when the fault code is `sf:INVALID_SESSION_ID`, as the platform answers an expired one.
  * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_convertlead.htm
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_merge.htm
  * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_header_sessionheader.htm
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { convertLead, type LeadConvertRequest, type LeadConvertResult } from '../convert';
+import { mergeRecords, type MergeRequest, type MergeResult } from '../merge';
 import type { SandboxContext } from '../routes/context';
 import { childNamed, childrenNamed, escapeXml, isNil, parseXml, type XmlElement, XmlError } from './xml';
 
@@ -19,6 +21,8 @@ const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
 /** convertLead takes at most 100 LeadConverts per call. */
 const MAX_LEAD_CONVERTS = 100;
+/** merge takes at most 200 MergeRequests per call. */
+const MAX_MERGE_REQUESTS = 200;
 
 const VersionParamsSchema = z.object({ version: z.string().regex(/^\d{2,3}\.\d$/) });
 
@@ -86,6 +90,54 @@ function resultXml(r: LeadConvertResult): string {
   );
 }
 
+function errorsXml(errors: MergeResult['errors']): string {
+  return errors
+    .map((e) => `<errors>${e.fields.map((f) => `<fields>${escapeXml(f)}</fields>`).join('')}<message>${escapeXml(e.message)}</message><statusCode>${e.statusCode}</statusCode></errors>`)
+    .join('');
+}
+
+function mergeResultXml(r: MergeResult): string {
+  return (
+    '<result>' +
+    errorsXml(r.errors) +
+    optional('id', r.id) +
+    r.mergedRecordIds.map((id) => `<mergedRecordIds>${escapeXml(id)}</mergedRecordIds>`).join('') +
+    `<success>${String(r.success)}</success>` +
+    r.updatedRelatedIds.map((id) => `<updatedRelatedIds>${escapeXml(id)}</updatedRelatedIds>`).join('') +
+    '</result>'
+  );
+}
+
+/**
+ * Reads one `<mergeRequests>` element. Its masterRecord is a Partner sObject: `type`, `Id`,
+ * `fieldsToNull` and one element per field, all as text; booleans and numbers are turned
+ * into JSON values here so the master's values are checked like a REST update's.
+ */
+function readMergeRequest(element: XmlElement, ctx: SandboxContext): MergeRequest {
+  const master = childNamed(element, 'masterRecord');
+  const type = childNamed(master, 'type')?.text.trim();
+  const masterId = childNamed(master, 'Id')?.text.trim();
+  if (!master || !type) throw new SoapFault('sf:INVALID_TYPE', 'INVALID_TYPE: masterRecord must name its sObject type in <type>', 'INVALID_TYPE');
+  if (!masterId) throw new SoapFault('sf:MISSING_ARGUMENT', 'MISSING_ARGUMENT: masterRecord must carry the Id of the master record', 'MISSING_ARGUMENT');
+  const schema = ctx.state.objectSchema(type);
+  if (!schema) throw new SoapFault('sf:INVALID_TYPE', `INVALID_TYPE: sObject type '${type}' is not supported.`, 'INVALID_TYPE');
+  const masterValues: Record<string, unknown> = {};
+  for (const child of master.children) {
+    if (child.local === 'type' || child.local === 'Id') continue;
+    if (child.local === 'fieldsToNull') {
+      masterValues[child.text.trim()] = null;
+      continue;
+    }
+    const f = schema.fieldsByLowerName.get(child.local.toLowerCase());
+    const text = child.text;
+    if (isNil(child)) masterValues[child.local] = null;
+    else if (f?.type === 'boolean') masterValues[child.local] = text.trim() === 'true';
+    else if (f && ['int', 'double', 'currency', 'percent'].includes(f.type)) masterValues[child.local] = Number(text.trim());
+    else masterValues[child.local] = text;
+  }
+  return { objectName: type, masterId, masterValues, recordToMergeIds: childrenNamed(element, 'recordToMergeIds').map((e) => e.text.trim()) };
+}
+
 /** Reads one `<leadConverts>` element; nil and absent fields are both "not given". */
 function readLeadConvert(element: XmlElement): LeadConvertRequest {
   const raw: Record<string, string> = {};
@@ -131,6 +183,17 @@ export function registerPartnerSoapRoutes(app: FastifyInstance, ctx: SandboxCont
     }
     ctx.state.apiUsage++;
     const operation = childNamed(root, 'Body')?.children[0];
+    const limit = () => `<LimitInfoHeader><limitInfo><current>${ctx.state.apiUsage}</current><limit>${ctx.state.dailyApiLimit}</limit><type>API REQUESTS</type></limitInfo></LimitInfoHeader>`;
+    if (operation?.local === 'merge') {
+      const elements = childrenNamed(operation, 'mergeRequests');
+      if (elements.length > MAX_MERGE_REQUESTS) {
+        throw new SoapFault('sf:EXCEEDED_ID_LIMIT', `EXCEEDED_ID_LIMIT: record limit reached. cannot submit more than ${MAX_MERGE_REQUESTS} records into this call`, 'EXCEEDED_ID_LIMIT');
+      }
+      const requests = elements.map((e) => readMergeRequest(e, ctx));
+      const wctx = { userId: ctx.state.apiUserId, now: ctx.now() };
+      const results = requests.map((r) => mergeRecords(ctx.state, r, wctx));
+      return envelope(limit(), `<mergeResponse>${results.map(mergeResultXml).join('')}</mergeResponse>`);
+    }
     if (operation?.local !== 'convertLead') {
       const name = operation?.local ?? '';
       throw new SoapFault('soapenv:Client', `No operation available for request {${PARTNER_NS}}${name}, please check the WSDL for the service.`);
@@ -142,8 +205,7 @@ export function registerPartnerSoapRoutes(app: FastifyInstance, ctx: SandboxCont
     const requests = converts.map(readLeadConvert);
     const wctx = { userId: ctx.state.apiUserId, now: ctx.now() };
     const results = requests.map((r) => convertLead(ctx.state, r, wctx));
-    const limit = `<LimitInfoHeader><limitInfo><current>${ctx.state.apiUsage}</current><limit>${ctx.state.dailyApiLimit}</limit><type>API REQUESTS</type></limitInfo></LimitInfoHeader>`;
-    return envelope(limit, `<convertLeadResponse>${results.map(resultXml).join('')}</convertLeadResponse>`);
+    return envelope(limit(), `<convertLeadResponse>${results.map(resultXml).join('')}</convertLeadResponse>`);
   };
 
   const route = async (request: { params: unknown; body: unknown }, reply: FastifyReply) => {

@@ -620,12 +620,15 @@ async function syncBatch(
     for (const i of unmatched) i.targetId = found.get(keyOf(i));
   }
   if (srcSide === 'salesforce') {
-    // Asked about records that would be created, and those matched to a contact linked to
-    // another record (typically the one merged into them): following the merge keeps the
-    // pair's snapshot, where linking by the match would start over without one.
+    // Asked about records that would be created and were changed after their creation (a
+    // merge changes its survivor; a new record, the bulk of what is created, was not, and
+    // costs no query), and those matched to a contact linked to another record (typically
+    // the one merged into them): following the merge keeps the pair's snapshot, where
+    // linking by the match would start over without one.
     const matched = items.filter((i) => !i.linked && i.targetId !== undefined);
     const linkedElsewhere = new Set(matched.length > 0 ? (await store.findLinksByHubSpotIds(mapping.name, matched.map((i) => i.targetId as string))).map((l) => l.hubspotId) : []);
-    await absorb(items.filter((i) => !i.linked && (i.targetId === undefined || linkedElsewhere.has(i.targetId))));
+    const changedSinceCreated = (i: Item) => i.source.createdAt === undefined || i.source.modifiedAt > i.source.createdAt;
+    await absorb(items.filter((i) => !i.linked && (i.targetId === undefined ? changedSinceCreated(i) : linkedElsewhere.has(i.targetId))));
   }
 
   heartbeat('reading the other side');

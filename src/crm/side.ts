@@ -8,6 +8,8 @@ export interface SideRecord {
   values: Values;
   /** Epoch ms of the last modification on that side. */
   modifiedAt: number;
+  /** Epoch ms of its creation, where the side reports it with the change (Salesforce). */
+  createdAt?: number;
   /**
    * The Salesforce object, when it is not the mapping's own: a Contact that a Lead of a
    * `lead_conversion: follow` mapping was converted into.

@@ -47,12 +47,23 @@ const describeSchema = z.object({ fields: z.array(z.object({ name: z.string() })
 
 const parseSalesforceDate = (text: string) => Date.parse(text.replace(/\+0000$/, 'Z'));
 
-function toSideRecord(r: SalesforceRecord, object?: string): SideRecord {
+/** Read with every record though no mapping asks for them; they never reach the field values. */
+const BOOKKEEPING_FIELDS = ['SystemModstamp', 'Id', 'CreatedDate', ...LEAD_CONVERSION_FIELDS];
+
+function toSideRecord(r: SalesforceRecord, mapped: ReadonlySet<string>, object?: string): SideRecord {
   const stamp = parseSalesforceDate(r.values.SystemModstamp ?? '');
+  const created = parseSalesforceDate(r.values.CreatedDate ?? '');
   const values: Values = { ...r.values };
   const converted = values.IsConverted === 'true' && !isBlank(values.ConvertedContactId) ? values.ConvertedContactId : undefined;
-  for (const field of ['SystemModstamp', 'Id', ...LEAD_CONVERSION_FIELDS]) delete values[field];
-  return { id: r.id, values, modifiedAt: Number.isNaN(stamp) ? 0 : stamp, ...(object ? { object } : {}), ...(converted ? { convertedTo: converted } : {}) };
+  for (const field of BOOKKEEPING_FIELDS) if (!mapped.has(field)) delete values[field];
+  return {
+    id: r.id,
+    values,
+    modifiedAt: Number.isNaN(stamp) ? 0 : stamp,
+    ...(Number.isNaN(created) ? {} : { createdAt: created }),
+    ...(object ? { object } : {}),
+    ...(converted ? { convertedTo: converted } : {}),
+  };
 }
 
 function results(saved: SaveResult[], n: number): WriteResult[] {
@@ -80,7 +91,7 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
     // Every Lead read carries its conversion state, so a converted (read-only) Lead is known
     // before anything is written to it, whether or not the mapping follows conversions.
     const conversion = mapping.salesforce.object === 'Lead' ? LEAD_CONVERSION_FIELDS : [];
-    return [...new Set(['Id', 'SystemModstamp', ...conversion, ...salesforceFieldsOf(mapping)])].map(soqlName);
+    return [...new Set(['Id', 'SystemModstamp', 'CreatedDate', ...conversion, ...salesforceFieldsOf(mapping)])].map(soqlName);
   }
 
   initialCursor(): SalesforceCursor {
@@ -95,7 +106,8 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
       `SELECT ${this.fieldList(mapping).join(', ')} FROM ${soqlName(mapping.salesforce.object)} ` +
       `WHERE ${after} AND SystemModstamp <= ${soqlDateTime(until)} ` +
       `ORDER BY SystemModstamp ASC, Id ASC LIMIT ${SALESFORCE_READ_PAGE}`;
-    return (await this.records(mapping).query(soql)).map((r) => toSideRecord(r));
+    const mapped = new Set(salesforceFieldsOf(mapping));
+    return (await this.records(mapping).query(soql)).map((r) => toSideRecord(r, mapped));
   }
 
   /**
@@ -126,7 +138,8 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
   async fetch(mapping: ObjectMapping, ids: string[]): Promise<Map<string, SideRecord>> {
     const rows = await this.records(mapping).findBy('Id', ids, this.fieldList(mapping));
     const object = mapping.salesforce.object === 'Contact' ? 'Contact' : undefined;
-    return new Map(rows.map((r) => [r.id, toSideRecord(r, object)]));
+    const mapped = new Set(salesforceFieldsOf(mapping));
+    return new Map(rows.map((r) => [r.id, toSideRecord(r, mapped, object)]));
   }
 
   async findByMatchKey(mapping: ObjectMapping, keys: string[]): Promise<Map<string, string>> {

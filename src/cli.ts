@@ -257,6 +257,28 @@ sync
   });
 
 sync
+  .command('resolve')
+  .description('Mark sync errors resolved by hand (e.g. two records a merge reported as duplicates that are not): they are no longer retried or listed as unresolved')
+  .argument('<ids...>', 'the records\' ids on the side they were read from, as `baton sync errors` lists them')
+  .option('--mapping <name>', 'the mapping', 'contact')
+  .addOption(new Option('--direction <direction>', 'only this direction (default: both)').choices(['to_salesforce', 'to_hubspot']))
+  .action(async (ids: string[], opts: { mapping: string; direction?: 'to_salesforce' | 'to_hubspot' }) => {
+    const { openStore } = await import('./store');
+    const store = await openStore(loadConfig().databaseUrl);
+    try {
+      let resolved = 0;
+      for (const direction of opts.direction ? [opts.direction] : (['to_salesforce', 'to_hubspot'] as const)) resolved += await store.resolveSyncErrors(opts.mapping, direction, ids);
+      process.stdout.write(`${resolved} error(s) resolved\n`);
+      if (resolved === 0) {
+        process.stderr.write(`No open or given-up error of mapping ${opts.mapping} for ${ids.join(', ')}; \`baton sync errors\` lists them with their ids.\n`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+sync
   .command('retry')
   .description('Retry every open or given-up sync error now, whatever its backoff')
   .option('--mapping <name>', 'only this mapping (default: every mapping file)')

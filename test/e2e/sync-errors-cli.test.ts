@@ -50,6 +50,21 @@ describe('baton sync errors', () => {
     ]);
   });
 
+  it('resolves errors by hand, and says so when there is nothing to resolve', () => {
+    expect(execFileSync(process.execPath, [CLI, 'sync', 'resolve', '102'], { cwd: ROOT, env, encoding: 'utf8' })).toBe('1 error(s) resolved\n');
+    const out = baton();
+    expect(out).not.toContain(' 102 ');
+    expect(out.trim().split('\n').at(-1)).toBe('1 unresolved error(s)');
+    let failure: { status?: number; stderr?: string } = {};
+    try {
+      execFileSync(process.execPath, [CLI, 'sync', 'resolve', '102', '--direction', 'to_salesforce'], { cwd: ROOT, env, encoding: 'utf8', stdio: 'pipe' });
+    } catch (err) {
+      failure = err as { status?: number; stderr?: string };
+    }
+    expect(failure.status).toBe(1);
+    expect(failure.stderr).toContain('No open or given-up error of mapping contact for 102');
+  });
+
   it('refuses an unknown status, naming the choices', () => {
     expect(() => execFileSync(process.execPath, [CLI, 'sync', 'errors', '--status', 'broken'], { cwd: ROOT, env, encoding: 'utf8', stdio: 'pipe' })).toThrow(/unresolved, open, gave_up, resolved, all/);
   });

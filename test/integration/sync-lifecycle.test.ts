@@ -6,108 +6,30 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Connection } from 'jsforce';
 import { mappersOf } from '../../activities';
 import { syncPage, type RecordOutcome, type SyncSides } from '../../activities/sync-page';
-import { parseObjectMapping, type ObjectMapping } from '../../src/config/mapping-file';
+import type { ObjectMapping } from '../../src/config/mapping-file';
 import { HubSpotContactSide } from '../../src/crm/hubspot/contact-side';
-import { createHubSpotClient } from '../../src/crm/hubspot/client';
-import { createSalesforceConnection } from '../../src/crm/salesforce/client';
 import { SalesforceRecordSide } from '../../src/crm/salesforce/record-side';
 import type { SideRecord } from '../../src/crm/side';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
-import { openStore, type Store } from '../../src/store';
-import { syncOnce } from '../../src/sync/once';
+import type { Store } from '../../src/store';
 import { createBatonWorker } from '../../src/worker';
 import { deltaSync } from '../../workflows';
 import { createLocalEnv, uniqueId, workflowBundle } from '../helpers/temporal';
+import { lifecycleHarness, lifecycleMapping, lifecycleYaml, nextMinute } from '../helpers/lifecycle';
 
 /**
  * Lead conversion (`lead_conversion: follow`) and deletions (`on_delete`) through the page
  * engine, without Temporal: both sandboxes through the official clients, SQLite store.
  */
 
-/**
- * Both sandboxes run on one clock half an hour behind the real one, so every record is
- * inside the window a cycle reads (which ends at the real now), and the clock can be moved
- * a minute on: Salesforce reports a deletion only once the minute it happened is over.
- */
-let bump = 0;
-const clock = () => Date.now() - 30 * 60_000 + bump;
-const nextMinute = () => {
-  bump += 61_000;
-};
-
-function yamlOf(lifecycle: string): string {
-  return `name: lifecycle
-hubspot: { object: contacts }
-salesforce: { object: Lead }
-match: { hubspot: email, salesforce: Email }
-${lifecycle}
-fields:
-  - { hubspot: email, salesforce: Email, direction: to_salesforce, transforms: [trim, lowercase] }
-  - { hubspot: firstname, salesforce: FirstName, direction: both, conflict: last_write_wins }
-  - { hubspot: lastname, salesforce: LastName, direction: both, conflict: last_write_wins, default: "[not provided]" }
-  - { hubspot: company, salesforce: Company, direction: both, conflict: salesforce_wins, default: "[not provided]" }
-  - { hubspot: jobtitle, salesforce: Title, direction: both, conflict: hubspot_wins }
-  - { hubspot: city, salesforce: City, direction: both, conflict: last_write_wins }
-`;
-}
-
-function mappingOf(lifecycle: string): ObjectMapping {
-  const { mapping, problems } = parseObjectMapping(yamlOf(lifecycle), 'lifecycle.yaml');
-  if (!mapping) throw new Error(problems.map((p) => p.message).join('\n'));
-  return mapping;
-}
-
 describe('lead conversion and deletions in the delta sync', () => {
-  let hubspotSandbox: Awaited<ReturnType<typeof startHubSpotSandbox>>;
-  let salesforceSandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>;
+  const h = lifecycleHarness();
+  const { cycle, createContact, leadsWith, contactsWith, hubspotWith, isArchived, linkOf, linkedPair } = h;
   let hubspot: HubSpotClient;
   let salesforce: Connection;
   let store: Store;
-  let tmp: string;
-
-  beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-lifecycle-'));
+  beforeEach(() => {
+    ({ hubspot, salesforce, store } = h);
   });
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-  beforeEach(async () => {
-    hubspotSandbox = await startHubSpotSandbox({ preset: 'empty', now: clock });
-    salesforceSandbox = await startSalesforceSandbox({ preset: 'empty', now: clock });
-    hubspot = createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken, retries: 0 });
-    salesforce = createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: '62.0' });
-    store = await openStore(`sqlite://${path.join(tmp, `${expect.getState().currentTestName?.replace(/\W+/g, '-') ?? 'x'}.db`)}`);
-  });
-
-  afterEach(async () => {
-    await store?.close();
-    await hubspotSandbox?.close();
-    await salesforceSandbox?.close();
-  });
-
-  async function cycle(mapping: ObjectMapping, dryRun = false) {
-    const outcomes: RecordOutcome[] = [];
-    const result = await syncOnce({ hubspot, salesforce, store }, mapping, { searchLagMs: 0, dryRun, onRecord: (o) => outcomes.push(o) });
-    const writes = result.to_salesforce.created + result.to_salesforce.updated + result.to_hubspot.created + result.to_hubspot.updated;
-    return { result, outcomes, writes };
-  }
-
-  async function createContact(email: string, properties: Record<string, string> = {}) {
-    const made = await hubspot.crm.contacts.basicApi.create({ properties: { email, firstname: 'Ann', lastname: 'Lee', company: 'Acme', jobtitle: 'CTO', city: 'Paris', ...properties }, associations: [] });
-    return made.id;
-  }
-
-  type Row = { Id: string; Email: string | null; FirstName: string | null; Title: string | null; City?: string | null; MailingCity?: string | null; IsConverted?: boolean };
-  const leadsWith = async (email: string) =>
-    (await salesforce.query<Row>(`SELECT Id, Email, FirstName, Title, City, IsConverted FROM Lead WHERE Email = '${email}'`).execute()).records;
-  const contactsWith = async (email: string) =>
-    (await salesforce.query<Row>(`SELECT Id, Email, FirstName, Title, MailingCity FROM Contact WHERE Email = '${email}'`).execute()).records;
-  const hubspotWith = async (email: string) => {
-    const page = await hubspot.crm.contacts.batchApi.read({ idProperty: 'email', inputs: [{ id: email }], properties: ['firstname', 'jobtitle', 'company', 'city'], propertiesWithHistory: [] });
-    return page.results;
-  };
-  const isArchived = async (id: string) => (await hubspot.crm.contacts.batchApi.read({ inputs: [{ id }], properties: [], propertiesWithHistory: [] }, true)).results.length === 1;
-  const linkOf = async (mapping: ObjectMapping, hubspotId: string) => (await store.findLinksByHubSpotIds(mapping.name, [hubspotId]))[0];
 
   async function convert(leadId: string): Promise<string> {
     const result = await salesforce.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
@@ -116,18 +38,9 @@ describe('lead conversion and deletions in the delta sync', () => {
     return one.contactId;
   }
 
-  /** A linked pair: a HubSpot contact and the Lead the first cycle creates for it. */
-  async function linkedPair(mapping: ObjectMapping, email: string) {
-    const hubspotId = await createContact(email);
-    await cycle(mapping);
-    const [lead] = await leadsWith(email);
-    if (!lead) throw new Error('no Lead was created');
-    expect(await linkOf(mapping, hubspotId)).toMatchObject({ salesforceObject: 'Lead', salesforceId: lead.Id });
-    return { hubspotId, leadId: lead.Id };
-  }
 
   describe('lead_conversion: follow', () => {
-    const mapping = mappingOf('lead_conversion: follow');
+    const mapping = lifecycleMapping('lead_conversion: follow');
 
     it('moves the link to the Contact when the Lead is converted, then syncs the Contact both ways without a new Lead or contact', async () => {
       const { hubspotId, leadId } = await linkedPair(mapping, 'ann@convert.example');
@@ -210,7 +123,7 @@ describe('lead conversion and deletions in the delta sync', () => {
   });
 
   describe('without lead_conversion: follow', () => {
-    const mapping = mappingOf('');
+    const mapping = lifecycleMapping('');
 
     it('records a write to a converted Lead as an error that is not retried, and creates no second Lead', async () => {
       const { hubspotId, leadId } = await linkedPair(mapping, 'stay@convert.example');
@@ -242,7 +155,7 @@ describe('lead conversion and deletions in the delta sync', () => {
   });
 
   describe('on_delete: clear_link', () => {
-    const mapping = mappingOf('on_delete: clear_link');
+    const mapping = lifecycleMapping('on_delete: clear_link');
 
     it('forgets the link of an archived contact, keeps the Lead, never re-creates the contact, and links one that comes back', async () => {
       const { hubspotId, leadId } = await linkedPair(mapping, 'gone@delete.example');
@@ -309,7 +222,7 @@ describe('lead conversion and deletions in the delta sync', () => {
   });
 
   describe('on_delete: archive', () => {
-    const mapping = mappingOf('on_delete: archive');
+    const mapping = lifecycleMapping('on_delete: archive');
 
     it('deletes the Lead of an archived contact, and nothing comes back', async () => {
       const { hubspotId, leadId } = await linkedPair(mapping, 'both@archive.example');
@@ -355,7 +268,7 @@ describe('lead conversion and deletions in the delta sync', () => {
     });
 
     it('deletes the Contact a converted Lead became when the contact is archived', async () => {
-      const follow = mappingOf('on_delete: archive\nlead_conversion: follow');
+      const follow = lifecycleMapping('on_delete: archive\nlead_conversion: follow');
       const { hubspotId, leadId } = await linkedPair(follow, 'conv@archive.example');
       const contactId = await convert(leadId);
       await cycle(follow);
@@ -371,7 +284,7 @@ describe('lead conversion and deletions in the delta sync', () => {
   });
 
   describe('on_delete: ignore', () => {
-    const mapping = mappingOf('on_delete: ignore');
+    const mapping = lifecycleMapping('on_delete: ignore');
 
     it('keeps the link and the Lead, and reports the Lead’s changes it cannot sync instead of creating a contact', async () => {
       const { hubspotId, leadId } = await linkedPair(mapping, 'kept@ignore.example');
@@ -391,12 +304,12 @@ describe('lead conversion and deletions in the delta sync', () => {
   describe('through the deltaSync workflow', () => {
     let env: TestWorkflowEnvironment;
     let mappingsDir: string;
-    const mapping = mappingOf('on_delete: archive\nlead_conversion: follow');
+    const mapping = lifecycleMapping('on_delete: archive\nlead_conversion: follow');
 
     beforeAll(async () => {
       env = await createLocalEnv();
       mappingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-lifecycle-mappings-'));
-      fs.writeFileSync(path.join(mappingsDir, 'lifecycle.yaml'), yamlOf('on_delete: archive\nlead_conversion: follow'));
+      fs.writeFileSync(path.join(mappingsDir, 'lifecycle.yaml'), lifecycleYaml('on_delete: archive\nlead_conversion: follow'));
     }, 120_000);
     afterAll(async () => {
       await env?.teardown();

@@ -1,113 +1,23 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
-import type { RecordOutcome } from '../../activities/sync-page';
-import { parseObjectMapping, type ObjectMapping } from '../../src/config/mapping-file';
-import { createHubSpotClient } from '../../src/crm/hubspot/client';
-import { createSalesforceConnection } from '../../src/crm/salesforce/client';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
-import { openStore, type Store } from '../../src/store';
-import { syncOnce } from '../../src/sync/once';
+import type { Store } from '../../src/store';
+import { lifecycleHarness, lifecycleMapping, nextMinute, type LifecycleRow as Row } from '../helpers/lifecycle';
 
 /**
  * Merged records in the delta sync: a Salesforce Lead merge and a HubSpot contact merge
  * move links to the survivor and remove nothing, under every on_delete policy.
  */
 
-/**
- * Both sandboxes run on one clock half an hour behind the real one, so every record is
- * inside the window a cycle reads (which ends at the real now), and the clock can be moved
- * a minute on: Salesforce reports a deletion only once the minute it happened is over.
- */
-let bump = 0;
-const clock = () => Date.now() - 30 * 60_000 + bump;
-const nextMinute = () => {
-  bump += 61_000;
-};
-
-function yamlOf(lifecycle: string): string {
-  return `name: lifecycle
-hubspot: { object: contacts }
-salesforce: { object: Lead }
-match: { hubspot: email, salesforce: Email }
-${lifecycle}
-fields:
-  - { hubspot: email, salesforce: Email, direction: to_salesforce, transforms: [trim, lowercase] }
-  - { hubspot: firstname, salesforce: FirstName, direction: both, conflict: last_write_wins }
-  - { hubspot: lastname, salesforce: LastName, direction: both, conflict: last_write_wins, default: "[not provided]" }
-  - { hubspot: company, salesforce: Company, direction: both, conflict: salesforce_wins, default: "[not provided]" }
-  - { hubspot: jobtitle, salesforce: Title, direction: both, conflict: hubspot_wins }
-  - { hubspot: city, salesforce: City, direction: both, conflict: last_write_wins }
-`;
-}
-
-function mappingOf(lifecycle: string): ObjectMapping {
-  const { mapping, problems } = parseObjectMapping(yamlOf(lifecycle), 'lifecycle.yaml');
-  if (!mapping) throw new Error(problems.map((p) => p.message).join('\n'));
-  return mapping;
-}
-
 describe('merged records in the delta sync', () => {
-  let hubspotSandbox: Awaited<ReturnType<typeof startHubSpotSandbox>>;
-  let salesforceSandbox: Awaited<ReturnType<typeof startSalesforceSandbox>>;
+  const h = lifecycleHarness();
+  const { cycle, createContact, leadsWith, hubspotWith, isArchived, linkOf, linkedPair } = h;
   let hubspot: HubSpotClient;
   let salesforce: Connection;
   let store: Store;
-  let tmp: string;
-
-  beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-merges-'));
-  });
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-  beforeEach(async () => {
-    hubspotSandbox = await startHubSpotSandbox({ preset: 'empty', now: clock });
-    salesforceSandbox = await startSalesforceSandbox({ preset: 'empty', now: clock });
-    hubspot = createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken, retries: 0 });
-    salesforce = createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: '62.0' });
-    store = await openStore(`sqlite://${path.join(tmp, `${expect.getState().currentTestName?.replace(/\W+/g, '-') ?? 'x'}.db`)}`);
+  beforeEach(() => {
+    ({ hubspot, salesforce, store } = h);
   });
 
-  afterEach(async () => {
-    await store?.close();
-    await hubspotSandbox?.close();
-    await salesforceSandbox?.close();
-  });
-
-  async function cycle(mapping: ObjectMapping, dryRun = false) {
-    const outcomes: RecordOutcome[] = [];
-    const result = await syncOnce({ hubspot, salesforce, store }, mapping, { searchLagMs: 0, dryRun, onRecord: (o) => outcomes.push(o) });
-    const writes = result.to_salesforce.created + result.to_salesforce.updated + result.to_hubspot.created + result.to_hubspot.updated;
-    return { result, outcomes, writes };
-  }
-
-  async function createContact(email: string, properties: Record<string, string> = {}) {
-    const made = await hubspot.crm.contacts.basicApi.create({ properties: { email, firstname: 'Ann', lastname: 'Lee', company: 'Acme', jobtitle: 'CTO', city: 'Paris', ...properties }, associations: [] });
-    return made.id;
-  }
-
-  type Row = { Id: string; Email: string | null; FirstName: string | null; Title: string | null; City?: string | null; MailingCity?: string | null; IsConverted?: boolean };
-  const leadsWith = async (email: string) =>
-    (await salesforce.query<Row>(`SELECT Id, Email, FirstName, Title, City, IsConverted FROM Lead WHERE Email = '${email}'`).execute()).records;
-  const hubspotWith = async (email: string) => {
-    const page = await hubspot.crm.contacts.batchApi.read({ idProperty: 'email', inputs: [{ id: email }], properties: ['firstname', 'jobtitle', 'company', 'city'], propertiesWithHistory: [] });
-    return page.results;
-  };
-  const isArchived = async (id: string) => (await hubspot.crm.contacts.batchApi.read({ inputs: [{ id }], properties: [], propertiesWithHistory: [] }, true)).results.length === 1;
-  const linkOf = async (mapping: ObjectMapping, hubspotId: string) => (await store.findLinksByHubSpotIds(mapping.name, [hubspotId]))[0];
-
-  /** A linked pair: a HubSpot contact and the Lead the first cycle creates for it. */
-  async function linkedPair(mapping: ObjectMapping, email: string) {
-    const hubspotId = await createContact(email);
-    await cycle(mapping);
-    const [lead] = await leadsWith(email);
-    if (!lead) throw new Error('no Lead was created');
-    expect(await linkOf(mapping, hubspotId)).toMatchObject({ salesforceObject: 'Lead', salesforceId: lead.Id });
-    return { hubspotId, leadId: lead.Id };
-  }
 
   async function mergeLeads(masterId: string, loserId: string) {
     const result = await salesforce.soap.merge({ masterRecord: { type: 'Lead', Id: masterId }, recordToMergeIds: [loserId] });
@@ -124,7 +34,7 @@ describe('merged records in the delta sync', () => {
 
   for (const policy of ['archive', 'clear_link', 'ignore'] as const) {
     it(`Salesforce Lead merge under ${policy}: nothing archived or orphaned, the contact follows the master, changes flow both ways`, async () => {
-      const mapping = mappingOf(`on_delete: { in_salesforce: ${policy}, in_hubspot: ${policy} }`);
+      const mapping = lifecycleMapping(`on_delete: { in_salesforce: ${policy}, in_hubspot: ${policy} }`);
       const { hubspotId, leadId } = await linkedPair(mapping, `ann-${policy}@merge.example`);
       // The master exists only in Salesforce (the duplicate RevOps merges): under the same
       // email, so it matches the contact, or under another one (ignore), so it matches nothing.
@@ -163,7 +73,7 @@ describe('merged records in the delta sync', () => {
   }
 
   it('a contact change whose Lead was merged away is written to the master in the same cycle', async () => {
-    const mapping = mappingOf('on_delete: { in_salesforce: archive, in_hubspot: archive }');
+    const mapping = lifecycleMapping('on_delete: { in_salesforce: archive, in_hubspot: archive }');
     const { hubspotId, leadId } = await linkedPair(mapping, 'race@merge.example');
     const masterId = await newLead('race@merge.example');
     await mergeLeads(masterId, leadId);
@@ -179,7 +89,7 @@ describe('merged records in the delta sync', () => {
   });
 
   it('HubSpot contact merge: the Lead follows the primary contact, nothing is deleted', async () => {
-    const mapping = mappingOf('on_delete: { in_salesforce: archive, in_hubspot: archive }');
+    const mapping = lifecycleMapping('on_delete: { in_salesforce: archive, in_hubspot: archive }');
     const { hubspotId, leadId } = await linkedPair(mapping, 'old@merge.example');
     const primaryId = await createContact('new@merge.example', { jobtitle: 'VP' });
     // The primary is new to the sync: it merges before Baton ever sees it.
@@ -202,7 +112,7 @@ describe('merged records in the delta sync', () => {
   });
 
   it('a merge of two linked Leads keeps one link, records an error, removes nothing and parks the other contact until it is merged', async () => {
-    const mapping = mappingOf('on_delete: { in_salesforce: archive, in_hubspot: archive }');
+    const mapping = lifecycleMapping('on_delete: { in_salesforce: archive, in_hubspot: archive }');
     const a = await linkedPair(mapping, 'dup-a@merge.example');
     const b = await linkedPair(mapping, 'dup-b@merge.example');
     await mergeLeads(b.leadId, a.leadId);
@@ -236,7 +146,7 @@ describe('merged records in the delta sync', () => {
   });
 
   it('a merge of two linked HubSpot contacts keeps the primary\'s link and asks for the Leads to be merged; nothing is deleted', async () => {
-    const mapping = mappingOf('on_delete: { in_salesforce: archive, in_hubspot: archive }');
+    const mapping = lifecycleMapping('on_delete: { in_salesforce: archive, in_hubspot: archive }');
     const a = await linkedPair(mapping, 'hs-a@merge.example');
     const b = await linkedPair(mapping, 'hs-b@merge.example');
     await hubspot.crm.contacts.basicApi.merge({ primaryObjectId: b.hubspotId, objectIdToMerge: a.hubspotId });

@@ -4,13 +4,11 @@ import type { Connection } from 'jsforce';
 import { MappingError, type ObjectMapping } from '../src/config/mapping-file';
 import { HubSpotContactSide } from '../src/crm/hubspot/contact-side';
 import { SalesforceRecordSide } from '../src/crm/salesforce/record-side';
-import type { Mappers } from '../src/mapping/sync-plan';
-import { toHubSpotValues, toSalesforceValues } from '../src/mapping/transform';
 import type { Store } from '../src/store';
 import type { HandoverPolicy } from '../src/config/handover-file';
 import { createHandoverActivities } from './handover';
 import { createHandoverSweepActivities } from './handover-sweep';
-import { retryRecords, syncPage, type SyncSides } from './sync-page';
+import { mappersOf, retryRecords, syncPage, type SyncSides } from './sync-page';
 import { ZERO_COUNTS, type DirectionCursor, type PageCounts, type SyncDirection, type SyncPageInput, type SyncPageResult } from './sync-types';
 
 export interface ActivityDeps {
@@ -29,9 +27,7 @@ function cursorName(mapping: string, direction: SyncDirection): string {
   return `${mapping}:${direction === 'to_salesforce' ? 'hubspot' : 'salesforce'}`;
 }
 
-export function mappersOf(mapping: ObjectMapping): Mappers {
-  return { toSalesforce: (v) => toSalesforceValues(mapping, v), toHubSpot: (v) => toHubSpotValues(mapping, v) };
-}
+export { mappersOf };
 
 /** Activities are built over injected dependencies; only src/worker.ts builds real ones. */
 export function createActivities(deps: ActivityDeps) {

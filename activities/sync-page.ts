@@ -163,7 +163,8 @@ function addCounts(into: PageCounts, counts: PageCounts): void {
   for (const key of Object.keys(counts) as (keyof PageCounts)[]) into[key] += counts[key];
 }
 
-function mappersFor(mapping: ObjectMapping): Mappers {
+/** The mapping's field transforms, both ways. */
+export function mappersOf(mapping: ObjectMapping): Mappers {
   return { toSalesforce: (v) => toSalesforceValues(mapping, v), toHubSpot: (v) => toHubSpotValues(mapping, v) };
 }
 
@@ -216,7 +217,7 @@ async function followToSalesforce(store: Store, sides: SyncSides, mapping: Objec
   if (toContacts.length === 0) return counts;
   const contactMapping = await sides.salesforce.contactMapping(mapping);
   const assumed = options.dryRun ? new Map(moved.map((m) => [m.hubspotId, m.contactId])) : undefined;
-  const contacts = await syncBatch(store, sides, contactMapping, mappersFor(contactMapping), 'to_salesforce', toContacts, options, assumed);
+  const contacts = await syncBatch(store, sides, contactMapping, mappersOf(contactMapping), 'to_salesforce', toContacts, options, assumed);
   addCounts(counts, contacts.counts);
   counts.read = records.length;
   return counts;
@@ -262,7 +263,7 @@ async function followToHubSpot(store: Store, sides: SyncSides, mapping: ObjectMa
   const contacts = [...fetched.values(), ...stream.filter((r) => linkedStream.has(r.id) && !fetched.has(r.id))];
   if (contacts.length > 0 && contactMapping) {
     const assumed = options.dryRun ? new Map(moved.map((m) => [m.contactId, m.hubspotId])) : undefined;
-    const result = await syncBatch(store, sides, contactMapping, mappersFor(contactMapping), 'to_hubspot', contacts, options, assumed);
+    const result = await syncBatch(store, sides, contactMapping, mappersOf(contactMapping), 'to_hubspot', contacts, options, assumed);
     addCounts(counts, result.counts);
   }
   counts.read = leads.length + contacts.length - fetched.size;

@@ -8,8 +8,8 @@ import type { Store } from '../src/store';
 import type { HandoverPolicy } from '../src/config/handover-file';
 import { createHandoverActivities } from './handover';
 import { createHandoverSweepActivities } from './handover-sweep';
-import { mappersOf, retryRecords, syncPage, type SyncSides } from './sync-page';
-import { ZERO_COUNTS, type DirectionCursor, type PageCounts, type SyncDirection, type SyncPageInput, type SyncPageResult } from './sync-types';
+import { mappersOf, retryRecords, syncPage, type RecordOutcome, type SyncSides } from './sync-page';
+import { isLifecycleAction, ZERO_COUNTS, zeroLifecycle, type DirectionCursor, type PageCounts, type SyncDirection, type SyncPageInput, type SyncPageResult } from './sync-types';
 
 export interface ActivityDeps {
   hubspot: HubSpotClient;
@@ -62,9 +62,13 @@ export function createActivities(deps: ActivityDeps) {
     /** One page of one direction; the cursor moves only after every record was written or recorded as an error. */
     async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
       const mapping = mappingOf(input.mapping);
-      const { next, done, counts } = await syncPage(deps.store, sides, mapping, mappersOf(mapping), input.position, input.until);
+      const lifecycle = zeroLifecycle();
+      const onRecord = (o: RecordOutcome) => {
+        if (isLifecycleAction(o.action)) lifecycle[o.action] += 1;
+      };
+      const { next, done, counts } = await syncPage(deps.store, sides, mapping, mappersOf(mapping), input.position, input.until, { onRecord });
       await deps.store.setCursor(cursorName(input.mapping, next.direction), next.cursor);
-      return { position: next, done, counts };
+      return { position: next, done, counts, lifecycle };
     },
 
     /** Records rejected before whose backoff has run out: read again by id and re-synced. */

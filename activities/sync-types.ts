@@ -26,8 +26,16 @@ export interface SyncPageInput {
   until: number;
 }
 
+/** Conversions followed, links forgotten, partners archived and orphans not re-created (or, in a dry run, that would be). */
+export type LifecycleCounts = Record<'follow' | 'unlink' | 'archive' | 'skip', number>;
+
+export const zeroLifecycle = (): LifecycleCounts => ({ follow: 0, unlink: 0, archive: 0, skip: 0 });
+export const isLifecycleAction = (action: string): action is keyof LifecycleCounts => action in zeroLifecycle();
+
 export interface SyncPageResult {
   position: DirectionCursor;
   done: boolean;
   counts: PageCounts;
+  /** Absent from results of workers older than these counts. */
+  lifecycle?: LifecycleCounts;
 }

@@ -1,7 +1,7 @@
 import { continueAsNew, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { SweepCounts, SweepPageResult } from '../activities/handover-types';
-import type { DirectionCursor, HubSpotCursor, PageCounts, SyncDirection } from '../activities/sync-types';
+import type { DirectionCursor, HubSpotCursor, LifecycleCounts, PageCounts, SyncDirection } from '../activities/sync-types';
 import { BatonMapping } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -44,14 +44,15 @@ export interface DeltaSyncInput {
   resume?: { direction: Step; totals: DeltaSyncResult };
 }
 
-export type DirectionTotals = PageCounts & { pages: number };
+/** `lifecycle`: conversions followed and deletions applied (absent in runs continued from before it existed). */
+export type DirectionTotals = PageCounts & { pages: number; lifecycle?: LifecycleCounts };
 export type SweepTotals = SweepCounts & { pages: number };
 /** `handover_sweep` is there when the run swept for qualified leads (a handover policy exists). */
 export type DeltaSyncResult = Record<SyncDirection, DirectionTotals> & { handover_sweep?: SweepTotals };
 
 export const DEFAULT_SEARCH_LAG_MS = 5_000;
 
-const zero = (): DirectionTotals => ({ read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0, pages: 0 });
+const zero = (): DirectionTotals => ({ read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0, pages: 0, lifecycle: { follow: 0, unlink: 0, archive: 0, skip: 0 } });
 
 /**
  * HubSpot → Salesforce first, then Salesforce → HubSpot, each from its own cursor up to one
@@ -84,6 +85,10 @@ export async function deltaSync(input: DeltaSyncInput): Promise<DeltaSyncResult>
       const t = totals[direction];
       t.pages += 1;
       for (const key of Object.keys(page.counts) as (keyof PageCounts)[]) t[key] += page.counts[key];
+      if (page.lifecycle) {
+        const sum = (t.lifecycle ??= { follow: 0, unlink: 0, archive: 0, skip: 0 });
+        for (const key of Object.keys(page.lifecycle) as (keyof LifecycleCounts)[]) sum[key] += page.lifecycle[key];
+      }
       if (page.done) break;
       position = page.position;
       if (workflowInfo().continueAsNewSuggested) {

@@ -2,7 +2,7 @@ import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
 import { mappersOf } from '../../activities';
 import { retryRecords, syncPage, type RecordOutcome, type SyncSides } from '../../activities/sync-page';
-import { ZERO_COUNTS, type DirectionCursor, type HubSpotCursor, type PageCounts, type SalesforceCursor, type SyncDirection } from '../../activities/sync-types';
+import { isLifecycleAction, ZERO_COUNTS, zeroLifecycle, type DirectionCursor, type HubSpotCursor, type LifecycleCounts, type PageCounts, type SalesforceCursor, type SyncDirection } from '../../activities/sync-types';
 import type { ObjectMapping } from '../config/mapping-file';
 import { HubSpotContactSide } from '../crm/hubspot/contact-side';
 import { SalesforceRecordSide } from '../crm/salesforce/record-side';
@@ -19,13 +19,9 @@ export interface OnceDeps {
   store: Store;
 }
 
-/** Conversions followed and deletions applied (or, in a dry run, that would be), by RecordOutcome action. */
-export type LifecycleCounts = Record<'follow' | 'unlink' | 'archive' | 'skip', number>;
-
 export type OnceResult = Record<SyncDirection, PageCounts & { pages: number; lifecycle: LifecycleCounts }>;
 
-const zeroLifecycle = (): LifecycleCounts => ({ follow: 0, unlink: 0, archive: 0, skip: 0 });
-const isLifecycle = (action: RecordOutcome['action']): action is keyof LifecycleCounts => action in zeroLifecycle();
+export type { LifecycleCounts };
 
 const DIRECTIONS: readonly SyncDirection[] = ['to_salesforce', 'to_hubspot'];
 const cursorName = (mapping: string, direction: SyncDirection) => `${mapping}:${direction === 'to_salesforce' ? 'hubspot' : 'salesforce'}`;
@@ -47,7 +43,7 @@ export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: 
   const pageOptions = {
     dryRun: options.dryRun,
     onRecord: (o: RecordOutcome) => {
-      if (isLifecycle(o.action)) result[o.direction].lifecycle[o.action] += 1;
+      if (isLifecycleAction(o.action)) result[o.direction].lifecycle[o.action] += 1;
       options.onRecord?.(o);
     },
   };

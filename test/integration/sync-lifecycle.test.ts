@@ -330,7 +330,10 @@ describe('lead conversion and deletions in the delta sync', () => {
       const contactId = await convert(lead?.Id as string);
       await hubspot.crm.contacts.basicApi.archive(dropped);
 
-      await run();
+      const moved = await run();
+      // The run's result says what it did: the archived contact's Lead deleted, the conversion followed.
+      expect(moved.to_salesforce.lifecycle).toEqual({ follow: 0, unlink: 0, archive: 1, skip: 0 });
+      expect(moved.to_hubspot.lifecycle).toEqual({ follow: 1, unlink: 0, archive: 0, skip: 0 });
       expect(await linkOf(mapping, kept)).toMatchObject({ salesforceObject: 'Contact', salesforceId: contactId });
       expect(await leadsWith('dropped@workflow.example')).toEqual([]);
 

@@ -36,7 +36,7 @@ describe('deltaSync workflow', () => {
         const n = seen.filter((s) => s.position.direction === input.position.direction).length;
         const position: DirectionCursor =
           input.position.direction === 'to_salesforce' ? { direction: 'to_salesforce', cursor: { mode: 'after', ts: 1000 + n } } : { direction: 'to_hubspot', cursor: { ts: 5000 + n, id: `00Q${n}` } };
-        return { position, done: n >= pages, counts: { read: 200, created: 150, updated: 30, unchanged: 15, rejected: 5, conflicts: 1 } };
+        return { position, done: n >= pages, counts: { read: 200, created: 150, updated: 30, unchanged: 15, rejected: 5, conflicts: 1 }, lifecycle: { follow: 1, unlink: 0, archive: 2, skip: 0 } };
       },
     };
   }
@@ -53,7 +53,7 @@ describe('deltaSync workflow', () => {
       env.client.workflow.execute(deltaSync, { workflowId: uniqueId('sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact' }] }),
     );
     // Three pages plus the retry of two earlier rejections (one fixed, one still failing).
-    const each = { pages: 3, read: 602, created: 450, updated: 91, unchanged: 45, rejected: 16, conflicts: 3 };
+    const each = { pages: 3, read: 602, created: 450, updated: 91, unchanged: 45, rejected: 16, conflicts: 3, lifecycle: { follow: 3, unlink: 0, archive: 6, skip: 0 } };
     expect(result).toEqual({ to_salesforce: each, to_hubspot: each });
     expect(seen.map((s) => s.position)).toEqual([
       { direction: 'to_salesforce', cursor: { mode: 'after', ts: 1000 } },

@@ -332,9 +332,9 @@ describe('Salesforce sandbox contract (jsforce 3.10)', () => {
       expect(xml).toContain(`<leadId>${leadId}</leadId><opportunityId xsi:nil="true"/><success>true</success></result>`);
       expect(xml).toMatch(/<LimitInfoHeader><limitInfo><current>\d+<\/current><limit>15000<\/limit><type>API REQUESTS<\/type><\/limitInfo><\/LimitInfoHeader>/);
 
-      const unknown = await fetch(`${sandbox.url}/services/Soap/u/62.0`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: envelope.replace(/convertLead/g, 'merge') });
+      const unknown = await fetch(`${sandbox.url}/services/Soap/u/62.0`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: envelope.replace(/convertLead/g, 'reticulateSplines') });
       expect(unknown.status).toBe(500);
-      expect(await unknown.text()).toContain('<faultcode>soapenv:Client</faultcode><faultstring>No operation available for request {urn:partner.soap.sforce.com}merge');
+      expect(await unknown.text()).toContain('<faultcode>soapenv:Client</faultcode><faultstring>No operation available for request {urn:partner.soap.sforce.com}reticulateSplines');
       const broken = await fetch(`${sandbox.url}/services/Soap/u/62.0`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<soapenv:Envelope><oops>' });
       expect(broken.status).toBe(500);
       expect(await broken.text()).toContain('<faultcode>soapenv:Client</faultcode>');

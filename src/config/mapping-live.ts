@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { createHubSpotClient } from '../crm/hubspot/client';
 import { createSalesforceConnection, type SalesforceConnectionOptions } from '../crm/salesforce/client';
 import { coerceValue, describeType, type ValueType } from '../mapping/coerce';
+import { contactFieldOf } from '../mapping/lifecycle';
 import type { BatonConfig } from './env';
 import {
   effectiveStep,
@@ -288,6 +289,15 @@ export function checkMappingLive(mapping: ObjectMapping, locate: Locator, schema
     if (lead && !find(lead, 'ConvertedContactId')) {
       add(['lead_conversion'], 'unknown_field', `Salesforce's ${lead.object} has no ConvertedContactId field, so a conversion cannot be followed`);
     }
+    // After a conversion the contact is matched and synced through the Contact, with the
+    // Lead's fields under the names conversion gives them.
+    const contact = mapping.salesforce.object === 'Lead' ? schemas.salesforce?.Contact : undefined;
+    if (contact) {
+      const match = contactFieldOf(mapping.match.salesforce);
+      if (!find(contact, match)) {
+        add(['match', 'salesforce'], 'unknown_field', `lead_conversion: follow matches converted leads on Salesforce's Contact.${match}, which does not exist; match on a field Leads and Contacts both have, or set lead_conversion: ignore`);
+      }
+    }
   }
 
   mapping.fields.forEach((field, i) => {
@@ -431,7 +441,9 @@ export async function readLiveSchemas(mappings: readonly ObjectMapping[], client
   }
   if (clients.salesforce) {
     schemas.salesforce = {};
-    for (const object of [...new Set(mappings.map((m) => m.salesforce.object))]) {
+    // A mapping that follows conversions is checked against the Contact too.
+    const follows = mappings.some((m) => m.lead_conversion === 'follow' && m.salesforce.object === 'Lead');
+    for (const object of [...new Set([...mappings.map((m) => m.salesforce.object), ...(follows ? ['Contact'] : [])])]) {
       try {
         schemas.salesforce[object] = await readSalesforceSchema(clients.salesforce, object);
         checked.salesforce = true;

@@ -18,6 +18,9 @@ const SHIPPED = path.join(__dirname, '..', '..', 'mappings');
 
 /** One fixture per rule of the live pass, with the exact report. */
 const LIVE_RULES: [string, string[]][] = [
+  ['conversion-match-not-on-contact', [
+    "8:15 error [unknown_field] conversion-match-not-on-contact > match > salesforce: lead_conversion: follow matches converted leads on Salesforce's Contact.Website, which does not exist; match on a field Leads and Contacts both have, or set lead_conversion: ignore",
+  ]],
   ['not-writable', [
     "12:14 error [not_writable] not-writable > fields > 1 > hubspot: HubSpot's hubspotscore cannot be written (HubSpot calculates it); set direction: to_salesforce",
     "19:17 warning [not_writable] not-writable > fields > 2 > salesforce: Salesforce's Lead.IsConverted can only be set when Baton creates the record; later changes will be rejected",

@@ -438,4 +438,35 @@ describe('persistence of the wider state', () => {
       await sb.close();
     }
   });
+
+  it('gives a demo portal saved before lead_score existed the property, scored from hubspotscore, and keeps it', async () => {
+    const file = path.join(dir, 'hubspot.json');
+    const first = await startHubSpotSandbox({ stateFile: file, preset: 'demo' });
+    await first.close();
+    // The file as an older Baton saved it: no lead_score definition, no values, no history.
+    type Saved = { customProperties: { contacts: { name: string }[] }; objects: { contacts: { records: { properties: Record<string, string>; history: { values: Record<string, string> }[] }[] } } };
+    const old = JSON.parse(await fs.readFile(file, 'utf8')) as Saved;
+    old.customProperties.contacts = old.customProperties.contacts.filter((p) => p.name !== 'lead_score');
+    for (const r of old.objects.contacts.records) {
+      delete r.properties.lead_score;
+      for (const h of r.history) delete h.values.lead_score;
+    }
+    await fs.writeFile(file, JSON.stringify(old));
+
+    const second = await startHubSpotSandbox({ stateFile: file });
+    try {
+      const c = new Client({ accessToken: second.accessToken, basePath: second.url, numberOfApiCallRetries: 0 });
+      expect((await c.crm.properties.coreApi.getByName('contacts', 'lead_score')).type).toBe('number');
+      const page = await c.crm.contacts.basicApi.getPage(100, undefined, ['hubspotscore', 'lead_score']);
+      const scored = page.results.filter((r) => r.properties.hubspotscore);
+      expect(scored.length).toBeGreaterThan(50);
+      for (const r of scored) expect(r.properties.lead_score).toBe(r.properties.hubspotscore);
+      const history = (await c.crm.contacts.basicApi.getById(scored[0]!.id, undefined, ['lead_score'])).propertiesWithHistory?.lead_score;
+      expect(history?.map((h) => h.sourceType)).toEqual(['INTEGRATION']);
+    } finally {
+      await second.close();
+    }
+    // Saved at once: the file now has the property.
+    expect((JSON.parse(await fs.readFile(file, 'utf8')) as Saved).customProperties.contacts.map((p) => p.name)).toContain('lead_score');
+  });
 });

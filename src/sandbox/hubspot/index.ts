@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { HubSpotFaultsInput } from '../faults';
 import { RequestStats, type SandboxContext } from './context';
 import { readStateFile, StatePersistence } from './persistence';
-import { applyPreset, type HubSpotPreset } from './seed';
+import { applyPreset, LEAD_SCORE_PROPERTY, upgradeDemoState, type HubSpotPreset } from './seed';
 import { buildHubSpotApp } from './server';
 import { HubSpotState } from './state';
 import { WebhookDispatcher, type WebhookOptions } from './webhooks';
@@ -62,6 +62,9 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
 
   const saved = opts.stateFile ? readStateFile(opts.stateFile) : undefined;
   if (saved) state.load(saved);
+  // A demo portal saved by an older Baton lacks what the shipped policy scores on.
+  const upgraded = saved !== undefined && (opts.preset ?? 'demo') === 'demo' && !state.properties.contacts.has(LEAD_SCORE_PROPERTY);
+  if (upgraded) upgradeDemoState(state);
   const persistence = opts.stateFile
     ? new StatePersistence(state, opts.stateFile, (err) =>
         // With logging off a failed save must still be seen: the next start would lose data.
@@ -70,6 +73,8 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
           : process.emitWarning(`HubSpot sandbox could not save its state to ${opts.stateFile}: ${String(err)}`),
       )
     : undefined;
+  // Made before anything watched the state: written out explicitly.
+  if (upgraded) await persistence?.save(true);
   if (!saved) {
     applyPreset(state, opts.preset ?? 'demo');
     // Written at once, so the file exists even if the process dies before the first change.

@@ -59,11 +59,11 @@ export class StatePersistence {
     this.timer.unref();
   }
 
-  /** Writes now if anything changed since the last save. */
-  async save(): Promise<void> {
+  /** Writes now if anything changed since the last save (or, with `force`, in any case). */
+  async save(force = false): Promise<void> {
     // One write at a time; changes made during a write are picked up by the next one.
     while (this.saving) await this.saving;
-    if (!this.dirty) return;
+    if (!this.dirty && !force) return;
     this.dirty = false;
     this.saving = this.write().finally(() => {
       this.saving = undefined;

@@ -203,6 +203,28 @@ export function employeeRange(employees: number): string {
   return EMPLOYEE_RANGES[i === -1 ? EMPLOYEE_RANGES.length - 1 : i]!;
 }
 
+/**
+ * A demo portal saved before it had `lead_score` gets the property, each contact's score
+ * copied from `hubspotscore` as the scoring tool's first sync would write it, so a saved
+ * `baton dev` keeps handing over leads under the shipped policy. Sends no webhooks.
+ * Returns how many contacts got a score.
+ */
+export function upgradeDemoState(state: HubSpotState): number {
+  if (state.properties.contacts.has(LEAD_SCORE_PROPERTY)) return 0;
+  const now = state.now();
+  let scored = 0;
+  state.quietly(() => {
+    state.addProperty('contacts', leadScoreProperty(now));
+    for (const contact of [...state.contacts.active()]) {
+      const score = contact.properties.hubspotscore;
+      if (score === undefined || score === '') continue;
+      state.contacts.update(contact, { [LEAD_SCORE_PROPERTY]: score }, now, SCORING_APP_SOURCE);
+      scored += 1;
+    }
+  });
+  return scored;
+}
+
 /** Empties the state and fills it with the preset. Seeding sends no webhooks. */
 export function applyPreset(state: HubSpotState, preset: HubSpotPreset): void {
   state.quietly(() => {

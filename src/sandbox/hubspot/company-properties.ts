@@ -3,7 +3,7 @@
  * routing (region, industry, size) and the dossier read.
  * https://knowledge.hubspot.com/properties/hubspot-crm-default-company-properties
  */
-import { define, LEAD_STATUSES, LIFECYCLE_STAGES, options, type PropertyDefinition, type PropertySeed } from './properties';
+import { define, LEAD_STATUSES, LIFECYCLE_STAGES, options, readOnlyDateSeed, textSeed, type PropertyDefinition, type PropertySeed } from './properties';
 
 /**
  * HubSpot's `industry` enumeration on companies (LinkedIn's classic industry list). On
@@ -60,33 +60,17 @@ function labelOf(value: string): string {
 }
 
 export function defaultCompanyProperties(at: number): PropertyDefinition[] {
-  const text = (name: string, label: string, extra: Partial<PropertyDefinition> = {}): PropertySeed => ({
-    name,
-    label,
-    type: 'string',
-    fieldType: 'text',
-    formField: true,
-    ...extra,
-  });
-  const readOnlyDate = (name: string, label: string, extra: Partial<PropertyDefinition> = {}): PropertySeed => ({
-    name,
-    label,
-    type: 'datetime',
-    fieldType: 'date',
-    readOnlyValue: true,
-    ...extra,
-  });
   const seeds: PropertySeed[] = [
-    text('name', 'Company name'),
-    text('domain', 'Company Domain Name'),
-    text('website', 'Website URL'),
-    text('phone', 'Phone Number', { fieldType: 'phonenumber' }),
-    text('address', 'Street Address'),
-    text('city', 'City'),
-    text('state', 'State/Region'),
-    text('zip', 'Postal Code'),
-    text('country', 'Country/Region'),
-    text('description', 'Description', { fieldType: 'textarea' }),
+    textSeed('name', 'Company name'),
+    textSeed('domain', 'Company Domain Name'),
+    textSeed('website', 'Website URL'),
+    textSeed('phone', 'Phone Number', { fieldType: 'phonenumber' }),
+    textSeed('address', 'Street Address'),
+    textSeed('city', 'City'),
+    textSeed('state', 'State/Region'),
+    textSeed('zip', 'Postal Code'),
+    textSeed('country', 'Country/Region'),
+    textSeed('description', 'Description', { fieldType: 'textarea' }),
     {
       name: 'industry',
       label: 'Industry',
@@ -121,10 +105,10 @@ export function defaultCompanyProperties(at: number): PropertyDefinition[] {
     },
     { name: 'hs_object_id', label: 'Record ID', type: 'number', fieldType: 'number', readOnlyValue: true },
     { name: 'createdate', label: 'Create Date', type: 'datetime', fieldType: 'date' },
-    readOnlyDate('hs_lastmodifieddate', 'Last Modified Date'),
-    readOnlyDate('notes_last_contacted', 'Last Contacted'),
+    readOnlyDateSeed('hs_lastmodifieddate', 'Last Modified Date'),
+    readOnlyDateSeed('notes_last_contacted', 'Last Contacted'),
     ...LIFECYCLE_STAGES.map(([stage, label]) =>
-      readOnlyDate(`hs_lifecyclestage_${stage}_date`, `Became a ${label} Date`, { calculated: true }),
+      readOnlyDateSeed(`hs_lifecyclestage_${stage}_date`, `Became a ${label} Date`, { calculated: true }),
     ),
   ];
   return seeds.map((seed, i) => define(seed, at, i, 'companyinformation'));

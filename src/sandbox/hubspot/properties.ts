@@ -87,44 +87,48 @@ export function define(seed: Seed, at: number, displayOrder: number, groupName =
   };
 }
 
+/** A text property a form may show, as HubSpot defines most of its own. */
+export const textSeed = (name: string, label: string, extra: Partial<PropertyDefinition> = {}): Seed => ({
+  name,
+  label,
+  type: 'string',
+  fieldType: 'text',
+  formField: true,
+  ...extra,
+});
+
+/** A date HubSpot sets itself (create date, last modified, …); the API refuses to write it. */
+export const readOnlyDateSeed = (name: string, label: string, extra: Partial<PropertyDefinition> = {}): Seed => ({
+  name,
+  label,
+  type: 'datetime',
+  fieldType: 'date',
+  readOnlyValue: true,
+  ...extra,
+});
+
 /**
  * The HubSpot-defined contact properties the sandbox knows. A real portal has a few hundred;
  * these are the ones sync, routing and handover touch. Portals add custom ones through
  * `POST /crm/v3/properties/contacts`.
  */
 export function defaultContactProperties(at: number): PropertyDefinition[] {
-  const text = (name: string, label: string, extra: Partial<PropertyDefinition> = {}): Seed => ({
-    name,
-    label,
-    type: 'string',
-    fieldType: 'text',
-    formField: true,
-    ...extra,
-  });
-  const readOnlyDate = (name: string, label: string, extra: Partial<PropertyDefinition> = {}): Seed => ({
-    name,
-    label,
-    type: 'datetime',
-    fieldType: 'date',
-    readOnlyValue: true,
-    ...extra,
-  });
   const seeds: Seed[] = [
-    text('email', 'Email', { hasUniqueValue: false }),
-    text('firstname', 'First Name'),
-    text('lastname', 'Last Name'),
-    text('phone', 'Phone Number', { fieldType: 'phonenumber' }),
-    text('mobilephone', 'Mobile Phone Number', { fieldType: 'phonenumber' }),
-    text('company', 'Company Name'),
-    text('jobtitle', 'Job Title'),
-    text('website', 'Website URL'),
-    text('address', 'Street Address'),
-    text('city', 'City'),
-    text('state', 'State/Region'),
-    text('zip', 'Postal Code'),
-    text('country', 'Country/Region'),
-    text('industry', 'Industry'),
-    text('message', 'Message', { fieldType: 'textarea' }),
+    textSeed('email', 'Email', { hasUniqueValue: false }),
+    textSeed('firstname', 'First Name'),
+    textSeed('lastname', 'Last Name'),
+    textSeed('phone', 'Phone Number', { fieldType: 'phonenumber' }),
+    textSeed('mobilephone', 'Mobile Phone Number', { fieldType: 'phonenumber' }),
+    textSeed('company', 'Company Name'),
+    textSeed('jobtitle', 'Job Title'),
+    textSeed('website', 'Website URL'),
+    textSeed('address', 'Street Address'),
+    textSeed('city', 'City'),
+    textSeed('state', 'State/Region'),
+    textSeed('zip', 'Postal Code'),
+    textSeed('country', 'Country/Region'),
+    textSeed('industry', 'Industry'),
+    textSeed('message', 'Message', { fieldType: 'textarea' }),
     {
       name: 'numemployees',
       label: 'Number of Employees',
@@ -175,13 +179,13 @@ export function defaultContactProperties(at: number): PropertyDefinition[] {
       readOnlyValue: true,
     },
     { name: 'createdate', label: 'Create Date', type: 'datetime', fieldType: 'date' },
-    readOnlyDate('lastmodifieddate', 'Last Modified Date'),
-    readOnlyDate('notes_last_contacted', 'Last Contacted', { groupName: 'sales_properties' }),
-    text('hs_email_domain', 'Email Domain', { calculated: true, readOnlyValue: true, formField: false }),
-    text('hs_additional_emails', 'Additional email addresses', { readOnlyValue: true, formField: false }),
-    text('hs_merged_object_ids', 'Merged Contact IDs', { calculated: true, readOnlyValue: true, formField: false }),
+    readOnlyDateSeed('lastmodifieddate', 'Last Modified Date'),
+    readOnlyDateSeed('notes_last_contacted', 'Last Contacted', { groupName: 'sales_properties' }),
+    textSeed('hs_email_domain', 'Email Domain', { calculated: true, readOnlyValue: true, formField: false }),
+    textSeed('hs_additional_emails', 'Additional email addresses', { readOnlyValue: true, formField: false }),
+    textSeed('hs_merged_object_ids', 'Merged Contact IDs', { calculated: true, readOnlyValue: true, formField: false }),
     ...LIFECYCLE_STAGES.map(([stage, label]) =>
-      readOnlyDate(`hs_lifecyclestage_${stage}_date`, `Became a ${label} Date`, { calculated: true }),
+      readOnlyDateSeed(`hs_lifecyclestage_${stage}_date`, `Became a ${label} Date`, { calculated: true }),
     ),
   ];
   return seeds.map((seed, i) => define(seed, at, i));

@@ -21,6 +21,8 @@ export interface ActivityDeps {
   handoverPolicy?: () => HandoverPolicy;
   /** How often a handover polls Salesforce for a first touch; see HandoverDeps. */
   firstTouchPollMs?: number | null;
+  /** The shortest time between two reads of HubSpot's recycle bin for deletions; 0: every cycle. */
+  recycleBinEveryMs?: number;
 }
 
 function cursorName(mapping: string, direction: SyncDirection): string {
@@ -31,7 +33,7 @@ export { mappersOf };
 
 /** Activities are built over injected dependencies; only src/worker.ts builds real ones. */
 export function createActivities(deps: ActivityDeps) {
-  const sides: SyncSides = { hubspot: new HubSpotContactSide(deps.hubspot), salesforce: new SalesforceRecordSide(deps.salesforce) };
+  const sides: SyncSides = { hubspot: new HubSpotContactSide(deps.hubspot, { recycleBinEveryMs: deps.recycleBinEveryMs ?? 0 }), salesforce: new SalesforceRecordSide(deps.salesforce) };
   const mappingOf = (name: string): ObjectMapping => {
     try {
       return deps.mappings(name);

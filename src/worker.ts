@@ -31,6 +31,8 @@ export interface WorkerDeps {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   /** BATON_FIRST_TOUCH_POLL_SECONDS; default 15 minutes. */
   firstTouchPollMs?: number;
+  /** BATON_RECYCLE_BIN_CHECK_SECONDS; default 0 here (every cycle), 10 minutes from the config. */
+  recycleBinEveryMs?: number;
 }
 
 export function workflowsPath(): string {
@@ -57,6 +59,7 @@ export async function createBatonWorker(deps: WorkerDeps): Promise<Worker> {
       // Re-read per handover, so a policy edit applies to the next lead without a restart.
       ...(hasHandover ? { handoverPolicy: livePolicy(handoverFile) } : {}),
       ...(deps.firstTouchPollMs !== undefined ? { firstTouchPollMs: deps.firstTouchPollMs } : {}),
+      ...(deps.recycleBinEveryMs !== undefined ? { recycleBinEveryMs: deps.recycleBinEveryMs } : {}),
     }),
     shutdownGraceTime: deps.shutdownGraceTime ?? '5 seconds',
   });
@@ -129,6 +132,7 @@ export async function runProductionWorker(config: BatonConfig, log: Logger): Pro
     store,
     mappingsDir: config.mappingsDir,
     firstTouchPollMs: config.handover.firstTouchPollMs,
+    recycleBinEveryMs: config.recycleBinEveryMs,
   });
   await ensureSyncSchedules(client, config.taskQueue, createMappingProvider(config.mappingsDir).all(), config.syncIntervalSeconds);
   log.info({ taskQueue: config.taskQueue, namespace: config.temporal.namespace }, 'worker running');

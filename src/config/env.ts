@@ -23,6 +23,8 @@ export const envSchema = z.object({
   BATON_SERVER_PORT: port.default(7480),
   /** How often a handover waiting for a rep's first touch looks for a Task or status change in Salesforce. */
   BATON_FIRST_TOUCH_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How often the sync reads HubSpot's recycle bin for archived contacts (one call per 100 in it). */
+  BATON_RECYCLE_BIN_CHECK_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -63,6 +65,8 @@ export interface BatonConfig {
   taskQueue: string;
   syncIntervalSeconds: number;
   handover: { firstTouchPollMs: number };
+  /** The shortest time between two reads of HubSpot's recycle bin. */
+  recycleBinEveryMs: number;
   server: { host: string; port: number; hubspotClientSecret?: string };
   temporal: { address: string; namespace: string; cliPath?: string; testServerPath?: string };
   hubspot: { basePath?: string; accessToken?: string };
@@ -124,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     taskQueue: e.BATON_TASK_QUEUE,
     syncIntervalSeconds: e.BATON_SYNC_INTERVAL_SECONDS,
     handover: { firstTouchPollMs: e.BATON_FIRST_TOUCH_POLL_SECONDS * 1000 },
+    recycleBinEveryMs: e.BATON_RECYCLE_BIN_CHECK_SECONDS * 1000,
     server: { host: e.BATON_SERVER_HOST, port: e.BATON_SERVER_PORT, hubspotClientSecret: e.HUBSPOT_CLIENT_SECRET },
     temporal: {
       address: e.TEMPORAL_ADDRESS,

@@ -112,6 +112,7 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
       store,
       mappingsDir: config.mappingsDir,
       firstTouchPollMs: config.handover.firstTouchPollMs,
+      recycleBinEveryMs: config.recycleBinEveryMs,
       shutdownGraceTime: '3 seconds',
     });
     const running = worker.run();

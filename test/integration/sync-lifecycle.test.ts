@@ -221,6 +221,28 @@ describe('lead conversion and deletions in the delta sync', () => {
     });
   });
 
+  it('reads the HubSpot recycle bin at most once per recycleBinEveryMs, and finds what was archived in between', async () => {
+    const mapping = lifecycleMapping('on_delete: clear_link');
+    const requests = async () => ((await (await fetch(`${h.stack.hubspotSandbox.url}/__sandbox/stats`)).json()) as { total: number }).total;
+    const side = new HubSpotContactSide(hubspot, { recycleBinEveryMs: 600_000 });
+    const a = await createContact('a@bin.example');
+    await hubspot.crm.contacts.basicApi.archive(a);
+    const t0 = Date.now();
+    const first = await side.readDeletions(mapping, null, t0);
+    expect(first.ids).toEqual([a]);
+    expect(first.next).toEqual({ archived: t0 });
+
+    const b = await createContact('b@bin.example');
+    await hubspot.crm.contacts.basicApi.archive(b);
+    const before = await requests();
+    expect(await side.readDeletions(mapping, first.next, t0 + 60_000)).toEqual({ ids: [], next: first.next });
+    // No request reached HubSpot for it.
+    expect((await requests()) - before).toBe(0);
+    expect((await side.readDeletions(mapping, first.next, t0 + 600_000)).ids.sort()).toEqual([a, b].sort());
+    // Without the option (a manual `baton sync --once`), every read goes to the bin.
+    expect((await new HubSpotContactSide(hubspot).readDeletions(mapping, first.next, t0 + 1)).ids.sort()).toEqual([a, b].sort());
+  });
+
   describe('on_delete: archive', () => {
     const mapping = lifecycleMapping('on_delete: archive');
 

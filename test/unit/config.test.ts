@@ -11,6 +11,8 @@ describe('loadConfig', () => {
     expect(config.syncIntervalSeconds).toBe(5);
     expect(config.handover).toEqual({ firstTouchPollMs: 900_000 });
     expect(loadConfig({ BATON_FIRST_TOUCH_POLL_SECONDS: '2' }).handover).toEqual({ firstTouchPollMs: 2000 });
+    expect(config.recycleBinEveryMs).toBe(600_000);
+    expect(loadConfig({ BATON_RECYCLE_BIN_CHECK_SECONDS: '0' }).recycleBinEveryMs).toBe(0);
   });
 
   it('chooses PostgreSQL from BATON_DATABASE_URL', () => {

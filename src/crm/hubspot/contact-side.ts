@@ -46,13 +46,24 @@ function describeHubSpotError(err: unknown): { code: string | null; reason: stri
   return { code: body?.category ?? String(code), reason: `HubSpot ${code}: ${body?.message ?? 'no message'}`, wholeBatch };
 }
 
+export interface HubSpotContactSideOptions {
+  /**
+   * The shortest time between two reads of the recycle bin, which cost one call per 100
+   * archived contacts; 0 reads it on every cycle (a manual \`baton sync --once\`).
+   */
+  recycleBinEveryMs?: number;
+}
+
 /** HubSpot contacts as one side of the two-way sync. https://developers.hubspot.com/docs/api/crm/contacts */
 export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
   readonly side = 'hubspot' as const;
   readonly writeBatch = HUBSPOT_BATCH_MAX;
   private readonly contacts: HubSpotContacts;
 
-  constructor(private readonly client: Client) {
+  constructor(
+    private readonly client: Client,
+    private readonly options: HubSpotContactSideOptions = {},
+  ) {
     this.contacts = new HubSpotContacts(client);
   }
 
@@ -132,8 +143,15 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
     return parts.flat();
   }
 
-  /** The whole recycle bin each time (see archived.ts); the cursor only records when it was read. */
-  async readDeletions(_mapping: ObjectMapping, _cursor: DeletionCursor | null, until: number, progress?: () => void): Promise<{ ids: string[]; next: DeletionCursor }> {
+  /**
+   * The whole recycle bin (see archived.ts), at most once per `recycleBinEveryMs`: the
+   * cursor records when it was last read. A contact archived in between is in the bin at
+   * the next read (it keeps 90 days), so waiting loses nothing.
+   */
+  async readDeletions(_mapping: ObjectMapping, cursor: DeletionCursor | null, until: number, progress?: () => void): Promise<{ ids: string[]; next: DeletionCursor }> {
+    const every = this.options.recycleBinEveryMs ?? 0;
+    const last = cursor?.archived;
+    if (cursor && last !== undefined && every > 0 && until - last < every) return { ids: [], next: cursor };
     return { ids: await archivedContactIds(this.client, progress), next: { archived: until } };
   }
 

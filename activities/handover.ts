@@ -9,9 +9,8 @@ import { soqlName, soqlString } from '../src/crm/salesforce/soql';
 import { hubspotPropertiesOf, toSalesforceValues, type Values } from '../src/mapping/transform';
 import { assignOwner as routeLead, emailDomain, needsPresales, qualifies, StoreRoutingLedger, websiteDomain, type RepStatus, type RoutingLedger } from '../src/routing';
 import { previousHandoverOf, VERDICT_EVENT_TYPES } from '../src/routing/qualify';
-import type { Store } from '../src/store';
+import { CREATION_CLAIM_TTL_MS, type Store } from '../src/store';
 import type { HandoverActivities, OwnerRef, OwnerVia } from './handover-types';
-import { CREATION_CLAIM_TTL_MS } from './sync-page';
 
 /**
  * The handover's side effects, over injected clients (src/worker.ts builds the real ones).

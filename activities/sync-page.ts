@@ -4,7 +4,7 @@ import type { CrmSide, DeletionCursor, LeadConversions, SideRecord, WriteResult 
 import { deletePolicyOf, deletionPlan, followsLeadConversion, leadValuesAsContact } from '../src/mapping/lifecycle';
 import { planRecord, sourceSideOf, targetSideOf, type Mappers, type RecordPlan, type Side } from '../src/mapping/sync-plan';
 import { normaliseMatchKey, toHubSpotValues, toSalesforceValues, type Values } from '../src/mapping/transform';
-import type { RecordLink, RecordLinkInput, SnapshotInput, Store, SyncErrorInput } from '../src/store';
+import { CREATION_CLAIM_TTL_MS, type RecordLink, type RecordLinkInput, type SnapshotInput, type Store, type SyncErrorInput } from '../src/store';
 import { ZERO_COUNTS, type DirectionCursor, type PageCounts, type SyncDirection } from './sync-types';
 
 /** Finding merged records; both real sides have it, a side without it never sees a merge. */
@@ -25,9 +25,6 @@ export const CONVERTED_LEAD_ERROR = 'CANNOT_UPDATE_CONVERTED_LEAD';
 
 /** The error left when a merge shows two linked records on the other side to be duplicates. */
 export const MERGED_INTO_LINKED = 'MERGED_INTO_LINKED';
-
-/** How long a creation claim holds when its holder never gives it back (it died). */
-export const CREATION_CLAIM_TTL_MS = 10 * 60_000;
 
 /**
  * Who creates in this call: the activity (stable across its retries, so a retry keeps the

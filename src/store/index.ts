@@ -7,7 +7,7 @@ import type { SyncErrorBackoff } from './types';
 
 export { knexConfigFromUrl, redactUrl } from './config';
 export { migrationSource, migratorConfig, MIGRATIONS_TABLE } from './migrations';
-export { DEFAULT_SYNC_ERROR_BACKOFF, MAX_BATCH, syncErrorRetryDelayMs } from './store';
+export { CREATION_CLAIM_TTL_MS, DEFAULT_SYNC_ERROR_BACKOFF, MAX_BATCH, syncErrorRetryDelayMs } from './store';
 export type { Store } from './store';
 export type * from './types';
 

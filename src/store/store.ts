@@ -39,6 +39,9 @@ import type {
  */
 export const MAX_BATCH = 500;
 
+/** How long a creation claim holds when its holder never gives it back (it died). */
+export const CREATION_CLAIM_TTL_MS = 10 * 60_000;
+
 export const DEFAULT_SYNC_ERROR_BACKOFF: SyncErrorBackoff = {
   baseDelayMs: 60_000,
   maxDelayMs: 6 * 60 * 60_000,

@@ -6,7 +6,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { HandoverPolicy } from '../src/config/handover-file';
 import { MappingError } from '../src/config/mapping-file';
-import { HUBSPOT_BATCH_MAX, hubspotContactSchema, HubSpotContacts, modifiedAt, withSystemProperties, type ContactSearch, type HubSpotContact } from '../src/crm/hubspot/contacts';
+import {
+  HUBSPOT_BATCH_MAX,
+  hubspotContactSchema,
+  HubSpotContacts,
+  modifiedAt,
+  withSystemProperties,
+  type ContactSearch,
+  type HubSpotContact,
+} from '../src/crm/hubspot/contacts';
 import type { HubSpotCursor } from '../src/crm/hubspot/cursor';
 import { readChangedContacts } from '../src/crm/hubspot/delta-cursor';
 import { mapLimit } from '../src/crm/side';
@@ -53,7 +61,9 @@ export interface HandoverSweepDeps {
  * compares numerically; a blank score never matches.
  */
 function scoredContactSearch(client: HubSpotClient, score: { property: string; at_least: number }): ContactSearch {
-  return new HubSpotContacts(client, [{ propertyName: score.property, operator: FilterOperatorEnum.Gte, value: String(score.at_least) }]);
+  return new HubSpotContacts(client, [
+    { propertyName: score.property, operator: FilterOperatorEnum.Gte, value: String(score.at_least) },
+  ]);
 }
 
 /** Every property the qualification criteria read. */
@@ -67,7 +77,8 @@ function describe(err: unknown): string {
 
 export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
   const now = () => (deps.clock ? deps.clock() : new Date());
-  const temporal = deps.temporal ?? (() => ({ client: Context.current().client, taskQueue: Context.current().info.taskQueue }));
+  const temporal =
+    deps.temporal ?? (() => ({ client: Context.current().client, taskQueue: Context.current().info.taskQueue }));
   const heartbeat = deps.heartbeat ?? (() => Context.current().heartbeat());
 
   const policyOf = (): HandoverPolicy | null => {
@@ -85,7 +96,10 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
    * whose evaluation throws is recorded and skipped; a Temporal error fails the call, and
    * its retry skips the handovers it started already (they are running).
    */
-  async function handOver(policy: HandoverPolicy, contacts: HubSpotContact[]): Promise<{ counts: SweepCounts; evaluated: string[] }> {
+  async function handOver(
+    policy: HandoverPolicy,
+    contacts: HubSpotContact[],
+  ): Promise<{ counts: SweepCounts; evaluated: string[] }> {
     const counts: SweepCounts = { ...ZERO_SWEEP_COUNTS, read: contacts.length };
     const failures: { id: string; reason: string }[] = [];
     const evaluated: string[] = [];
@@ -99,7 +113,10 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
           evaluated.push(contact.id);
         }
       } catch (err) {
-        failures.push({ id: contact.id, reason: `the qualification criteria could not be evaluated: ${describe(err)}` });
+        failures.push({
+          id: contact.id,
+          reason: `the qualification criteria could not be evaluated: ${describe(err)}`,
+        });
       }
     }
     const verdicts = await deps.store.lastHandoverEvents(
@@ -110,13 +127,20 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
     const toStart: HubSpotContact[] = [];
     for (const contact of candidates) {
       try {
-        if (qualifies(policy, contact.properties, { previous: previousHandoverOf(verdicts.get(contact.id)), now: at }).qualified) toStart.push(contact);
+        if (
+          qualifies(policy, contact.properties, { previous: previousHandoverOf(verdicts.get(contact.id)), now: at })
+            .qualified
+        )
+          toStart.push(contact);
         else {
           counts.coolingDown += 1;
           evaluated.push(contact.id);
         }
       } catch (err) {
-        failures.push({ id: contact.id, reason: `the qualification criteria could not be evaluated: ${describe(err)}` });
+        failures.push({
+          id: contact.id,
+          reason: `the qualification criteria could not be evaluated: ${describe(err)}`,
+        });
       }
     }
     counts.qualified = toStart.length;
@@ -131,7 +155,15 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
     for (const outcome of outcomes) counts[outcome] += 1;
     evaluated.push(...toStart.map((c) => c.id));
     counts.failed = failures.length;
-    await deps.store.recordSyncErrors(failures.map((f) => ({ mapping: SWEEP_ERRORS, direction: 'to_salesforce', sourceId: f.id, reason: f.reason, errorCode: 'EVALUATION_FAILED' })));
+    await deps.store.recordSyncErrors(
+      failures.map((f) => ({
+        mapping: SWEEP_ERRORS,
+        direction: 'to_salesforce',
+        sourceId: f.id,
+        reason: f.reason,
+        errorCode: 'EVALUATION_FAILED',
+      })),
+    );
     return { counts, evaluated };
   }
 
@@ -183,7 +215,10 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
       const found = new Set(contacts.map((c) => c.id));
       const { counts, evaluated } = await handOver(policy, contacts);
       // Deleted contacts have nothing left to hand over.
-      await deps.store.resolveSyncErrors(SWEEP_ERRORS, 'to_salesforce', [...evaluated, ...ids.filter((id) => !found.has(id))]);
+      await deps.store.resolveSyncErrors(SWEEP_ERRORS, 'to_salesforce', [
+        ...evaluated,
+        ...ids.filter((id) => !found.has(id)),
+      ]);
       return counts;
     },
   };

@@ -17,7 +17,15 @@ export type HandoverOutcome = 'accepted' | 'rejected' | 'recycled';
 export type TouchSource = 'task' | 'status_change' | 'manual';
 
 /** How an owner was chosen (src/routing `AssignedVia`, plus the stages that set owners themselves). */
-export type OwnerVia = 'previous_owner' | 'account_owner' | 'round_robin' | 'weighted' | 'fallback' | 'presales_queue' | 'escalation' | 'manual';
+export type OwnerVia =
+  | 'previous_owner'
+  | 'account_owner'
+  | 'round_robin'
+  | 'weighted'
+  | 'fallback'
+  | 'presales_queue'
+  | 'escalation'
+  | 'manual';
 
 /** A Salesforce owner: a User (005…) or a queue (00G…). `email` is a rep's work address, never the lead's. */
 export interface OwnerRef {
@@ -170,7 +178,15 @@ export interface SweepCounts {
   failed: number;
 }
 
-export const ZERO_SWEEP_COUNTS: SweepCounts = { read: 0, qualified: 0, started: 0, running: 0, coolingDown: 0, notQualified: 0, failed: 0 };
+export const ZERO_SWEEP_COUNTS: SweepCounts = {
+  read: 0,
+  qualified: 0,
+  started: 0,
+  running: 0,
+  coolingDown: 0,
+  notQualified: 0,
+  failed: 0,
+};
 
 export interface SweepPageInput {
   /** The sweep's own HubSpot read position, of the same kind as the sync's. */

@@ -9,7 +9,16 @@ import type { HandoverPolicy } from '../src/config/handover-file';
 import { createHandoverActivities } from './handover';
 import { createHandoverSweepActivities } from './handover-sweep';
 import { mappersOf, retryRecords, syncPage, type RecordOutcome, type SyncSides } from './sync-page';
-import { isLifecycleAction, ZERO_COUNTS, zeroLifecycle, type DirectionCursor, type PageCounts, type SyncDirection, type SyncPageInput, type SyncPageResult } from './sync-types';
+import {
+  isLifecycleAction,
+  ZERO_COUNTS,
+  zeroLifecycle,
+  type DirectionCursor,
+  type PageCounts,
+  type SyncDirection,
+  type SyncPageInput,
+  type SyncPageResult,
+} from './sync-types';
 
 export interface ActivityDeps {
   hubspot: HubSpotClient;
@@ -33,7 +42,10 @@ export { mappersOf };
 
 /** Activities are built over injected dependencies; only src/worker.ts builds real ones. */
 export function createActivities(deps: ActivityDeps) {
-  const sides: SyncSides = { hubspot: new HubSpotContactSide(deps.hubspot, { recycleBinEveryMs: deps.recycleBinEveryMs ?? 0 }), salesforce: new SalesforceRecordSide(deps.salesforce) };
+  const sides: SyncSides = {
+    hubspot: new HubSpotContactSide(deps.hubspot, { recycleBinEveryMs: deps.recycleBinEveryMs ?? 0 }),
+    salesforce: new SalesforceRecordSide(deps.salesforce),
+  };
   const mappingOf = (name: string): ObjectMapping => {
     try {
       return deps.mappings(name);
@@ -56,9 +68,15 @@ export function createActivities(deps: ActivityDeps) {
       if (!flows) return null;
       const name = cursorName(input.mapping, input.direction);
       if (input.direction === 'to_salesforce') {
-        return { direction: 'to_salesforce', cursor: (await deps.store.getCursor(name)) ?? sides.hubspot.initialCursor() };
+        return {
+          direction: 'to_salesforce',
+          cursor: (await deps.store.getCursor(name)) ?? sides.hubspot.initialCursor(),
+        };
       }
-      return { direction: 'to_hubspot', cursor: (await deps.store.getCursor(name)) ?? sides.salesforce.initialCursor() };
+      return {
+        direction: 'to_hubspot',
+        cursor: (await deps.store.getCursor(name)) ?? sides.salesforce.initialCursor(),
+      };
     },
 
     /** One page of one direction; the cursor moves only after every record was written or recorded as an error. */
@@ -68,7 +86,15 @@ export function createActivities(deps: ActivityDeps) {
       const onRecord = (o: RecordOutcome) => {
         if (isLifecycleAction(o.action)) lifecycle[o.action] += 1;
       };
-      const { next, done, counts } = await syncPage(deps.store, sides, mapping, mappersOf(mapping), input.position, input.until, { onRecord });
+      const { next, done, counts } = await syncPage(
+        deps.store,
+        sides,
+        mapping,
+        mappersOf(mapping),
+        input.position,
+        input.until,
+        { onRecord },
+      );
       await deps.store.setCursor(cursorName(input.mapping, next.direction), next.cursor);
       return { position: next, done, counts, lifecycle };
     },
@@ -78,7 +104,14 @@ export function createActivities(deps: ActivityDeps) {
       const mapping = mappingOf(input.mapping);
       const due = await deps.store.dueSyncErrors(mapping.name, input.direction, new Date(), input.limit ?? 200);
       if (due.length === 0) return { ...ZERO_COUNTS };
-      return retryRecords(deps.store, sides, mapping, mappersOf(mapping), input.direction, due.map((e) => e.sourceId));
+      return retryRecords(
+        deps.store,
+        sides,
+        mapping,
+        mappersOf(mapping),
+        input.direction,
+        due.map((e) => e.sourceId),
+      );
     },
   };
 }

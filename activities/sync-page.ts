@@ -2,9 +2,23 @@ import { Context } from '@temporalio/activity';
 import type { ObjectMapping } from '../src/config/mapping-file';
 import type { CrmSide, DeletionCursor, LeadConversions, SideRecord, WriteResult } from '../src/crm/side';
 import { deletePolicyOf, deletionPlan, followsLeadConversion, leadValuesAsContact } from '../src/mapping/lifecycle';
-import { planRecord, sourceSideOf, targetSideOf, type Mappers, type RecordPlan, type Side } from '../src/mapping/sync-plan';
+import {
+  planRecord,
+  sourceSideOf,
+  targetSideOf,
+  type Mappers,
+  type RecordPlan,
+  type Side,
+} from '../src/mapping/sync-plan';
 import { normaliseMatchKey, toHubSpotValues, toSalesforceValues, type Values } from '../src/mapping/transform';
-import { CREATION_CLAIM_TTL_MS, type RecordLink, type RecordLinkInput, type SnapshotInput, type Store, type SyncErrorInput } from '../src/store';
+import {
+  CREATION_CLAIM_TTL_MS,
+  type RecordLink,
+  type RecordLinkInput,
+  type SnapshotInput,
+  type Store,
+  type SyncErrorInput,
+} from '../src/store';
 import { ZERO_COUNTS, type DirectionCursor, type PageCounts, type SyncDirection } from './sync-types';
 
 /** Finding merged records; both real sides have it, a side without it never sees a merge. */
@@ -17,7 +31,9 @@ export interface RecordMerges {
 
 export interface SyncSides {
   hubspot: CrmSide<Extract<DirectionCursor, { direction: 'to_salesforce' }>['cursor']> & Partial<RecordMerges>;
-  salesforce: CrmSide<Extract<DirectionCursor, { direction: 'to_hubspot' }>['cursor']> & LeadConversions & Partial<RecordMerges>;
+  salesforce: CrmSide<Extract<DirectionCursor, { direction: 'to_hubspot' }>['cursor']> &
+    LeadConversions &
+    Partial<RecordMerges>;
 }
 
 /** Salesforce's error for any write to a converted Lead, which is read-only from then on. */
@@ -49,7 +65,12 @@ function heartbeat(step: string): void {
 }
 
 /** Reads until a full write batch is collected or the window is exhausted. */
-async function readSource(sides: SyncSides, mapping: ObjectMapping, position: DirectionCursor, until: number): Promise<{ records: SideRecord[]; next: DirectionCursor; done: boolean }> {
+async function readSource(
+  sides: SyncSides,
+  mapping: ObjectMapping,
+  position: DirectionCursor,
+  until: number,
+): Promise<{ records: SideRecord[]; next: DirectionCursor; done: boolean }> {
   const records: SideRecord[] = [];
   if (position.direction === 'to_salesforce') {
     let cursor = position.cursor;
@@ -57,7 +78,8 @@ async function readSource(sides: SyncSides, mapping: ObjectMapping, position: Di
       const page = await sides.hubspot.readChanged(mapping, cursor, until);
       records.push(...page.records);
       cursor = page.next;
-      if (page.done || records.length >= sides.salesforce.writeBatch) return { records, next: { direction: 'to_salesforce', cursor }, done: page.done };
+      if (page.done || records.length >= sides.salesforce.writeBatch)
+        return { records, next: { direction: 'to_salesforce', cursor }, done: page.done };
     }
   }
   const page = await sides.salesforce.readChanged(mapping, position.cursor, until);
@@ -150,8 +172,16 @@ export async function retryRecords(
   if (missing.length > 0) {
     // Gone from its own side since it failed: its deletion is applied now (or already was),
     // and nothing is left to retry unless applying it failed.
-    const { failed, unconfirmed } = await applyDeletions(store, sides, mapping, sourceSideOf(direction), missing, { ...options, confirm: true });
-    if (!options.dryRun) await store.resolveSyncErrors(mapping.name, direction, missing.filter((id) => !failed.has(id) && !unconfirmed.has(id)));
+    const { failed, unconfirmed } = await applyDeletions(store, sides, mapping, sourceSideOf(direction), missing, {
+      ...options,
+      confirm: true,
+    });
+    if (!options.dryRun)
+      await store.resolveSyncErrors(
+        mapping.name,
+        direction,
+        missing.filter((id) => !failed.has(id) && !unconfirmed.has(id)),
+      );
   }
   return counts;
 }
@@ -174,7 +204,8 @@ export async function syncRecords(
   records: SideRecord[],
   options: SyncOptions = {},
 ): Promise<PageCounts> {
-  if (!followsLeadConversion(mapping)) return (await syncBatch(store, sides, mapping, mappers, direction, records, options)).counts;
+  if (!followsLeadConversion(mapping))
+    return (await syncBatch(store, sides, mapping, mappers, direction, records, options)).counts;
   return direction === 'to_salesforce'
     ? followToSalesforce(store, sides, mapping, mappers, records, options)
     : followToHubSpot(store, sides, mapping, mappers, records, options);
@@ -188,33 +219,80 @@ export async function syncRecords(
  * converted (seen when it is read, or when Salesforce refuses the write) move to the
  * Contact and are written there in the same call. A new Lead is never created for them.
  */
-async function followToSalesforce(store: Store, sides: SyncSides, mapping: ObjectMapping, mappers: Mappers, records: SideRecord[], options: SyncOptions): Promise<PageCounts> {
-  const links = await store.findLinksByHubSpotIds(mapping.name, records.map((r) => r.id));
+async function followToSalesforce(
+  store: Store,
+  sides: SyncSides,
+  mapping: ObjectMapping,
+  mappers: Mappers,
+  records: SideRecord[],
+  options: SyncOptions,
+): Promise<PageCounts> {
+  const links = await store.findLinksByHubSpotIds(
+    mapping.name,
+    records.map((r) => r.id),
+  );
   const onContact = new Set(links.filter((l) => l.salesforceObject === 'Contact').map((l) => l.hubspotId));
   const counts: PageCounts = { ...ZERO_COUNTS };
-  const leads = await syncBatch(store, sides, mapping, mappers, 'to_salesforce', records.filter((r) => !onContact.has(r.id)), options);
+  const leads = await syncBatch(
+    store,
+    sides,
+    mapping,
+    mappers,
+    'to_salesforce',
+    records.filter((r) => !onContact.has(r.id)),
+    options,
+  );
   addCounts(counts, leads.counts);
 
   const unknown = leads.diverted.filter((d) => d.contactId === undefined).map((d) => d.leadId);
   const contactOf = unknown.length > 0 ? await sides.salesforce.convertedContacts(unknown) : new Map<string, string>();
-  const moves = leads.diverted.map((d) => ({ hubspotId: d.source.id, leadId: d.leadId, contactId: d.contactId ?? contactOf.get(d.leadId), source: d.source }));
+  const moves = leads.diverted.map((d) => ({
+    hubspotId: d.source.id,
+    leadId: d.leadId,
+    contactId: d.contactId ?? contactOf.get(d.leadId),
+    source: d.source,
+  }));
   const errors: SyncErrorInput[] = [];
   const movable: { hubspotId: string; leadId: string; contactId: string; source: SideRecord }[] = [];
   for (const m of moves) {
     if (m.contactId === undefined) {
-      errors.push({ mapping: mapping.name, direction: 'to_salesforce', sourceId: m.hubspotId, errorCode: CONVERTED_LEAD_ERROR, reason: `Salesforce refused a write to Lead ${m.leadId} as converted, but the Lead names no Contact it became; Baton tries again later`, payload: {} });
+      errors.push({
+        mapping: mapping.name,
+        direction: 'to_salesforce',
+        sourceId: m.hubspotId,
+        errorCode: CONVERTED_LEAD_ERROR,
+        reason: `Salesforce refused a write to Lead ${m.leadId} as converted, but the Lead names no Contact it became; Baton tries again later`,
+        payload: {},
+      });
     } else movable.push({ ...m, contactId: m.contactId });
   }
   const moved = await moveToContacts(store, mapping, 'to_salesforce', movable, options, errors);
   counts.rejected += errors.length;
   if (errors.length > 0 && !options.dryRun) await store.recordSyncErrors(errors);
-  for (const e of errors) options.onRecord?.({ direction: 'to_salesforce', sourceId: e.sourceId, action: 'rejected', fields: {}, writtenBack: {}, reason: e.reason });
+  for (const e of errors)
+    options.onRecord?.({
+      direction: 'to_salesforce',
+      sourceId: e.sourceId,
+      action: 'rejected',
+      fields: {},
+      writtenBack: {},
+      reason: e.reason,
+    });
 
   const toContacts = [...records.filter((r) => onContact.has(r.id)), ...moved.map((m) => m.source)];
   if (toContacts.length === 0) return counts;
   const contactMapping = await sides.salesforce.contactMapping(mapping);
   const assumed = options.dryRun ? new Map(moved.map((m) => [m.hubspotId, m.contactId])) : undefined;
-  const contacts = await syncBatch(store, sides, contactMapping, mappersOf(contactMapping), 'to_salesforce', toContacts, options, assumed);
+  const contacts = await syncBatch(
+    store,
+    sides,
+    contactMapping,
+    mappersOf(contactMapping),
+    'to_salesforce',
+    toContacts,
+    options,
+    assumed,
+  );
   addCounts(counts, contacts.counts);
   counts.read = records.length;
   return counts;
@@ -226,14 +304,45 @@ async function followToSalesforce(store: Store, sides: SyncSides, mapping: Objec
  * Contact is synced in its place; a Contact is synced only when it is linked (it became
  * one of the mapping's records by a conversion), the org's other Contacts are not ours.
  */
-async function followToHubSpot(store: Store, sides: SyncSides, mapping: ObjectMapping, mappers: Mappers, records: SideRecord[], options: SyncOptions): Promise<PageCounts> {
+async function followToHubSpot(
+  store: Store,
+  sides: SyncSides,
+  mapping: ObjectMapping,
+  mappers: Mappers,
+  records: SideRecord[],
+  options: SyncOptions,
+): Promise<PageCounts> {
   const counts: PageCounts = { ...ZERO_COUNTS };
   const leads = records.filter((r) => r.object === undefined);
   const converted = leads.filter((r) => r.convertedTo !== undefined);
-  addCounts(counts, (await syncBatch(store, sides, mapping, mappers, 'to_hubspot', leads.filter((r) => r.convertedTo === undefined), options)).counts);
+  addCounts(
+    counts,
+    (
+      await syncBatch(
+        store,
+        sides,
+        mapping,
+        mappers,
+        'to_hubspot',
+        leads.filter((r) => r.convertedTo === undefined),
+        options,
+      )
+    ).counts,
+  );
 
-  const leadLinks = new Map((await store.findLinksBySalesforceIds(mapping.name, converted.map((r) => r.id))).map((l) => [l.salesforceId, l]));
-  const orphans = await store.findOrphans(mapping.name, 'salesforce', converted.filter((r) => !leadLinks.has(r.id)).map((r) => r.id));
+  const leadLinks = new Map(
+    (
+      await store.findLinksBySalesforceIds(
+        mapping.name,
+        converted.map((r) => r.id),
+      )
+    ).map((l) => [l.salesforceId, l]),
+  );
+  const orphans = await store.findOrphans(
+    mapping.name,
+    'salesforce',
+    converted.filter((r) => !leadLinks.has(r.id)).map((r) => r.id),
+  );
   const errors: SyncErrorInput[] = [];
   const moves: { hubspotId: string; leadId: string; contactId: string; source: SideRecord }[] = [];
   const unlinkedContacts: string[] = [];
@@ -243,24 +352,59 @@ async function followToHubSpot(store: Store, sides: SyncSides, mapping: ObjectMa
     if (link) moves.push({ hubspotId: link.hubspotId, leadId: lead.id, contactId, source: lead });
     else if (orphans.has(lead.id)) {
       counts.unchanged += 1;
-      options.onRecord?.({ direction: 'to_hubspot', sourceId: lead.id, action: 'skip', fields: {}, writtenBack: {}, reason: `Lead ${lead.id} was converted into Contact ${contactId}, but its HubSpot contact was deleted before (on_delete: clear_link), so none is created` });
+      options.onRecord?.({
+        direction: 'to_hubspot',
+        sourceId: lead.id,
+        action: 'skip',
+        fields: {},
+        writtenBack: {},
+        reason: `Lead ${lead.id} was converted into Contact ${contactId}, but its HubSpot contact was deleted before (on_delete: clear_link), so none is created`,
+      });
     } else unlinkedContacts.push(contactId);
   }
   const moved = await moveToContacts(store, mapping, 'to_hubspot', moves, options, errors);
   counts.rejected += errors.length;
   if (errors.length > 0 && !options.dryRun) await store.recordSyncErrors(errors);
-  for (const e of errors) options.onRecord?.({ direction: 'to_hubspot', sourceId: e.sourceId, action: 'rejected', fields: {}, writtenBack: {}, reason: e.reason });
+  for (const e of errors)
+    options.onRecord?.({
+      direction: 'to_hubspot',
+      sourceId: e.sourceId,
+      action: 'rejected',
+      fields: {},
+      writtenBack: {},
+      reason: e.reason,
+    });
 
   // Changed Contacts count only when linked; the ones whose Lead converted in this page are read afresh below.
   const stream = records.filter((r) => r.object === 'Contact');
-  const linkedStream = new Set((await store.findLinksBySalesforceIds(mapping.name, stream.map((r) => r.id))).map((l) => l.salesforceId));
-  const contactMapping = converted.length > 0 || linkedStream.size > 0 ? await sides.salesforce.contactMapping(mapping) : undefined;
+  const linkedStream = new Set(
+    (
+      await store.findLinksBySalesforceIds(
+        mapping.name,
+        stream.map((r) => r.id),
+      )
+    ).map((l) => l.salesforceId),
+  );
+  const contactMapping =
+    converted.length > 0 || linkedStream.size > 0 ? await sides.salesforce.contactMapping(mapping) : undefined;
   const wanted = [...new Set([...moved.map((m) => m.contactId), ...unlinkedContacts])];
-  const fetched = wanted.length > 0 && contactMapping ? await sides.salesforce.fetch(contactMapping, wanted) : new Map<string, SideRecord>();
+  const fetched =
+    wanted.length > 0 && contactMapping
+      ? await sides.salesforce.fetch(contactMapping, wanted)
+      : new Map<string, SideRecord>();
   const contacts = [...fetched.values(), ...stream.filter((r) => linkedStream.has(r.id) && !fetched.has(r.id))];
   if (contacts.length > 0 && contactMapping) {
     const assumed = options.dryRun ? new Map(moved.map((m) => [m.contactId, m.hubspotId])) : undefined;
-    const result = await syncBatch(store, sides, contactMapping, mappersOf(contactMapping), 'to_hubspot', contacts, options, assumed);
+    const result = await syncBatch(
+      store,
+      sides,
+      contactMapping,
+      mappersOf(contactMapping),
+      'to_hubspot',
+      contacts,
+      options,
+      assumed,
+    );
     addCounts(counts, result.counts);
   }
   counts.read = leads.length + contacts.length - fetched.size;
@@ -283,7 +427,14 @@ async function moveToContacts<M extends { hubspotId: string; leadId: string; con
   errors: SyncErrorInput[],
 ): Promise<M[]> {
   if (moves.length === 0) return [];
-  const taken = new Map((await store.findLinksBySalesforceIds(mapping.name, moves.map((m) => m.contactId))).map((l) => [l.salesforceId, l.hubspotId]));
+  const taken = new Map(
+    (
+      await store.findLinksBySalesforceIds(
+        mapping.name,
+        moves.map((m) => m.contactId),
+      )
+    ).map((l) => [l.salesforceId, l.hubspotId]),
+  );
   const ok: M[] = [];
   for (const m of moves) {
     const other = taken.get(m.contactId);
@@ -302,14 +453,43 @@ async function moveToContacts<M extends { hubspotId: string; leadId: string; con
     }
   }
   for (const m of ok) {
-    options.onRecord?.({ direction, sourceId: m.source.id, targetId: m.contactId, action: 'follow', fields: {}, writtenBack: {}, reason: `Lead ${m.leadId} was converted into Contact ${m.contactId}; HubSpot contact ${m.hubspotId} now syncs with the Contact` });
+    options.onRecord?.({
+      direction,
+      sourceId: m.source.id,
+      targetId: m.contactId,
+      action: 'follow',
+      fields: {},
+      writtenBack: {},
+      reason: `Lead ${m.leadId} was converted into Contact ${m.contactId}; HubSpot contact ${m.hubspotId} now syncs with the Contact`,
+    });
   }
   if (options.dryRun || ok.length === 0) return ok;
-  await store.upsertLinks(ok.map((m) => ({ mapping: mapping.name, hubspotId: m.hubspotId, salesforceObject: 'Contact', salesforceId: m.contactId })));
-  const snapshots = await store.getSnapshots(mapping.name, ok.map((m) => m.hubspotId));
-  await store.putSnapshots([...snapshots.values()].map((s) => ({ mapping: s.mapping, hubspotId: s.hubspotId, hubspot: s.hubspot, salesforce: leadValuesAsContact(s.salesforce) })));
+  await store.upsertLinks(
+    ok.map((m) => ({
+      mapping: mapping.name,
+      hubspotId: m.hubspotId,
+      salesforceObject: 'Contact',
+      salesforceId: m.contactId,
+    })),
+  );
+  const snapshots = await store.getSnapshots(
+    mapping.name,
+    ok.map((m) => m.hubspotId),
+  );
+  await store.putSnapshots(
+    [...snapshots.values()].map((s) => ({
+      mapping: s.mapping,
+      hubspotId: s.hubspotId,
+      hubspot: s.hubspot,
+      salesforce: leadValuesAsContact(s.salesforce),
+    })),
+  );
   // The Lead's own errors are over: it will not change again, its Contact carries on.
-  await store.resolveSyncErrors(mapping.name, 'to_hubspot', ok.map((m) => m.leadId));
+  await store.resolveSyncErrors(
+    mapping.name,
+    'to_hubspot',
+    ok.map((m) => m.leadId),
+  );
   return ok;
 }
 
@@ -337,7 +517,10 @@ async function followMerges(
 ): Promise<{ moved: Map<string, RecordLink>; handled: Set<string> }> {
   const moved = new Map<string, RecordLink>();
   const handled = new Set<string>();
-  const byId = (ids: string[]) => (side === 'hubspot' ? store.findLinksByHubSpotIds(mapping.name, ids) : store.findLinksBySalesforceIds(mapping.name, ids));
+  const byId = (ids: string[]) =>
+    side === 'hubspot'
+      ? store.findLinksByHubSpotIds(mapping.name, ids)
+      : store.findLinksBySalesforceIds(mapping.name, ids);
   const goneId = (l: RecordLink) => (side === 'hubspot' ? l.hubspotId : l.salesforceId);
   const lookups: Partial<RecordMerges> = sides[side];
   const merges = new Map(known ?? []);
@@ -354,7 +537,8 @@ async function followMerges(
   if (links.length === 0) return { moved, handled };
 
   const reverse: SyncDirection = side === 'hubspot' ? 'to_hubspot' : 'to_salesforce';
-  const name = (s: Side, id: string, object: string = mapping.salesforce.object) => (s === 'hubspot' ? `HubSpot contact ${id}` : `Salesforce ${object} ${id}`);
+  const name = (s: Side, id: string, object: string = mapping.salesforce.object) =>
+    s === 'hubspot' ? `HubSpot contact ${id}` : `Salesforce ${object} ${id}`;
   const other: Side = side === 'hubspot' ? 'salesforce' : 'hubspot';
   const taken = new Map((await byId(links.map((l) => merges.get(goneId(l)) as string))).map((l) => [goneId(l), l]));
   const errors: SyncErrorInput[] = [];
@@ -376,30 +560,72 @@ async function followMerges(
         `so ${mine} and ${theirs} are duplicates. Baton keeps the link to ${theirs}, forgets the one to ${mine} and removes nothing: ` +
         `merge ${mine} into ${theirs} in ${other === 'hubspot' ? 'HubSpot' : 'Salesforce'}`;
       // Kept under the record left without a link, so it is over once that record is merged away too.
-      errors.push({ mapping: mapping.name, direction: reverse, sourceId: partner, errorCode: MERGED_INTO_LINKED, reason, payload: {}, retry: false });
-      options.onRecord?.({ direction: reverse, sourceId: partner, targetId: existingPartner, action: 'rejected', fields: {}, writtenBack: {}, reason });
+      errors.push({
+        mapping: mapping.name,
+        direction: reverse,
+        sourceId: partner,
+        errorCode: MERGED_INTO_LINKED,
+        reason,
+        payload: {},
+        retry: false,
+      });
+      options.onRecord?.({
+        direction: reverse,
+        sourceId: partner,
+        targetId: existingPartner,
+        action: 'rejected',
+        fields: {},
+        writtenBack: {},
+        reason,
+      });
       continue;
     }
     const link: RecordLink = side === 'hubspot' ? { ...l, hubspotId: survivor } : { ...l, salesforceId: survivor };
     if (!existing) moved.set(gone, link);
     else stale.push(l); // Both already linked to the same partner: only the stale link goes.
     taken.set(survivor, link);
-    const [from, to, partnerName] = [name(side, gone, l.salesforceObject), name(side, survivor, l.salesforceObject), name(other, partner, l.salesforceObject)];
-    options.onRecord?.({ direction, sourceId: gone, targetId: survivor, action: 'follow', fields: {}, writtenBack: {}, reason: `${from} was merged into ${to}; ${partnerName} now syncs with ${to}` });
+    const [from, to, partnerName] = [
+      name(side, gone, l.salesforceObject),
+      name(side, survivor, l.salesforceObject),
+      name(other, partner, l.salesforceObject),
+    ];
+    options.onRecord?.({
+      direction,
+      sourceId: gone,
+      targetId: survivor,
+      action: 'follow',
+      fields: {},
+      writtenBack: {},
+      reason: `${from} was merged into ${to}; ${partnerName} now syncs with ${to}`,
+    });
   }
   if (options.dryRun) return { moved, handled };
 
-  await store.upsertLinks([...moved.values()].map((l) => ({ mapping: l.mapping, hubspotId: l.hubspotId, salesforceObject: l.salesforceObject, salesforceId: l.salesforceId })));
+  await store.upsertLinks(
+    [...moved.values()].map((l) => ({
+      mapping: l.mapping,
+      hubspotId: l.hubspotId,
+      salesforceObject: l.salesforceObject,
+      salesforceId: l.salesforceId,
+    })),
+  );
   if (side === 'hubspot') {
     // Snapshots are keyed by the HubSpot id: copy each to the survivor before its old link goes.
     const snapshots = await store.getSnapshots(mapping.name, [...moved.keys()]);
-    await store.putSnapshots([...moved].flatMap(([gone, l]) => {
-      const snap = snapshots.get(gone);
-      return snap ? [{ mapping: mapping.name, hubspotId: l.hubspotId, hubspot: snap.hubspot, salesforce: snap.salesforce }] : [];
-    }));
+    await store.putSnapshots(
+      [...moved].flatMap(([gone, l]) => {
+        const snap = snapshots.get(gone);
+        return snap
+          ? [{ mapping: mapping.name, hubspotId: l.hubspotId, hubspot: snap.hubspot, salesforce: snap.salesforce }]
+          : [];
+      }),
+    );
     await store.deleteLinks(mapping.name, [...moved.keys()]);
   }
-  await store.deleteLinks(mapping.name, stale.map((l) => l.hubspotId));
+  await store.deleteLinks(
+    mapping.name,
+    stale.map((l) => l.hubspotId),
+  );
   if (errors.length > 0) await store.recordSyncErrors(errors);
   return { moved, handled };
 }
@@ -413,7 +639,14 @@ const SIDE_NAME: Record<Side, string> = { hubspot: 'HubSpot', salesforce: 'Sales
  * them. A side whose policy is `ignore` is not read at all. When nothing flows the other
  * way, that direction never runs, so its side's deletions are read here too.
  */
-async function sweepDeletions(store: Store, sides: SyncSides, mapping: ObjectMapping, direction: SyncDirection, until: number, options: SyncOptions): Promise<void> {
+async function sweepDeletions(
+  store: Store,
+  sides: SyncSides,
+  mapping: ObjectMapping,
+  direction: SyncDirection,
+  until: number,
+  options: SyncOptions,
+): Promise<void> {
   const source = sourceSideOf(direction);
   const reverse: SyncDirection = direction === 'to_salesforce' ? 'to_hubspot' : 'to_salesforce';
   const flowsBack = mapping.fields.some((f) => f.direction === 'both' || f.direction === reverse);
@@ -422,7 +655,9 @@ async function sweepDeletions(store: Store, sides: SyncSides, mapping: ObjectMap
     heartbeat(`reading deletions in ${SIDE_NAME[side]}`);
     const name = `${mapping.name}:${side}:deleted`;
     const cursor = await store.getCursor<DeletionCursor>(name);
-    const { ids, next } = await sides[side].readDeletions(mapping, cursor, until, () => heartbeat(`reading deletions in ${SIDE_NAME[side]}`));
+    const { ids, next } = await sides[side].readDeletions(mapping, cursor, until, () =>
+      heartbeat(`reading deletions in ${SIDE_NAME[side]}`),
+    );
     await applyDeletions(store, sides, mapping, side, ids, options);
     if (!options.dryRun) await store.setCursor(name, next);
   }
@@ -443,7 +678,13 @@ export async function applyDeletions(
   deletedIn: Side,
   candidates: string[],
   options: SyncOptions & { confirm?: boolean } = {},
-): Promise<{ applied: number; failed: Set<string>; unconfirmed: Set<string>; moved: Map<string, RecordLink>; merged: Set<string> }> {
+): Promise<{
+  applied: number;
+  failed: Set<string>;
+  unconfirmed: Set<string>;
+  moved: Map<string, RecordLink>;
+  merged: Set<string>;
+}> {
   const failed = new Set<string>();
   const unconfirmed = new Set<string>();
   const moved = new Map<string, RecordLink>();
@@ -468,26 +709,43 @@ export async function applyDeletions(
     merged.add(id);
   }
   if (plan.policy === 'ignore') return { applied: 0, failed, unconfirmed, moved, merged };
-  const links = deletedIn === 'hubspot' ? await store.findLinksByHubSpotIds(mapping.name, ids) : await store.findLinksBySalesforceIds(mapping.name, ids);
+  const links =
+    deletedIn === 'hubspot'
+      ? await store.findLinksByHubSpotIds(mapping.name, ids)
+      : await store.findLinksBySalesforceIds(mapping.name, ids);
   const direction: SyncDirection = deletedIn === 'hubspot' ? 'to_salesforce' : 'to_hubspot';
   if (!options.confirm && !options.dryRun) {
     // An unlinked record that is gone has nothing left to retry either (e.g. one Baton asked RevOps to merge away).
     const linked = new Set(links.map((l) => (deletedIn === 'hubspot' ? l.hubspotId : l.salesforceId)));
-    await store.resolveSyncErrors(mapping.name, direction, ids.filter((id) => !linked.has(id)));
+    await store.resolveSyncErrors(
+      mapping.name,
+      direction,
+      ids.filter((id) => !linked.has(id)),
+    );
   }
   if (links.length === 0) return { applied: 0, failed, unconfirmed, moved, merged };
 
   const survivor: Side = deletedIn === 'hubspot' ? 'salesforce' : 'hubspot';
   const deletedId = (l: RecordLink) => (deletedIn === 'hubspot' ? l.hubspotId : l.salesforceId);
   const survivorId = (l: RecordLink) => (deletedIn === 'hubspot' ? l.salesforceId : l.hubspotId);
-  const name = (side: Side, l: RecordLink) => (side === 'hubspot' ? `HubSpot contact ${l.hubspotId}` : `Salesforce ${l.salesforceObject} ${l.salesforceId}`);
+  const name = (side: Side, l: RecordLink) =>
+    side === 'hubspot' ? `HubSpot contact ${l.hubspotId}` : `Salesforce ${l.salesforceObject} ${l.salesforceId}`;
   const gone = deletedIn === 'hubspot' ? 'was archived' : 'was deleted';
   const reason = (l: RecordLink) =>
     plan.archiveOn
       ? `${name(deletedIn, l)} ${gone}, so ${name(survivor, l)} is ${survivor === 'hubspot' ? 'archived' : 'deleted'} too (on_delete: archive)`
       : `${name(deletedIn, l)} ${gone}; the link is forgotten and ${name(survivor, l)} stays, and Baton will not create its partner again (on_delete: clear_link)`;
   const action: RecordOutcome['action'] = plan.archiveOn ? 'archive' : 'unlink';
-  const report = (l: RecordLink) => options.onRecord?.({ direction, sourceId: deletedId(l), targetId: survivorId(l), action, fields: {}, writtenBack: {}, reason: reason(l) });
+  const report = (l: RecordLink) =>
+    options.onRecord?.({
+      direction,
+      sourceId: deletedId(l),
+      targetId: survivorId(l),
+      action,
+      fields: {},
+      writtenBack: {},
+      reason: reason(l),
+    });
 
   if (options.dryRun) {
     links.forEach(report);
@@ -514,14 +772,32 @@ export async function applyDeletions(
       return false;
     });
   }
-  await store.deleteLinks(mapping.name, done.map((l) => l.hubspotId));
-  if (!plan.archiveOn) await store.addOrphans(done.map((l) => ({ mapping: mapping.name, side: survivor, recordId: survivorId(l), partnerId: deletedId(l) })));
+  await store.deleteLinks(
+    mapping.name,
+    done.map((l) => l.hubspotId),
+  );
+  if (!plan.archiveOn)
+    await store.addOrphans(
+      done.map((l) => ({ mapping: mapping.name, side: survivor, recordId: survivorId(l), partnerId: deletedId(l) })),
+    );
   if (errors.length > 0) await store.recordSyncErrors(errors);
   // Errors about either record of a pair that no longer exists have nothing left to retry.
   await store.resolveSyncErrors(mapping.name, direction, done.map(deletedId));
-  await store.resolveSyncErrors(mapping.name, direction === 'to_salesforce' ? 'to_hubspot' : 'to_salesforce', done.map(survivorId));
+  await store.resolveSyncErrors(
+    mapping.name,
+    direction === 'to_salesforce' ? 'to_hubspot' : 'to_salesforce',
+    done.map(survivorId),
+  );
   done.forEach(report);
-  for (const e of errors) options.onRecord?.({ direction, sourceId: e.sourceId, action: 'rejected', fields: {}, writtenBack: {}, reason: e.reason });
+  for (const e of errors)
+    options.onRecord?.({
+      direction,
+      sourceId: e.sourceId,
+      action: 'rejected',
+      fields: {},
+      writtenBack: {},
+      reason: e.reason,
+    });
   return { applied: done.length, failed, unconfirmed, moved, merged };
 }
 
@@ -558,13 +834,26 @@ async function syncBatch(
   const salesforceName = `Salesforce ${mapping.salesforce.object}`;
 
   const ids = records.map((r) => r.id);
-  const links = srcSide === 'hubspot' ? await store.findLinksByHubSpotIds(mapping.name, ids) : await store.findLinksBySalesforceIds(mapping.name, ids);
-  const linkOf = new Map(links.map((l) => (srcSide === 'hubspot' ? [l.hubspotId, l.salesforceId] : [l.salesforceId, l.hubspotId])));
+  const links =
+    srcSide === 'hubspot'
+      ? await store.findLinksByHubSpotIds(mapping.name, ids)
+      : await store.findLinksBySalesforceIds(mapping.name, ids);
+  const linkOf = new Map(
+    links.map((l) => (srcSide === 'hubspot' ? [l.hubspotId, l.salesforceId] : [l.salesforceId, l.hubspotId])),
+  );
   for (const [from, to] of assumed ?? []) linkOf.set(from, to);
 
   const errors: SyncErrorInput[] = [];
   const reject = (item: Item, code: string | null, reason: string, payload: Values, retry = true) =>
-    errors.push({ mapping: mapping.name, direction, sourceId: item.source.id, errorCode: code, reason, payload, ...(retry ? {} : { retry: false }) });
+    errors.push({
+      mapping: mapping.name,
+      direction,
+      sourceId: item.source.id,
+      errorCode: code,
+      reason,
+      payload,
+      ...(retry ? {} : { retry: false }),
+    });
   const convertedReason = (leadId: string, contactId?: string) =>
     `Salesforce Lead ${leadId} was converted${contactId ? ` into Contact ${contactId}` : ''} and refuses changes from then on, so Baton does not retry; ` +
     `set lead_conversion: follow in ${mapping.file} to sync this contact with the Contact instead`;
@@ -574,7 +863,12 @@ async function syncBatch(
     const linked = linkOf.get(r.id);
     const item: Item = { source: r, targetId: linked, linked: linked !== undefined };
     if (!item.linked && normaliseMatchKey(mapping, r.values[sourceMatchField]) === null) {
-      reject(item, 'MISSING_MATCH_KEY', `${srcSide === 'hubspot' ? 'HubSpot contact' : salesforceName} ${r.id} has no ${sourceMatchField}; Baton matches records on it, so it cannot be synced until it has one`, r.values);
+      reject(
+        item,
+        'MISSING_MATCH_KEY',
+        `${srcSide === 'hubspot' ? 'HubSpot contact' : salesforceName} ${r.id} has no ${sourceMatchField}; Baton matches records on it, so it cannot be synced until it has one`,
+        r.values,
+      );
       continue;
     }
     items.push(item);
@@ -590,7 +884,11 @@ async function syncBatch(
     const absorbed = await sourceMerges.mergedFrom(candidates.map((i) => i.source));
     if (absorbed.size === 0) return;
     const { moved } = await followMerges(store, sides, mapping, srcSide, [], absorbed, options);
-    const partnerOf = new Map([...moved.values()].map((l) => (srcSide === 'hubspot' ? [l.hubspotId, l.salesforceId] : [l.salesforceId, l.hubspotId])));
+    const partnerOf = new Map(
+      [...moved.values()].map((l) =>
+        srcSide === 'hubspot' ? [l.hubspotId, l.salesforceId] : [l.salesforceId, l.hubspotId],
+      ),
+    );
     for (const i of candidates) {
       const partner = partnerOf.get(i.source.id);
       if (partner !== undefined && !i.linked) Object.assign(i, { targetId: partner, linked: true });
@@ -602,11 +900,26 @@ async function syncBatch(
   // merge it: matched, it would share a partner with its duplicate; created, it would bring
   // back the record that was merged away.
   const waiting = items.filter((i) => !i.linked);
-  const parked = waiting.length > 0 ? await store.findUnresolvedSyncErrors(mapping.name, direction, waiting.map((i) => i.source.id), MERGED_INTO_LINKED) : new Set<string>();
+  const parked =
+    waiting.length > 0
+      ? await store.findUnresolvedSyncErrors(
+          mapping.name,
+          direction,
+          waiting.map((i) => i.source.id),
+          MERGED_INTO_LINKED,
+        )
+      : new Set<string>();
   for (const i of waiting.filter((w) => parked.has(w.source.id))) {
     items.splice(items.indexOf(i), 1);
     counts.unchanged += 1;
-    options.onRecord?.({ direction, sourceId: i.source.id, action: 'skip', fields: {}, writtenBack: {}, reason: `it is a duplicate Baton asked RevOps to merge (${MERGED_INTO_LINKED} in baton sync errors); it is not synced until then` });
+    options.onRecord?.({
+      direction,
+      sourceId: i.source.id,
+      action: 'skip',
+      fields: {},
+      writtenBack: {},
+      reason: `it is a duplicate Baton asked RevOps to merge (${MERGED_INTO_LINKED} in baton sync errors); it is not synced until then`,
+    });
   }
 
   // Link or match before any create, so a record that already exists is never duplicated.
@@ -624,9 +937,23 @@ async function syncBatch(
     // the one merged into them): following the merge keeps the pair's snapshot, where
     // linking by the match would start over without one.
     const matched = items.filter((i) => !i.linked && i.targetId !== undefined);
-    const linkedElsewhere = new Set(matched.length > 0 ? (await store.findLinksByHubSpotIds(mapping.name, matched.map((i) => i.targetId as string))).map((l) => l.hubspotId) : []);
-    const changedSinceCreated = (i: Item) => i.source.createdAt === undefined || i.source.modifiedAt > i.source.createdAt;
-    await absorb(items.filter((i) => !i.linked && (i.targetId === undefined ? changedSinceCreated(i) : linkedElsewhere.has(i.targetId))));
+    const linkedElsewhere = new Set(
+      matched.length > 0
+        ? (
+            await store.findLinksByHubSpotIds(
+              mapping.name,
+              matched.map((i) => i.targetId as string),
+            )
+          ).map((l) => l.hubspotId)
+        : [],
+    );
+    const changedSinceCreated = (i: Item) =>
+      i.source.createdAt === undefined || i.source.modifiedAt > i.source.createdAt;
+    await absorb(
+      items.filter(
+        (i) => !i.linked && (i.targetId === undefined ? changedSinceCreated(i) : linkedElsewhere.has(i.targetId)),
+      ),
+    );
   }
 
   heartbeat('reading the other side');
@@ -665,7 +992,13 @@ async function syncBatch(
     }
     const contactId = onConverted.get(item);
     if (contactId !== undefined && Object.keys(item.plan.writeTarget).length > 0) {
-      reject(item, CONVERTED_LEAD_ERROR, convertedReason(item.targetId as string, contactId), item.plan.writeTarget, false);
+      reject(
+        item,
+        CONVERTED_LEAD_ERROR,
+        convertedReason(item.targetId as string, contactId),
+        item.plan.writeTarget,
+        false,
+      );
       item.plan = undefined;
       continue;
     }
@@ -675,17 +1008,30 @@ async function syncBatch(
   // A linked partner that is gone: the mapping's deletion policy for its side decides.
   const partner = direction === 'to_salesforce' ? salesforceName : 'HubSpot contact';
   const targetMissing = (item: Item, why: string) =>
-    reject(item, 'TARGET_MISSING', `the linked ${partner} ${item.targetId} no longer exists (${why}); Baton does not re-create it`, item.source.values);
+    reject(
+      item,
+      'TARGET_MISSING',
+      `the linked ${partner} ${item.targetId} no longer exists (${why}); Baton does not re-create it`,
+      item.source.values,
+    );
   // A partner merged into another record is followed first, under every policy.
   const again: SideRecord[] = [];
   if (missingTargets.length > 0) {
     const ignore = deletePolicyOf(mapping, tgtSide) === 'ignore';
-    const { failed, unconfirmed, moved, merged } = await applyDeletions(store, sides, mapping, tgtSide, missingTargets.map((i) => i.targetId as string), { ...options, confirm: true });
+    const { failed, unconfirmed, moved, merged } = await applyDeletions(
+      store,
+      sides,
+      mapping,
+      tgtSide,
+      missingTargets.map((i) => i.targetId as string),
+      { ...options, confirm: true },
+    );
     for (const item of missingTargets) {
       const id = item.targetId as string;
       if (moved.has(id) && !dryRun) again.push(item.source);
       else if (moved.has(id) || merged.has(id)) counts.unchanged += 1;
-      else if (unconfirmed.has(id)) targetMissing(item, 'not found, yet neither archived nor merged into another contact');
+      else if (unconfirmed.has(id))
+        targetMissing(item, 'not found, yet neither archived nor merged into another contact');
       else if (ignore) targetMissing(item, 'deleted or archived; on_delete: ignore');
       else if (failed.has(id)) counts.rejected += 1;
       else counts.unchanged += 1;
@@ -697,7 +1043,14 @@ async function syncBatch(
 
   // A record whose partner was deleted under clear_link gets no new one: only a match links it again.
   const wouldCreate = planned.filter((i) => i.targetId === undefined);
-  const orphans = wouldCreate.length > 0 ? await store.findOrphans(mapping.name, srcSide, wouldCreate.map((i) => i.source.id)) : new Set<string>();
+  const orphans =
+    wouldCreate.length > 0
+      ? await store.findOrphans(
+          mapping.name,
+          srcSide,
+          wouldCreate.map((i) => i.source.id),
+        )
+      : new Set<string>();
   const skipped = planned.filter((i) => i.targetId === undefined && orphans.has(i.source.id));
   planned = planned.filter((i) => !skipped.includes(i));
   counts.unchanged += skipped.length;
@@ -723,7 +1076,12 @@ async function syncBatch(
     const linkedNow = new Set((await store.findLinksByHubSpotIds(mapping.name, [...claimed])).map((l) => l.hubspotId));
     const busy = toCreate.filter((i) => !claimed.has(i.source.id) || linkedNow.has(i.source.id));
     for (const item of busy) {
-      reject(item, 'CREATE_IN_PROGRESS', `a handover is creating the ${salesforceName} of HubSpot contact ${item.source.id} at this moment; the sync writes to it on its next retry`, item.plan?.writeTarget ?? item.source.values);
+      reject(
+        item,
+        'CREATE_IN_PROGRESS',
+        `a handover is creating the ${salesforceName} of HubSpot contact ${item.source.id} at this moment; the sync writes to it on its next retry`,
+        item.plan?.writeTarget ?? item.source.values,
+      );
     }
     toCreate = toCreate.filter((i) => !busy.includes(i));
     planned = planned.filter((i) => !busy.includes(i));
@@ -732,15 +1090,35 @@ async function syncBatch(
   const toWriteBack = planned.filter((i) => i.targetId !== undefined && Object.keys(i.plan.writeSource).length > 0);
 
   const report = (item: Item, action: RecordOutcome['action'], reason?: string) =>
-    options.onRecord?.({ direction, sourceId: item.source.id, targetId: item.targetId, action, fields: item.plan?.writeTarget ?? {}, writtenBack: item.plan?.writeSource ?? {}, ...(reason ? { reason } : {}) });
+    options.onRecord?.({
+      direction,
+      sourceId: item.source.id,
+      targetId: item.targetId,
+      action,
+      fields: item.plan?.writeTarget ?? {},
+      writtenBack: item.plan?.writeSource ?? {},
+      ...(reason ? { reason } : {}),
+    });
 
   if (dryRun) {
     counts.created = toCreate.length;
     counts.updated = toUpdate.length;
     counts.unchanged += planned.length - toCreate.length - toUpdate.length;
     counts.rejected += errors.length;
-    for (const i of planned) report(i, i.targetId === undefined ? 'create' : Object.keys(i.plan.writeTarget).length > 0 ? 'update' : 'unchanged');
-    for (const e of errors) options.onRecord?.({ direction, sourceId: e.sourceId, action: 'rejected', fields: {}, writtenBack: {}, reason: e.reason });
+    for (const i of planned)
+      report(
+        i,
+        i.targetId === undefined ? 'create' : Object.keys(i.plan.writeTarget).length > 0 ? 'update' : 'unchanged',
+      );
+    for (const e of errors)
+      options.onRecord?.({
+        direction,
+        sourceId: e.sourceId,
+        action: 'rejected',
+        fields: {},
+        writtenBack: {},
+        reason: e.reason,
+      });
     return { counts, diverted };
   }
 
@@ -766,26 +1144,61 @@ async function syncBatch(
 
   const newLinks: RecordLinkInput[] = [];
   const linkInput = (item: Item): RecordLinkInput => {
-    const [hubspotId, salesforceId] = srcSide === 'hubspot' ? [item.source.id, item.targetId] : [item.targetId, item.source.id];
-    return { mapping: mapping.name, hubspotId: hubspotId as string, salesforceObject: mapping.salesforce.object, salesforceId: salesforceId as string };
+    const [hubspotId, salesforceId] =
+      srcSide === 'hubspot' ? [item.source.id, item.targetId] : [item.targetId, item.source.id];
+    return {
+      mapping: mapping.name,
+      hubspotId: hubspotId as string,
+      salesforceObject: mapping.salesforce.object,
+      salesforceId: salesforceId as string,
+    };
   };
 
   if (toCreate.length > 0) {
     heartbeat('creating');
-    applyResults(toCreate, await target.create(mapping, toCreate.map((i) => i.plan.writeTarget)), (i) => i.plan.writeTarget, false);
+    applyResults(
+      toCreate,
+      await target.create(
+        mapping,
+        toCreate.map((i) => i.plan.writeTarget),
+      ),
+      (i) => i.plan.writeTarget,
+      false,
+    );
     // Links right away: a retry of this activity then updates instead of creating again.
     const created = toCreate.filter((i) => !failed.has(i));
     counts.created = created.length;
     if (created.length > 0) await store.upsertLinks(created.map(linkInput));
   }
-  if (holder !== null) await store.releaseCreations(mapping.name, toCreate.map((i) => i.source.id), holder);
+  if (holder !== null)
+    await store.releaseCreations(
+      mapping.name,
+      toCreate.map((i) => i.source.id),
+      holder,
+    );
   if (toUpdate.length > 0) {
     heartbeat('updating');
-    applyResults(toUpdate, await target.update(mapping, toUpdate.map((i) => ({ id: i.targetId as string, values: i.plan.writeTarget }))), (i) => i.plan.writeTarget, direction === 'to_salesforce');
+    applyResults(
+      toUpdate,
+      await target.update(
+        mapping,
+        toUpdate.map((i) => ({ id: i.targetId as string, values: i.plan.writeTarget })),
+      ),
+      (i) => i.plan.writeTarget,
+      direction === 'to_salesforce',
+    );
   }
   if (toWriteBack.length > 0) {
     heartbeat('writing conflicts back');
-    applyResults(toWriteBack, await source.update(mapping, toWriteBack.map((i) => ({ id: i.source.id, values: i.plan.writeSource }))), (i) => i.plan.writeSource, false);
+    applyResults(
+      toWriteBack,
+      await source.update(
+        mapping,
+        toWriteBack.map((i) => ({ id: i.source.id, values: i.plan.writeSource })),
+      ),
+      (i) => i.plan.writeSource,
+      false,
+    );
   }
 
   const newSnapshots: SnapshotInput[] = [];
@@ -794,7 +1207,12 @@ async function syncBatch(
     if (failed.has(item) || item.targetId === undefined) continue;
     if (!item.linked && !toCreate.includes(item)) newLinks.push(linkInput(item));
     const link = linkInput(item);
-    newSnapshots.push({ mapping: mapping.name, hubspotId: link.hubspotId, hubspot: item.plan.snapshot.hubspot, salesforce: item.plan.snapshot.salesforce });
+    newSnapshots.push({
+      mapping: mapping.name,
+      hubspotId: link.hubspotId,
+      hubspot: item.plan.snapshot.hubspot,
+      salesforce: item.plan.snapshot.salesforce,
+    });
     succeeded.push(item.source.id);
   }
   counts.updated = toUpdate.filter((i) => !failed.has(i)).length;
@@ -807,8 +1225,17 @@ async function syncBatch(
   if (errors.length > 0) await store.recordSyncErrors(errors);
   if (succeeded.length > 0) await store.resolveSyncErrors(mapping.name, direction, succeeded);
   if (options.onRecord) {
-    for (const i of planned) if (!failed.has(i)) report(i, toCreate.includes(i) ? 'create' : toUpdate.includes(i) ? 'update' : 'unchanged');
-    for (const e of errors) options.onRecord({ direction, sourceId: e.sourceId, action: 'rejected', fields: {}, writtenBack: {}, reason: e.reason });
+    for (const i of planned)
+      if (!failed.has(i)) report(i, toCreate.includes(i) ? 'create' : toUpdate.includes(i) ? 'update' : 'unchanged');
+    for (const e of errors)
+      options.onRecord({
+        direction,
+        sourceId: e.sourceId,
+        action: 'rejected',
+        fields: {},
+        writtenBack: {},
+        reason: e.reason,
+      });
   }
   if (again.length > 0 && resync) {
     // Records whose partner was merged away: written to the survivor now that they are linked to it.

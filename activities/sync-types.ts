@@ -4,7 +4,8 @@ import type { SalesforceCursor } from '../src/crm/salesforce/record-side';
 export type { HubSpotCursor, SalesforceCursor };
 
 /** A direction with the read position on its source side. */
-export type DirectionCursor = { direction: 'to_salesforce'; cursor: HubSpotCursor } | { direction: 'to_hubspot'; cursor: SalesforceCursor };
+export type DirectionCursor =
+  { direction: 'to_salesforce'; cursor: HubSpotCursor } | { direction: 'to_hubspot'; cursor: SalesforceCursor };
 
 export type SyncDirection = DirectionCursor['direction'];
 

@@ -61,7 +61,16 @@ export interface LatencyOptions {
  * 2 leads/s is 7,200 an hour, more than most portals qualify in a week; the burst shows how
  * fast the stack drains a backlog.
  */
-export const DEFAULTS: LatencyOptions = { leads: 200, rate: 2, burst: 50, warmup: 10, timeoutMs: 30_000, burstTimeoutMs: 120_000, write: true, strict: false };
+export const DEFAULTS: LatencyOptions = {
+  leads: 200,
+  rate: 2,
+  burst: 50,
+  warmup: 10,
+  timeoutMs: 30_000,
+  burstTimeoutMs: 120_000,
+  write: true,
+  strict: false,
+};
 /** `--quick`: a development check in well under a minute; never written to BENCHMARKS.md. */
 export const QUICK: LatencyOptions = { ...DEFAULTS, leads: 20, burst: 0, warmup: 3, write: false };
 
@@ -71,7 +80,9 @@ export const QUICK: LatencyOptions = { ...DEFAULTS, leads: 20, burst: 0, warmup:
 const portalSchema = z.object({
   hubspot: z.object({ url: z.string(), accessToken: z.string() }),
   salesforce: z.object({ url: z.string(), accessToken: z.string() }),
-  lists: z.array(z.object({ listId: z.string(), name: z.string(), processingType: z.string(), objectTypeId: z.string() })),
+  lists: z.array(
+    z.object({ listId: z.string(), name: z.string(), processingType: z.string(), objectTypeId: z.string() }),
+  ),
   workflows: z.array(z.object({ id: z.number(), name: z.string(), enabled: z.boolean() })),
 });
 type Portal = z.infer<typeof portalSchema>;
@@ -93,7 +104,11 @@ type Watch = z.infer<typeof watchSchema>;
 const fromCrm = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), portal: portalSchema }),
   z.object({ type: z.literal('seeded'), ids: z.array(z.string()), scoreSource: z.string() }),
-  z.object({ type: z.literal('subscriptions'), subscriptions: z.array(z.object({ subscriptionType: z.string(), propertyName: z.string().optional() })), targetUrl: z.string().nullable() }),
+  z.object({
+    type: z.literal('subscriptions'),
+    subscriptions: z.array(z.object({ subscriptionType: z.string(), propertyName: z.string().optional() })),
+    targetUrl: z.string().nullable(),
+  }),
   z.object({ type: z.literal('phase'), watches: z.array(watchSchema), cpuMs: z.number() }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
@@ -114,7 +129,10 @@ interface Campaigns {
 type ToCrm =
   | { type: 'seed'; contacts: SeedContact[]; scoreProperty: string; campaigns: Campaigns }
   | { type: 'configure'; target: { targetUrl: string; clientSecret: string } }
-  | { type: 'subscribe'; input: { subscriptionType: 'contact.creation' | 'contact.propertyChange'; propertyName?: string } }
+  | {
+      type: 'subscribe';
+      input: { subscriptionType: 'contact.creation' | 'contact.propertyChange'; propertyName?: string };
+    }
   | { type: 'subscriptions' }
   | { type: 'phase'; ids: string[]; scoreProperty: string; score: string; rate: number | null; timeoutMs: number }
   | { type: 'stop' };
@@ -210,7 +228,15 @@ async function crmSide(): Promise<void> {
       if (!record) throw new Error(`bench contact ${id} is missing from the HubSpot sandbox`);
       const email = record.properties.email ?? '';
       const raisedAt = Date.now();
-      const w: Watch = { hubspotId: id, email: email.toLowerCase(), raisedAt, ownedAt: null, ownerId: null, leadId: null, stoppedAt: null };
+      const w: Watch = {
+        hubspotId: id,
+        email: email.toLowerCase(),
+        raisedAt,
+        ownedAt: null,
+        ownerId: null,
+        leadId: null,
+        stoppedAt: null,
+      };
       watches.push(w);
       pending.set(id, w);
       hs.contacts.update(record, { [m.scoreProperty]: m.score }, raisedAt, source);
@@ -239,9 +265,18 @@ async function crmSide(): Promise<void> {
       const res = await client.apiRequest({
         method: 'POST',
         path: '/crm/v3/properties/contacts',
-        body: { name: m.scoreProperty, label: m.scoreProperty.replace(/_/g, ' '), type: 'number', fieldType: 'number', groupName: 'contactinformation' },
+        body: {
+          name: m.scoreProperty,
+          label: m.scoreProperty.replace(/_/g, ' '),
+          type: 'number',
+          fieldType: 'number',
+          groupName: 'contactinformation',
+        },
       });
-      if (res.status !== 201) throw new Error(`creating the score property ${m.scoreProperty} in the HubSpot sandbox answered ${res.status}: ${await res.text()}`);
+      if (res.status !== 201)
+        throw new Error(
+          `creating the score property ${m.scoreProperty} in the HubSpot sandbox answered ${res.status}: ${await res.text()}`,
+        );
     }
     const now = Date.now();
     // Imported quietly: the bench contacts exist before the run, and their creation sends no webhooks.
@@ -279,7 +314,10 @@ async function crmSide(): Promise<void> {
           case 'subscriptions':
             send({
               type: 'subscriptions',
-              subscriptions: hubspot.webhooks.listSubscriptions().map((s) => ({ subscriptionType: s.subscriptionType, ...(s.propertyName !== undefined ? { propertyName: s.propertyName } : {}) })),
+              subscriptions: hubspot.webhooks.listSubscriptions().map((s) => ({
+                subscriptionType: s.subscriptionType,
+                ...(s.propertyName !== undefined ? { propertyName: s.propertyName } : {}),
+              })),
               targetUrl: hubspot.webhooks.describeTarget()?.targetUrl ?? null,
             });
             break;
@@ -305,7 +343,12 @@ async function crmSide(): Promise<void> {
     portal: {
       hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
       salesforce: { url: salesforce.url, accessToken: salesforce.accessToken },
-      lists: hs.lists.all().map((l) => ({ listId: l.listId, name: l.name, processingType: l.processingType, objectTypeId: l.objectTypeId })),
+      lists: hs.lists.all().map((l) => ({
+        listId: l.listId,
+        name: l.name,
+        processingType: l.processingType,
+        objectTypeId: l.objectTypeId,
+      })),
       workflows: hs.workflows.list().map((w) => ({ id: w.id, name: w.name, enabled: w.enabled })),
     },
   });
@@ -384,11 +427,15 @@ export function campaignsFor(policy: HandoverPolicy, portal: Pick<Portal, 'lists
     joinLists: lists.map((l) => l.listId),
     stopLists: lists.filter((l) => inScope(l.listId, l.name, stop.lists, stop.keep_lists)).map((l) => l.listId),
     enrollWorkflows: workflows.map((w) => w.id),
-    stopWorkflows: workflows.filter((w) => inScope(String(w.id), w.name, stop.workflows, stop.keep_workflows)).map((w) => w.id),
+    stopWorkflows: workflows
+      .filter((w) => inScope(String(w.id), w.name, stop.workflows, stop.keep_workflows))
+      .map((w) => w.id),
     suppression: stop.suppression ? { property: stop.suppression.property, value: stop.suppression.value } : null,
   };
   if (campaigns.stopLists.length + campaigns.stopWorkflows.length === 0 && campaigns.suppression === null) {
-    throw new Error(`${policy.file}: campaign_stop stops nothing in the demo portal, so "campaigns stopped" cannot be observed; name lists or workflows there`);
+    throw new Error(
+      `${policy.file}: campaign_stop stops nothing in the demo portal, so "campaigns stopped" cannot be observed; name lists or workflows there`,
+    );
   }
   return campaigns;
 }
@@ -430,8 +477,14 @@ export function planContacts(policy: HandoverPolicy, count: number, tag: string)
     };
     const before = qualifies(policy, values);
     const after = qualifies(policy, { ...values, [score]: high });
-    if (before.qualified) throw new Error(`${policy.file}: a bench contact already qualifies at ${score} ${low}, so no score change would start its handover`);
-    if (!after.qualified) throw new Error(`${policy.file}: a bench contact at ${score} ${high} does not qualify: ${after.reasons.join('; ')}`);
+    if (before.qualified)
+      throw new Error(
+        `${policy.file}: a bench contact already qualifies at ${score} ${low}, so no score change would start its handover`,
+      );
+    if (!after.qualified)
+      throw new Error(
+        `${policy.file}: a bench contact at ${score} ${high} does not qualify: ${after.reasons.join('; ')}`,
+      );
     contacts.push({ values });
   }
   return contacts;
@@ -476,7 +529,14 @@ const EventType = proto.api.enums.v1.EventType;
 
 /** Sums the waits and runs of the history's workflow tasks and activities, up to stopCampaigns' completion. */
 export function profileHistory(events: readonly proto.api.history.v1.IHistoryEvent[]): HistoryProfile | null {
-  const profile: HistoryProfile = { workflowTaskWaitMs: 0, workflowTaskRunMs: 0, activityWaitMs: 0, activityRunMs: {}, workflowTasks: 0, activities: 0 };
+  const profile: HistoryProfile = {
+    workflowTaskWaitMs: 0,
+    workflowTaskRunMs: 0,
+    activityWaitMs: 0,
+    activityRunMs: {},
+    workflowTasks: 0,
+    activities: 0,
+  };
   const at = new Map<number, number>();
   const activityType = new Map<number, string>();
   let wftScheduled: number | undefined;
@@ -569,7 +629,11 @@ async function judge(watches: Watch[], timeoutMs: number, store: Store, temporal
   // The workflow records campaigns_stopped after the CRM calls returned: give it a moment.
   let events = await eventsByLead(store, ids);
   const recorded = (id: string) => (events.get(id) ?? []).some((e) => e.type === 'campaigns_stopped');
-  for (let i = 0; i < 100 && watches.some((w) => w.ownedAt !== null && w.stoppedAt !== null && !recorded(w.hubspotId)); i++) {
+  for (
+    let i = 0;
+    i < 100 && watches.some((w) => w.ownedAt !== null && w.stoppedAt !== null && !recorded(w.hubspotId));
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 100));
     events = await eventsByLead(store, ids);
   }
@@ -596,14 +660,26 @@ async function judge(watches: Watch[], timeoutMs: number, store: Store, temporal
     let failure: string | null = null;
     const done = w.ownedAt !== null && w.stoppedAt !== null ? Math.max(w.ownedAt, w.stoppedAt) : null;
     if (done === null) {
-      const missing = [w.ownedAt === null ? (w.leadId === null ? 'no Salesforce Lead' : 'the Lead has no owner') : null, w.stoppedAt === null ? 'campaigns not stopped' : null].filter(Boolean);
+      const missing = [
+        w.ownedAt === null ? (w.leadId === null ? 'no Salesforce Lead' : 'the Lead has no owner') : null,
+        w.stoppedAt === null ? 'campaigns not stopped' : null,
+      ].filter(Boolean);
       failure = `${missing.join(', ')} within ${duration(timeoutMs)} (workflow stage when checked afterwards: ${stage})`;
     } else if (done - w.raisedAt > timeoutMs) {
       failure = `took ${fmt(done - w.raisedAt)} ms, over the ${duration(timeoutMs)} timeout`;
     } else if (assigned === null || assigned !== w.ownerId) {
       failure = `the Lead's owner ${w.ownerId ?? '(none)'} is not the owner Baton assigned (${assigned ?? 'none recorded'})`;
     }
-    results.push({ hubspotId: w.hubspotId, raisedAt: w.raisedAt, doneAt: done, latencyMs: failure === null && done !== null ? done - w.raisedAt : null, failure, startedAt, events: at, history });
+    results.push({
+      hubspotId: w.hubspotId,
+      raisedAt: w.raisedAt,
+      doneAt: done,
+      latencyMs: failure === null && done !== null ? done - w.raisedAt : null,
+      failure,
+      startedAt,
+      events: at,
+      history,
+    });
   }
   return results;
 }
@@ -623,7 +699,11 @@ interface Summary {
 
 function summarize(leads: readonly LeadResult[]): Summary {
   const ok = leads.flatMap((l) => (l.latencyMs === null ? [] : [l.latencyMs])).sort((a, b) => a - b);
-  const recorded = leads.flatMap((l) => (l.latencyMs !== null && l.events.campaigns_stopped !== undefined ? [l.events.campaigns_stopped - l.raisedAt] : [])).sort((a, b) => a - b);
+  const recorded = leads
+    .flatMap((l) =>
+      l.latencyMs !== null && l.events.campaigns_stopped !== undefined ? [l.events.campaigns_stopped - l.raisedAt] : [],
+    )
+    .sort((a, b) => a - b);
   const first = Math.min(...leads.map((l) => l.raisedAt));
   const last = Math.max(...leads.flatMap((l) => (l.doneAt === null ? [] : [l.doneAt])));
   return {
@@ -642,11 +722,23 @@ function summarize(leads: readonly LeadResult[]): Summary {
 /** Where the time goes: each step's share, from the workflow's start and its recorded stages. */
 function breakdown(leads: readonly LeadResult[]): { step: string; p50: number; p95: number }[] {
   const steps: [string, (l: LeadResult) => number | undefined][] = [
-    ['score change → workflow started (webhook batch window, delivery, signature, dedupe, signal-with-start)', (l) => (l.startedAt === null ? undefined : l.startedAt - l.raisedAt)],
+    [
+      'score change → workflow started (webhook batch window, delivery, signature, dedupe, signal-with-start)',
+      (l) => (l.startedAt === null ? undefined : l.startedAt - l.raisedAt),
+    ],
     ['workflow started → qualified (policy, contact read, Lead lookup)', (l) => diff(l.events.qualified, l.startedAt)],
-    ['qualified → dossier written (Lead created, dossier Task)', (l) => diff(l.events.dossier_written, l.events.qualified)],
-    ['dossier written → handed over (owner chosen, Lead owner set)', (l) => diff(l.events.handed_over, l.events.dossier_written)],
-    ['handed over → campaigns stopped (lists, workflows, suppression)', (l) => diff(l.events.campaigns_stopped, l.events.handed_over)],
+    [
+      'qualified → dossier written (Lead created, dossier Task)',
+      (l) => diff(l.events.dossier_written, l.events.qualified),
+    ],
+    [
+      'dossier written → handed over (owner chosen, Lead owner set)',
+      (l) => diff(l.events.handed_over, l.events.dossier_written),
+    ],
+    [
+      'handed over → campaigns stopped (lists, workflows, suppression)',
+      (l) => diff(l.events.campaigns_stopped, l.events.handed_over),
+    ],
   ];
   return steps.map(([step, f]) => {
     const values = leads.flatMap((l) => {
@@ -659,7 +751,9 @@ function breakdown(leads: readonly LeadResult[]): { step: string; p50: number; p
 }
 
 function diff(later: number | null | undefined, earlier: number | null | undefined): number | undefined {
-  return later === undefined || later === null || earlier === undefined || earlier === null ? undefined : later - earlier;
+  return later === undefined || later === null || earlier === undefined || earlier === null
+    ? undefined
+    : later - earlier;
 }
 
 const ms = (n: number) => (Number.isFinite(n) ? fmt(n) : '—');
@@ -673,10 +767,34 @@ function cpuPerLead(p: PhaseResult): string {
 }
 
 function resultTable(phases: readonly PhaseResult[]): string {
-  const head = ['run', 'arrivals', 'leads', 'reached', 'failures', 'p50 ms', 'p95 ms', 'max ms', 'workflow-recorded p50 / p95 ms', 'finished per s', 'CPU ms per lead: Baton / CRM side / Temporal'];
+  const head = [
+    'run',
+    'arrivals',
+    'leads',
+    'reached',
+    'failures',
+    'p50 ms',
+    'p95 ms',
+    'max ms',
+    'workflow-recorded p50 / p95 ms',
+    'finished per s',
+    'CPU ms per lead: Baton / CRM side / Temporal',
+  ];
   const lines = phases.map((p) => {
     const s = summarize(p.leads);
-    return [p.name, p.arrivals, fmt(s.count), fmt(s.reached), fmt(s.failures), ms(s.p50), ms(s.p95), ms(s.max), `${ms(s.recordedP50)} / ${ms(s.recordedP95)}`, Number.isFinite(s.throughput) ? fmt(s.throughput, 1) : '—', cpuPerLead(p)];
+    return [
+      p.name,
+      p.arrivals,
+      fmt(s.count),
+      fmt(s.reached),
+      fmt(s.failures),
+      ms(s.p50),
+      ms(s.p95),
+      ms(s.max),
+      `${ms(s.recordedP50)} / ${ms(s.recordedP95)}`,
+      Number.isFinite(s.throughput) ? fmt(s.throughput, 1) : '—',
+      cpuPerLead(p),
+    ];
   });
   return [head, head.map((_, i) => (i < 2 ? '---' : '---:')), ...lines].map((l) => `| ${l.join(' | ')} |`).join('\n');
 }
@@ -684,26 +802,39 @@ function resultTable(phases: readonly PhaseResult[]): string {
 function breakdownTable(phases: readonly PhaseResult[]): string {
   const head = ['step', ...phases.flatMap((p) => [`${p.name} p50 ms`, `${p.name} p95 ms`])];
   const rows = phases.map((p) => breakdown(p.leads));
-  const lines = (rows[0] ?? []).map((r, i) => [r.step, ...rows.flatMap((row) => [ms(row[i]?.p50 ?? Number.NaN), ms(row[i]?.p95 ?? Number.NaN)])]);
+  const lines = (rows[0] ?? []).map((r, i) => [
+    r.step,
+    ...rows.flatMap((row) => [ms(row[i]?.p50 ?? Number.NaN), ms(row[i]?.p95 ?? Number.NaN)]),
+  ]);
   return [head, head.map((_, i) => (i === 0 ? '---' : '---:')), ...lines].map((l) => `| ${l.join(' | ')} |`).join('\n');
 }
 
 /** Per lead, the sums from its history; p50 and p95 over the leads. */
 function historyTable(phases: readonly PhaseResult[]): string {
-  const types = [...new Set(phases.flatMap((p) => p.leads.flatMap((l) => Object.keys(l.history?.activityRunMs ?? {}))))].sort();
+  const types = [
+    ...new Set(phases.flatMap((p) => p.leads.flatMap((l) => Object.keys(l.history?.activityRunMs ?? {})))),
+  ].sort();
   const rows: [string, (h: HistoryProfile) => number][] = [
     ['workflow tasks waiting for a worker', (h) => h.workflowTaskWaitMs],
     ['workflow tasks running', (h) => h.workflowTaskRunMs],
     ['activities waiting for a worker', (h) => h.activityWaitMs],
     ['workflow tasks (count)', (h) => h.workflowTasks],
     ['activities (count)', (h) => h.activities],
-    ...types.map((t): [string, (h: HistoryProfile) => number] => [`activity ${t} running`, (h) => h.activityRunMs[t] ?? 0]),
+    ...types.map((t): [string, (h: HistoryProfile) => number] => [
+      `activity ${t} running`,
+      (h) => h.activityRunMs[t] ?? 0,
+    ]),
   ];
-  const head = ['per lead, summed over its history', ...phases.flatMap((p) => [`${p.name} p50 ms`, `${p.name} p95 ms`])];
+  const head = [
+    'per lead, summed over its history',
+    ...phases.flatMap((p) => [`${p.name} p50 ms`, `${p.name} p95 ms`]),
+  ];
   const lines = rows.map(([label, f]) => [
     label,
     ...phases.flatMap((p) => {
-      const values = p.leads.flatMap((l) => (l.latencyMs !== null && l.history ? [f(l.history)] : [])).sort((a, b) => a - b);
+      const values = p.leads
+        .flatMap((l) => (l.latencyMs !== null && l.history ? [f(l.history)] : []))
+        .sort((a, b) => a - b);
       return [ms(percentile(values, 50)), ms(percentile(values, 95))];
     }),
   ]);
@@ -724,11 +855,25 @@ interface Stack {
   server: { close(): Promise<void> };
 }
 
-async function startBaton(root: string, tmp: string, portal: Portal, crm: CrmSide, policy: HandoverPolicy): Promise<Stack> {
+async function startBaton(
+  root: string,
+  tmp: string,
+  portal: Portal,
+  crm: CrmSide,
+  policy: HandoverPolicy,
+): Promise<Stack> {
   const cli = findTemporalBinary('cli');
   if (!cli) throw new Error(`The benchmark needs the Temporal CLI for its dev server.\n${installInstructions()}`);
   const [port, uiPort, serverPort] = [await freePort(), await freePort(), await freePort()];
-  const temporal = await startTemporalDevServer({ cliPath: cli.path, host: '127.0.0.1', port, uiPort, dbFile: path.join(tmp, 'temporal.db'), logFile: path.join(tmp, 'temporal.log'), namespace: 'default' });
+  const temporal = await startTemporalDevServer({
+    cliPath: cli.path,
+    host: '127.0.0.1',
+    port,
+    uiPort,
+    dbFile: path.join(tmp, 'temporal.db'),
+    logFile: path.join(tmp, 'temporal.log'),
+    namespace: 'default',
+  });
   const stops: (() => Promise<void>)[] = [() => temporal.stop()];
   try {
     const connection = await Connection.connect({ address: temporal.address });
@@ -740,14 +885,26 @@ async function startBaton(root: string, tmp: string, portal: Portal, crm: CrmSid
     stops.push(() => store.close());
     const mappingsDir = path.join(root, 'mappings');
     const taskQueue = 'baton';
-    const config = loadConfig({ BATON_MAPPINGS_DIR: mappingsDir, BATON_TASK_QUEUE: taskQueue, BATON_SERVER_PORT: String(serverPort), BATON_HOME: tmp });
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
+    const config = loadConfig({
+      BATON_MAPPINGS_DIR: mappingsDir,
+      BATON_TASK_QUEUE: taskQueue,
+      BATON_SERVER_PORT: String(serverPort),
+      BATON_HOME: tmp,
+    });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: workflowsPath(),
+      logger: new DefaultLogger('WARN'),
+    });
     const worker = await createBatonWorker({
       temporal: native,
       namespace: 'default',
       taskQueue,
       hubspot: createHubSpotClient({ basePath: portal.hubspot.url, accessToken: portal.hubspot.accessToken }),
-      salesforce: createSalesforceConnection({ instanceUrl: portal.salesforce.url, accessToken: portal.salesforce.accessToken, version: config.salesforce.version }),
+      salesforce: createSalesforceConnection({
+        instanceUrl: portal.salesforce.url,
+        accessToken: portal.salesforce.accessToken,
+        version: config.salesforce.version,
+      }),
       store,
       mappingsDir,
       workflowBundle,
@@ -762,18 +919,36 @@ async function startBaton(root: string, tmp: string, portal: Portal, crm: CrmSid
       url: portal.hubspot.url,
       accessToken: portal.hubspot.accessToken,
       webhooks: {
-        configure: (target) => crm.send({ type: 'configure', target: { targetUrl: target.targetUrl, clientSecret: target.clientSecret } }),
+        configure: (target) =>
+          crm.send({ type: 'configure', target: { targetUrl: target.targetUrl, clientSecret: target.clientSecret } }),
         subscribe: (input) => {
-          if (input.subscriptionType !== 'contact.creation' && input.subscriptionType !== 'contact.propertyChange') throw new Error(`the benchmark does not relay ${input.subscriptionType} subscriptions`);
-          crm.send({ type: 'subscribe', input: { subscriptionType: input.subscriptionType, ...(input.propertyName !== undefined ? { propertyName: input.propertyName } : {}) } });
+          if (input.subscriptionType !== 'contact.creation' && input.subscriptionType !== 'contact.propertyChange')
+            throw new Error(`the benchmark does not relay ${input.subscriptionType} subscriptions`);
+          crm.send({
+            type: 'subscribe',
+            input: {
+              subscriptionType: input.subscriptionType,
+              ...(input.propertyName !== undefined ? { propertyName: input.propertyName } : {}),
+            },
+          });
         },
       },
     };
-    const server = await startDevServer({ config, temporal: client, store, hubspotSandbox, log: createLogger('warn'), policy });
+    const server = await startDevServer({
+      config,
+      temporal: client,
+      store,
+      hubspotSandbox,
+      log: createLogger('warn'),
+      policy,
+    });
     stops.push(() => server.close());
     const subs = await crm.request({ type: 'subscriptions' }, 'subscriptions');
     const score = policy.qualification.score.property;
-    if (subs.targetUrl !== server.webhookUrl || !subs.subscriptions.some((s) => s.subscriptionType === 'contact.propertyChange' && s.propertyName === score)) {
+    if (
+      subs.targetUrl !== server.webhookUrl ||
+      !subs.subscriptions.some((s) => s.subscriptionType === 'contact.propertyChange' && s.propertyName === score)
+    ) {
       throw new Error(`the HubSpot sandbox is not subscribed to ${score} changes at ${server.webhookUrl}`);
     }
     return { temporal, connection, native, client, store, worker, workerRun, server };
@@ -805,38 +980,93 @@ export async function runHandoverLatency(opts: LatencyOptions): Promise<PhaseRes
     const total = opts.warmup + opts.leads + opts.burst;
     const tag = Date.now().toString(36);
     const campaigns = campaignsFor(policy, portal);
-    const seeded = await crm.request({ type: 'seed', contacts: planContacts(policy, total, tag), scoreProperty: policy.qualification.score.property, campaigns }, 'seeded');
+    const seeded = await crm.request(
+      {
+        type: 'seed',
+        contacts: planContacts(policy, total, tag),
+        scoreProperty: policy.qualification.score.property,
+        campaigns,
+      },
+      'seeded',
+    );
     stack = await startBaton(root, tmp, portal, crm, policy);
     const { high } = scoresFor(policy);
     const runs: { name: string; arrivals: string; ids: string[]; rate: number | null; timeoutMs: number }[] = [
-      { name: 'warm-up', arrivals: `${perSecond(opts.rate)}/s`, ids: seeded.ids.slice(0, opts.warmup), rate: opts.rate, timeoutMs: opts.timeoutMs },
-      { name: 'steady', arrivals: `${perSecond(opts.rate)}/s`, ids: seeded.ids.slice(opts.warmup, opts.warmup + opts.leads), rate: opts.rate, timeoutMs: opts.timeoutMs },
-      { name: 'burst', arrivals: 'all at once', ids: seeded.ids.slice(opts.warmup + opts.leads), rate: null, timeoutMs: opts.burstTimeoutMs },
+      {
+        name: 'warm-up',
+        arrivals: `${perSecond(opts.rate)}/s`,
+        ids: seeded.ids.slice(0, opts.warmup),
+        rate: opts.rate,
+        timeoutMs: opts.timeoutMs,
+      },
+      {
+        name: 'steady',
+        arrivals: `${perSecond(opts.rate)}/s`,
+        ids: seeded.ids.slice(opts.warmup, opts.warmup + opts.leads),
+        rate: opts.rate,
+        timeoutMs: opts.timeoutMs,
+      },
+      {
+        name: 'burst',
+        arrivals: 'all at once',
+        ids: seeded.ids.slice(opts.warmup + opts.leads),
+        rate: null,
+        timeoutMs: opts.burstTimeoutMs,
+      },
     ];
     for (const run of runs) {
       if (run.ids.length === 0) continue;
       const started = performance.now();
       const batonCpu = process.cpuUsage();
       const temporalCpu = processCpuMs(stack.temporal.pid);
-      const { watches, cpuMs: crmCpu } = await crm.request({ type: 'phase', ids: run.ids, scoreProperty: policy.qualification.score.property, score: high, rate: run.rate, timeoutMs: run.timeoutMs }, 'phase');
+      const { watches, cpuMs: crmCpu } = await crm.request(
+        {
+          type: 'phase',
+          ids: run.ids,
+          scoreProperty: policy.qualification.score.property,
+          score: high,
+          rate: run.rate,
+          timeoutMs: run.timeoutMs,
+        },
+        'phase',
+      );
       const wallSeconds = (performance.now() - started) / 1000;
       const temporalAfter = processCpuMs(stack.temporal.pid);
-      const cpu = { baton: cpuMs(process.cpuUsage(batonCpu)), crm: crmCpu, temporal: temporalCpu === null || temporalAfter === null ? null : temporalAfter - temporalCpu };
+      const cpu = {
+        baton: cpuMs(process.cpuUsage(batonCpu)),
+        crm: crmCpu,
+        temporal: temporalCpu === null || temporalAfter === null ? null : temporalAfter - temporalCpu,
+      };
       const leads = await judge(watches, run.timeoutMs, stack.store, stack.client);
       const phase: PhaseResult = { name: run.name, arrivals: run.arrivals, leads, wallSeconds, cpu };
       const s = summarize(leads);
-      process.stdout.write(`${run.name}: ${s.count} leads (${run.arrivals}), ${s.reached} owned and out of their campaigns, p50 ${ms(s.p50)} ms, p95 ${ms(s.p95)} ms, max ${ms(s.max)} ms, ${s.failures} failures; CPU per lead ${cpuPerLead(phase)}\n`);
+      process.stdout.write(
+        `${run.name}: ${s.count} leads (${run.arrivals}), ${s.reached} owned and out of their campaigns, p50 ${ms(s.p50)} ms, p95 ${ms(s.p95)} ms, max ${ms(s.max)} ms, ${s.failures} failures; CPU per lead ${cpuPerLead(phase)}\n`,
+      );
       if (run.name !== 'warm-up') phases.push(phase);
       else if (s.failures > 0) phases.push(phase);
     }
     process.stdout.write(`\n${resultTable(phases)}\n\n${breakdownTable(phases)}\n\n${historyTable(phases)}\n\n`);
-    const failures = phases.flatMap((p) => p.leads.filter((l) => l.failure !== null).map((l) => `${p.name}: contact ${l.hubspotId}: ${l.failure}`));
+    const failures = phases.flatMap((p) =>
+      p.leads.filter((l) => l.failure !== null).map((l) => `${p.name}: contact ${l.hubspotId}: ${l.failure}`),
+    );
     if (failures.length > 0) {
-      process.stderr.write(`${failures.length} lead(s) never got an owner and out of their campaigns:\n${failures.slice(0, 20).map((f) => `  ${f}`).join('\n')}\n`);
-      throw new Error(`handover latency: ${failures.length} failed lead(s); no figures are written for a run with failures`);
+      process.stderr.write(
+        `${failures.length} lead(s) never got an owner and out of their campaigns:\n${failures
+          .slice(0, 20)
+          .map((f) => `  ${f}`)
+          .join('\n')}\n`,
+      );
+      throw new Error(
+        `handover latency: ${failures.length} failed lead(s); no figures are written for a run with failures`,
+      );
     }
     if (opts.write) {
-      const file = writeSection(root, SECTION, section(phases, opts, root, loadAtStart, seeded.scoreSource, policy, campaigns));
+      const file = writeSection(
+        root,
+        SECTION,
+        section(phases, opts, root, loadAtStart, seeded.scoreSource, policy, campaigns),
+      );
       process.stdout.write(`Wrote ${path.relative(process.cwd(), file) || 'BENCHMARKS.md'}\n`);
     }
     return phases;
@@ -853,7 +1083,15 @@ export function meetsTarget(phases: readonly PhaseResult[]): boolean {
   return steady !== undefined && summarize(steady.leads).p95 < TARGET_P95_MS;
 }
 
-function section(phases: readonly PhaseResult[], opts: LatencyOptions, root: string, loadAtStart: readonly number[], scoreSource: string, policy: HandoverPolicy, campaigns: Campaigns): string {
+function section(
+  phases: readonly PhaseResult[],
+  opts: LatencyOptions,
+  root: string,
+  loadAtStart: readonly number[],
+  scoreSource: string,
+  policy: HandoverPolicy,
+  campaigns: Campaigns,
+): string {
   const commit = gitCommit(root);
   const steady = phases.find((p) => p.name === 'steady');
   const s = steady ? summarize(steady.leads) : undefined;
@@ -881,7 +1119,7 @@ function section(phases: readonly PhaseResult[], opts: LatencyOptions, root: str
     '',
     resultTable(phases),
     '',
-    'Where the time goes (from the workflow\'s start time and the stage times it recorded; p50 and p95 of each step on its own, so they do not add up to the total):',
+    "Where the time goes (from the workflow's start time and the stage times it recorded; p50 and p95 of each step on its own, so they do not add up to the total):",
     '',
     breakdownTable(phases),
     '',
@@ -889,10 +1127,20 @@ function section(phases: readonly PhaseResult[], opts: LatencyOptions, root: str
     '',
     historyTable(phases),
     '',
-    'CPU per lead is each process\'s user and system time over the run divided by its leads: Baton\'s process (webhook server, worker, activities, store, and the workflow thread the SDK runs inside it), the CRM side (both sandboxes and the watch), and the Temporal dev server.',
+    "CPU per lead is each process's user and system time over the run divided by its leads: Baton's process (webhook server, worker, activities, store, and the workflow thread the SDK runs inside it), the CRM side (both sandboxes and the watch), and the Temporal dev server.",
     '',
-    ...(steady ? [capacity(steady, phases.find((p) => p.name === 'burst')), ''] : []),
-    s ? `Target: p95 under ${fmt(TARGET_P95_MS)} ms at ${perSecond(opts.rate)} leads/s. Measured p95 ${fmt(s.p95)} ms: ${s.p95 < TARGET_P95_MS ? 'met' : '**missed**'}.` : '',
+    ...(steady
+      ? [
+          capacity(
+            steady,
+            phases.find((p) => p.name === 'burst'),
+          ),
+          '',
+        ]
+      : []),
+    s
+      ? `Target: p95 under ${fmt(TARGET_P95_MS)} ms at ${perSecond(opts.rate)} leads/s. Measured p95 ${fmt(s.p95)} ms: ${s.p95 < TARGET_P95_MS ? 'met' : '**missed**'}.`
+      : '',
   ].join('\n');
 }
 
@@ -908,7 +1156,7 @@ function capacity(steady: PhaseResult, burst: PhaseResult | undefined): string {
   return [
     `Capacity: a lead costs about ${fmt(perLead)} ms of CPU across the three processes${steady.cpu.temporal === null ? ' (Temporal not counted)' : ''}, so ${cores} cores finish at most about ${fmt((cores * 1000) / perLead, 1)} leads/s with nothing else running`,
     Number.isFinite(drained) ? `; the burst drained at ${fmt(drained, 1)} leads/s with the machine's other load.` : '.',
-    ' Steady arrivals faster than that queue up and every lead waits longer; the sandboxes do the CRM side\'s work here, which real HubSpot and Salesforce do on their own machines.',
+    " Steady arrivals faster than that queue up and every lead waits longer; the sandboxes do the CRM side's work here, which real HubSpot and Salesforce do on their own machines.",
   ].join('');
 }
 
@@ -944,7 +1192,10 @@ export function parseArgs(argv: readonly string[]): LatencyOptions {
     else if (arg === '--burst-timeout-ms') opts.burstTimeoutMs = positive.parse(value(arg, i++));
     else if (arg === '--no-write') opts.write = false;
     else if (arg === '--strict') opts.strict = true;
-    else throw new Error(`unknown argument ${String(arg)} (use --leads N, --rate N, --burst N, --warmup N, --timeout-ms N, --burst-timeout-ms N, --quick, --no-write, --strict)`);
+    else
+      throw new Error(
+        `unknown argument ${String(arg)} (use --leads N, --rate N, --burst N, --warmup N, --timeout-ms N, --burst-timeout-ms N, --quick, --no-write, --strict)`,
+      );
   }
   return opts;
 }

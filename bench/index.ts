@@ -34,7 +34,9 @@ function splitArgs(argv: readonly string[]): { sandbox: string[]; handover: stri
 
 /** Runs a benchmark in its own process, so its worker's memory and CPU are its own. */
 function runChild(script: string, args: string[]): boolean {
-  const child = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, script), ...args], { stdio: 'inherit' });
+  const child = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, script), ...args], {
+    stdio: 'inherit',
+  });
   return child.status === 0;
 }
 

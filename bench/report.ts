@@ -21,8 +21,13 @@ export function machineFacts(loadAtStart: readonly number[]): string[] {
   const nproc = run('nproc', []) ?? String(os.cpus().length);
   const free = run('free', ['-h'])?.split('\n') ?? [];
   const heads = free[0]?.trim().split(/\s+/) ?? [];
-  const values = free.find((l) => l.startsWith('Mem:'))?.trim().split(/\s+/).slice(1);
-  const mem = values && values.length === heads.length ? heads.map((h, i) => `${h} ${values[i] ?? ''}`).join(', ') : undefined;
+  const values = free
+    .find((l) => l.startsWith('Mem:'))
+    ?.trim()
+    .split(/\s+/)
+    .slice(1);
+  const mem =
+    values && values.length === heads.length ? heads.map((h, i) => `${h} ${values[i] ?? ''}`).join(', ') : undefined;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return [
     `- CPU: ${cpu}; \`nproc\`: ${nproc}`,
@@ -45,7 +50,11 @@ export function repoRoot(): string {
 
 export function gitCommit(root: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -55,7 +64,11 @@ export function gitCommit(root: string): string | undefined {
 export function gitDirty(root: string): boolean {
   try {
     // BENCHMARKS.md itself changes as each benchmark of a run writes its section.
-    const changed = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    const changed = execFileSync('git', ['status', '--porcelain'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.endsWith(' BENCHMARKS.md'));
     return changed.length > 0;
@@ -75,8 +88,10 @@ export function writeSection(root: string, name: string, markdown: string): stri
     : '# Benchmarks\n\nWritten by the benchmarks in `bench/` (`npm run bench`); each keeps its own section up to date.\n';
   const from = current.indexOf(start);
   const to = current.indexOf(end);
-  const next = from !== -1 && to > from ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}` : `${current.trimEnd()}\n\n${block}\n`;
+  const next =
+    from !== -1 && to > from
+      ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}`
+      : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
   return file;
 }
-

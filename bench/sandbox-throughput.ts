@@ -52,7 +52,9 @@ const recordsPerSecond = (m: Measurement): number => (m.records / m.ms) * 1000;
 
 /** The operations slower than the target, as "HubSpot batch/upsert". */
 export function belowTarget(results: readonly Measurement[]): string[] {
-  return results.filter((m) => recordsPerSecond(m) < TARGET_RECORDS_PER_SECOND).map((m) => `${m.sandbox} ${m.operation}`);
+  return results
+    .filter((m) => recordsPerSecond(m) < TARGET_RECORDS_PER_SECOND)
+    .map((m) => `${m.sandbox} ${m.operation}`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -78,7 +80,9 @@ async function startChild(kind: SandboxKind): Promise<{ sandbox: Served; child: 
   const child = fork(__filename, ['--serve', kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
   const sandbox = await new Promise<Served>((resolve, reject) => {
     child.once('message', (m) => resolve(served.parse(m)));
-    child.once('exit', (code) => reject(new Error(`the ${kind} sandbox exited with code ${String(code)} before it listened`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the ${kind} sandbox exited with code ${String(code)} before it listened`)),
+    );
   });
   return { sandbox, child };
 }
@@ -121,26 +125,41 @@ async function measure<T>(
       const t = performance.now();
       const handled = await call(batch);
       durations.push(performance.now() - t);
-      if (handled !== batch.length) throw new Error(`${sandbox} ${operation}: ${handled} of ${batch.length} records succeeded`);
+      if (handled !== batch.length)
+        throw new Error(`${sandbox} ${operation}: ${handled} of ${batch.length} records succeeded`);
       records += handled;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const ms = performance.now() - started;
   durations.sort((a, b) => a - b);
-  return { sandbox, operation, perCall, records, calls: batches.length, ms, p50: percentile(durations, 50), p95: percentile(durations, 95) };
+  return {
+    sandbox,
+    operation,
+    perCall,
+    records,
+    calls: batches.length,
+    ms,
+    p50: percentile(durations, 50),
+    p95: percentile(durations, 95),
+  };
 }
 
 // ---------------------------------------------------------------------------------------
 // HubSpot: @hubspot/api-client, no retries, no limiter.
 
 async function benchHubSpot(sandbox: Served, opts: ThroughputOptions): Promise<Measurement[]> {
-  const contacts = new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url, numberOfApiCallRetries: 0 }).crm.contacts;
-  const emails = (from: number, n: number, tag: string): string[] => Array.from({ length: n }, (_, i) => `${tag}${from + i}@bench.example`);
+  const contacts = new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url, numberOfApiCallRetries: 0 })
+    .crm.contacts;
+  const emails = (from: number, n: number, tag: string): string[] =>
+    Array.from({ length: n }, (_, i) => `${tag}${from + i}@bench.example`);
 
   const create = async (batch: string[]): Promise<string[]> => {
     const res = await contacts.batchApi.create({
-      inputs: batch.map((email, i) => ({ properties: { email, firstname: 'Bench', lastname: `Contact ${i}`, company: 'Bench Inc' }, associations: [] })),
+      inputs: batch.map((email, i) => ({
+        properties: { email, firstname: 'Bench', lastname: `Contact ${i}`, company: 'Bench Inc' },
+        associations: [],
+      })),
     });
     return res.results.map((r) => r.id);
   };
@@ -153,31 +172,67 @@ async function benchHubSpot(sandbox: Served, opts: ThroughputOptions): Promise<M
   const ids: string[] = [];
   const results: Measurement[] = [];
   results.push(
-    await measure('HubSpot', 'batch/create', HUBSPOT_BATCH, chunks(all, HUBSPOT_BATCH), opts.concurrency, async (batch) => {
-      const created = await create(batch);
-      ids.push(...created);
-      return created.length;
-    }),
+    await measure(
+      'HubSpot',
+      'batch/create',
+      HUBSPOT_BATCH,
+      chunks(all, HUBSPOT_BATCH),
+      opts.concurrency,
+      async (batch) => {
+        const created = await create(batch);
+        ids.push(...created);
+        return created.length;
+      },
+    ),
   );
   results.push(
-    await measure('HubSpot', 'batch/update', HUBSPOT_BATCH, chunks(ids, HUBSPOT_BATCH), opts.concurrency, async (batch) => {
-      const res = await contacts.batchApi.update({ inputs: batch.map((id) => ({ id, properties: { lastname: 'Updated', jobtitle: 'Buyer' } })) });
-      return res.results.length;
-    }),
+    await measure(
+      'HubSpot',
+      'batch/update',
+      HUBSPOT_BATCH,
+      chunks(ids, HUBSPOT_BATCH),
+      opts.concurrency,
+      async (batch) => {
+        const res = await contacts.batchApi.update({
+          inputs: batch.map((id) => ({ id, properties: { lastname: 'Updated', jobtitle: 'Buyer' } })),
+        });
+        return res.results.length;
+      },
+    ),
   );
   results.push(
-    await measure('HubSpot', 'batch/read', HUBSPOT_BATCH, chunks(ids, HUBSPOT_BATCH), opts.concurrency, async (batch) => {
-      const res = await contacts.batchApi.read({ inputs: batch.map((id) => ({ id })), properties: ['email', 'firstname', 'lastname'], propertiesWithHistory: [] });
-      return res.results.length;
-    }),
+    await measure(
+      'HubSpot',
+      'batch/read',
+      HUBSPOT_BATCH,
+      chunks(ids, HUBSPOT_BATCH),
+      opts.concurrency,
+      async (batch) => {
+        const res = await contacts.batchApi.read({
+          inputs: batch.map((id) => ({ id })),
+          properties: ['email', 'firstname', 'lastname'],
+          propertiesWithHistory: [],
+        });
+        return res.results.length;
+      },
+    ),
   );
   // Half the upserts update existing contacts, half create new ones.
   const upserts = emails(Math.floor(opts.records / 2), opts.records, 'c');
   results.push(
-    await measure('HubSpot', 'batch/upsert', HUBSPOT_BATCH, chunks(upserts, HUBSPOT_BATCH), opts.concurrency, async (batch) => {
-      const res = await contacts.batchApi.upsert({ inputs: batch.map((email) => ({ id: email, idProperty: 'email', properties: { firstname: 'Upserted' } })) });
-      return res.results.length;
-    }),
+    await measure(
+      'HubSpot',
+      'batch/upsert',
+      HUBSPOT_BATCH,
+      chunks(upserts, HUBSPOT_BATCH),
+      opts.concurrency,
+      async (batch) => {
+        const res = await contacts.batchApi.upsert({
+          inputs: batch.map((email) => ({ id: email, idProperty: 'email', properties: { firstname: 'Upserted' } })),
+        });
+        return res.results.length;
+      },
+    ),
   );
   return results;
 }
@@ -188,7 +243,12 @@ async function benchHubSpot(sandbox: Served, opts: ThroughputOptions): Promise<M
 async function benchSalesforce(sandbox: Served, opts: ThroughputOptions): Promise<Measurement[]> {
   const conn = new Connection({ instanceUrl: sandbox.url, accessToken: sandbox.accessToken, version: '62.0' });
   const leads = (from: number, n: number, tag: string) =>
-    Array.from({ length: n }, (_, i) => ({ FirstName: 'Bench', LastName: `Lead ${from + i}`, Company: 'Bench Inc', Email: `${tag}${from + i}@bench.example` }));
+    Array.from({ length: n }, (_, i) => ({
+      FirstName: 'Bench',
+      LastName: `Lead ${from + i}`,
+      Company: 'Bench Inc',
+      Email: `${tag}${from + i}@bench.example`,
+    }));
   const succeeded = (results: readonly { success: boolean }[]): number => results.filter((r) => r.success).length;
 
   const create = async (batch: ReturnType<typeof leads>): Promise<string[]> => {
@@ -201,22 +261,50 @@ async function benchSalesforce(sandbox: Served, opts: ThroughputOptions): Promis
   const ids: string[] = [];
   const results: Measurement[] = [];
   results.push(
-    await measure('Salesforce', 'collections create', SALESFORCE_BATCH, chunks(leads(0, opts.records, 'l'), SALESFORCE_BATCH), opts.concurrency, async (batch) => {
-      const created = await create(batch);
-      ids.push(...created);
-      return created.length;
-    }),
+    await measure(
+      'Salesforce',
+      'collections create',
+      SALESFORCE_BATCH,
+      chunks(leads(0, opts.records, 'l'), SALESFORCE_BATCH),
+      opts.concurrency,
+      async (batch) => {
+        const created = await create(batch);
+        ids.push(...created);
+        return created.length;
+      },
+    ),
   );
   results.push(
-    await measure('Salesforce', 'collections update', SALESFORCE_BATCH, chunks(ids, SALESFORCE_BATCH), opts.concurrency, async (batch) => {
-      return succeeded(await conn.sobject('Lead').update(batch.map((Id) => ({ Id, Title: 'Buyer' })), { allOrNone: false }));
-    }),
+    await measure(
+      'Salesforce',
+      'collections update',
+      SALESFORCE_BATCH,
+      chunks(ids, SALESFORCE_BATCH),
+      opts.concurrency,
+      async (batch) => {
+        return succeeded(
+          await conn.sobject('Lead').update(
+            batch.map((Id) => ({ Id, Title: 'Buyer' })),
+            { allOrNone: false },
+          ),
+        );
+      },
+    ),
   );
   results.push(
-    await measure('Salesforce', 'collections retrieve', SALESFORCE_BATCH, chunks(ids, SALESFORCE_BATCH), opts.concurrency, async (batch) => {
-      const records = await conn.retrieve('Lead', batch, { fields: ['Id', 'Email', 'FirstName', 'LastName', 'Company'] });
-      return records.filter((r) => r !== null).length;
-    }),
+    await measure(
+      'Salesforce',
+      'collections retrieve',
+      SALESFORCE_BATCH,
+      chunks(ids, SALESFORCE_BATCH),
+      opts.concurrency,
+      async (batch) => {
+        const records = await conn.retrieve('Lead', batch, {
+          fields: ['Id', 'Email', 'FirstName', 'LastName', 'Company'],
+        });
+        return records.filter((r) => r !== null).length;
+      },
+    ),
   );
   return results;
 }
@@ -224,8 +312,17 @@ async function benchSalesforce(sandbox: Served, opts: ThroughputOptions): Promis
 // ---------------------------------------------------------------------------------------
 // Report.
 
-
-const COLUMNS = ['sandbox', 'operation', 'per call', 'records', 'calls', 'seconds', 'records/s', 'call p50 ms', 'call p95 ms'] as const;
+const COLUMNS = [
+  'sandbox',
+  'operation',
+  'per call',
+  'records',
+  'calls',
+  'seconds',
+  'records/s',
+  'call p50 ms',
+  'call p95 ms',
+] as const;
 
 function rows(results: readonly Measurement[]): string[][] {
   return results.map((m) => [
@@ -244,7 +341,8 @@ function rows(results: readonly Measurement[]): string[][] {
 function textTable(results: readonly Measurement[]): string {
   const body = rows(results);
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...body.map((r) => r[i]?.length ?? 0)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
@@ -259,7 +357,12 @@ function commandLine(root: string): string {
   return [script, ...process.argv.slice(2)].join(' ');
 }
 
-function section(results: readonly Measurement[], opts: ThroughputOptions, root: string, loadAtStart: readonly number[]): string {
+function section(
+  results: readonly Measurement[],
+  opts: ThroughputOptions,
+  root: string,
+  loadAtStart: readonly number[],
+): string {
   const slowest = Math.min(...results.map(recordsPerSecond));
   const commit = gitCommit(root);
   return [
@@ -315,10 +418,14 @@ export async function runSandboxThroughput(opts: ThroughputOptions = DEFAULTS): 
       await stopChild(child);
     }
   }
-  process.stdout.write(`\nSandbox throughput (${fmt(opts.records)} records per operation, ${opts.concurrency} calls in flight)\n\n${textTable(results)}\n\n`);
+  process.stdout.write(
+    `\nSandbox throughput (${fmt(opts.records)} records per operation, ${opts.concurrency} calls in flight)\n\n${textTable(results)}\n\n`,
+  );
   if (opts.write) {
     const root = repoRoot();
-    process.stdout.write(`Wrote ${path.relative(process.cwd(), writeSection(root, SECTION, section(results, opts, root, loadAtStart))) || 'BENCHMARKS.md'}\n`);
+    process.stdout.write(
+      `Wrote ${path.relative(process.cwd(), writeSection(root, SECTION, section(results, opts, root, loadAtStart))) || 'BENCHMARKS.md'}\n`,
+    );
   }
   return results;
 }
@@ -332,7 +439,8 @@ if (require.main === module) {
     runSandboxThroughput(opts).then(
       (results) => {
         const below = belowTarget(results);
-        if (below.length > 0) process.stderr.write(`Below ${TARGET_RECORDS_PER_SECOND} records/s: ${below.join(', ')}\n`);
+        if (below.length > 0)
+          process.stderr.write(`Below ${TARGET_RECORDS_PER_SECOND} records/s: ${below.join(', ')}\n`);
         process.exitCode = opts.strict && below.length > 0 ? 1 : 0;
       },
       (err: unknown) => {

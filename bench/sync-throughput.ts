@@ -33,8 +33,20 @@ interface Sandboxes {
 
 async function startSandboxes(root: string, profile?: string): Promise<Sandboxes> {
   const [hp, sp] = [await freePort(), await freePort()];
-  const args = [path.join(root, 'bin', 'baton.js'), 'sandbox', '--preset', 'empty', '--hubspot-port', String(hp), '--salesforce-port', String(sp), ...(profile ? ['--profile', profile, '--seed', '1'] : [])];
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [
+    path.join(root, 'bin', 'baton.js'),
+    'sandbox',
+    '--preset',
+    'empty',
+    '--hubspot-port',
+    String(hp),
+    '--salesforce-port',
+    String(sp),
+    ...(profile ? ['--profile', profile, '--seed', '1'] : []),
+  ];
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -62,7 +74,9 @@ const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a
  * included, so they follow the collector's pace), and once a second the live heap right
  * after a full collection, which is what the sync keeps: flat when nothing piles up per record.
  */
-async function withPeakMemory<T>(work: () => Promise<T>): Promise<{ value: T; peakRssMb: number; peakHeapMb: number; peakLiveHeapMb: number }> {
+async function withPeakMemory<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; peakRssMb: number; peakHeapMb: number; peakLiveHeapMb: number }> {
   let peakRss = 0;
   let peakHeap = 0;
   let peakLive = 0;
@@ -120,15 +134,23 @@ function fastestSeconds(calls: number, limit: { max: number; intervalMs: number 
 
 async function parallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i] as T);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i] as T);
+      }
+    }),
+  );
 }
 
-async function measure(root: string, env: TestWorkflowEnvironment, bundle: Awaited<ReturnType<typeof bundleWorkflowCode>>, size: number, profile: string | undefined): Promise<Row[]> {
+async function measure(
+  root: string,
+  env: TestWorkflowEnvironment,
+  bundle: Awaited<ReturnType<typeof bundleWorkflowCode>>,
+  size: number,
+  profile: string | undefined,
+): Promise<Row[]> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-'));
   const sandboxes = await startSandboxes(root, profile);
   const store = await openStore(`sqlite://${path.join(tmp, 'baton.db')}`);
@@ -136,14 +158,33 @@ async function measure(root: string, env: TestWorkflowEnvironment, bundle: Await
   // The worker's client paces itself to the limits the sandbox reports, as in production.
   const hubspot = createHubSpotClient({ basePath: sandboxes.hubspotUrl, accessToken: 'hubspot-sandbox-token' });
   const loader = createHubSpotClient({ basePath: sandboxes.hubspotUrl, accessToken: 'hubspot-sandbox-token' });
-  const salesforce = createSalesforceConnection({ instanceUrl: sandboxes.salesforceUrl, accessToken: 'salesforce-sandbox-token', version: '62.0' });
+  const salesforce = createSalesforceConnection({
+    instanceUrl: sandboxes.salesforceUrl,
+    accessToken: 'salesforce-sandbox-token',
+    version: '62.0',
+  });
   const rows: Row[] = [];
   let run = 0;
   // A worker runs once: each cycle gets its own (creating one takes milliseconds with a prebuilt bundle).
   const sync = async () => {
     const taskQueue = `bench-${size}-${profile ?? 'ideal'}-${run++}`;
-    const worker = await createBatonWorker({ temporal: env.nativeConnection, namespace: 'default', taskQueue, hubspot, salesforce, store, mappingsDir: path.join(root, 'test', 'fixtures', 'mappings', 'two-way'), workflowBundle: bundle });
-    return worker.runUntil(env.client.workflow.execute(deltaSync, { workflowId: taskQueue, taskQueue, args: [{ mapping: 'contact', searchLagMs: 0 }] }));
+    const worker = await createBatonWorker({
+      temporal: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      hubspot,
+      salesforce,
+      store,
+      mappingsDir: path.join(root, 'test', 'fixtures', 'mappings', 'two-way'),
+      workflowBundle: bundle,
+    });
+    return worker.runUntil(
+      env.client.workflow.execute(deltaSync, {
+        workflowId: taskQueue,
+        taskQueue,
+        args: [{ mapping: 'contact', searchLagMs: 0 }],
+      }),
+    );
   };
 
   const stamp = Date.now();
@@ -154,23 +195,57 @@ async function measure(root: string, env: TestWorkflowEnvironment, bundle: Await
       // HubSpot → Salesforce: N new contacts.
       await parallel(hubspotBatches, 8, async (b) => {
         const n = Math.min(100, size - b * 100);
-        await loader.crm.contacts.batchApi.create({ inputs: Array.from({ length: n }, (_, j) => ({ properties: { email: `h${stamp}.${b * 100 + j}@bench.example`, firstname: 'Bench', lastname: `H${b * 100 + j}`, company: 'Bench Co', jobtitle: 'Tester' }, associations: [] })) });
+        await loader.crm.contacts.batchApi.create({
+          inputs: Array.from({ length: n }, (_, j) => ({
+            properties: {
+              email: `h${stamp}.${b * 100 + j}@bench.example`,
+              firstname: 'Bench',
+              lastname: `H${b * 100 + j}`,
+              company: 'Bench Co',
+              jobtitle: 'Tester',
+            },
+            associations: [],
+          })),
+        });
       });
       const [h0, s0] = [await requestCounts(sandboxes.hubspotUrl), await requestCounts(sandboxes.salesforceUrl)];
       const started = process.hrtime.bigint();
       const m = await withPeakMemory(sync);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const calls = total(diff(await requestCounts(sandboxes.hubspotUrl), h0)) + total(diff(await requestCounts(sandboxes.salesforceUrl), s0));
+      const calls =
+        total(diff(await requestCounts(sandboxes.hubspotUrl), h0)) +
+        total(diff(await requestCounts(sandboxes.salesforceUrl), s0));
       // Per 200 records: one search page, one SOQL match query, one Collections create.
       const minimum = 3 * Math.ceil(size / 200);
-      rows.push({ size, direction: 'HubSpot → Salesforce (create)', profile: profile ?? 'ideal', records: m.value.to_salesforce.created, seconds, calls, minimum, peakRssMb: m.peakRssMb, peakHeapMb: m.peakHeapMb, peakLiveHeapMb: m.peakLiveHeapMb, rejected: m.value.to_salesforce.rejected });
+      rows.push({
+        size,
+        direction: 'HubSpot → Salesforce (create)',
+        profile: profile ?? 'ideal',
+        records: m.value.to_salesforce.created,
+        seconds,
+        calls,
+        minimum,
+        peakRssMb: m.peakRssMb,
+        peakHeapMb: m.peakHeapMb,
+        peakLiveHeapMb: m.peakLiveHeapMb,
+        rejected: m.value.to_salesforce.rejected,
+      });
       await sync(); // the Leads come back as echoes once
     }
 
     // Salesforce → HubSpot: N new Leads.
     await parallel(salesforceBatches, 4, async (b) => {
       const n = Math.min(200, size - b * 200);
-      await salesforce.sobject('Lead').create(Array.from({ length: n }, (_, j) => ({ Email: `s${stamp}.${b * 200 + j}@bench.example`, FirstName: 'Bench', LastName: `S${b * 200 + j}`, Company: 'Bench Co', Title: 'Buyer' })), { allOrNone: false });
+      await salesforce.sobject('Lead').create(
+        Array.from({ length: n }, (_, j) => ({
+          Email: `s${stamp}.${b * 200 + j}@bench.example`,
+          FirstName: 'Bench',
+          LastName: `S${b * 200 + j}`,
+          Company: 'Bench Co',
+          Title: 'Buyer',
+        })),
+        { allOrNone: false },
+      );
     });
     const [h1, s1] = [await requestCounts(sandboxes.hubspotUrl), await requestCounts(sandboxes.salesforceUrl)];
     const started = process.hrtime.bigint();
@@ -180,12 +255,27 @@ async function measure(root: string, env: TestWorkflowEnvironment, bundle: Await
     const calls = hubspotCalls + total(diff(await requestCounts(sandboxes.salesforceUrl), s1));
     // Per 2,000 records one SOQL page; per 100 one HubSpot match read and one batch create; plus the empty HubSpot search.
     const minimum = Math.ceil(size / 2000) + 2 * Math.ceil(size / 100) + 1;
-    const row: Row = { size, direction: 'Salesforce → HubSpot (create)', profile: profile ?? 'ideal', records: m.value.to_hubspot.created, seconds, calls, minimum, peakRssMb: m.peakRssMb, peakHeapMb: m.peakHeapMb, peakLiveHeapMb: m.peakLiveHeapMb, rejected: m.value.to_hubspot.rejected };
+    const row: Row = {
+      size,
+      direction: 'Salesforce → HubSpot (create)',
+      profile: profile ?? 'ideal',
+      records: m.value.to_hubspot.created,
+      seconds,
+      calls,
+      minimum,
+      peakRssMb: m.peakRssMb,
+      peakHeapMb: m.peakHeapMb,
+      peakLiveHeapMb: m.peakLiveHeapMb,
+      rejected: m.value.to_hubspot.rejected,
+    };
     // Pro ceiling: the HubSpot calls the batch sizes make necessary (per 100 records one match
     // read and one batch create, plus the empty search) sent as fast as 190 per 10 s allows.
     if (pro) {
       const fastest = fastestSeconds(2 * Math.ceil(size / 100) + 1, PRO_LIMIT);
-      if (fastest <= 0) throw new Error(`--pro ${size} needs no more than one window of HubSpot calls, so it measures no ceiling; use at least ${PRO_LIMIT.max * 50} records`);
+      if (fastest <= 0)
+        throw new Error(
+          `--pro ${size} needs no more than one window of HubSpot calls, so it measures no ceiling; use at least ${PRO_LIMIT.max * 50} records`,
+        );
       row.ceiling = size / fastest;
     }
     rows.push(row);
@@ -202,15 +292,48 @@ function uptime(): string {
   try {
     return execFileSync('uptime', [], { encoding: 'utf8' }).trim();
   } catch {
-    return `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`;
+    return `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`;
   }
 }
 
 function table(rows: Row[]): string {
-  const head = ['records', 'direction', 'profile', 'synced', 'seconds', 'records/s', 'API calls', 'minimum', 'calls ÷ minimum', 'worker peak RSS MB', 'worker peak heap MB', 'worker peak live heap MB', 'rejected', 'share of rate-limit ceiling'];
+  const head = [
+    'records',
+    'direction',
+    'profile',
+    'synced',
+    'seconds',
+    'records/s',
+    'API calls',
+    'minimum',
+    'calls ÷ minimum',
+    'worker peak RSS MB',
+    'worker peak heap MB',
+    'worker peak live heap MB',
+    'rejected',
+    'share of rate-limit ceiling',
+  ];
   const lines = rows.map((r) => {
     const rps = r.records / r.seconds;
-    return [fmt(r.size), r.direction, r.profile, fmt(r.records), fmt(r.seconds, 1), fmt(rps), fmt(r.calls), fmt(r.minimum), fmt(r.calls / r.minimum, 2), fmt(r.peakRssMb), fmt(r.peakHeapMb), fmt(r.peakLiveHeapMb), fmt(r.rejected), r.ceiling ? `${fmt((100 * rps) / r.ceiling, 1)} % of ${fmt(r.ceiling)}/s` : '—'];
+    return [
+      fmt(r.size),
+      r.direction,
+      r.profile,
+      fmt(r.records),
+      fmt(r.seconds, 1),
+      fmt(rps),
+      fmt(r.calls),
+      fmt(r.minimum),
+      fmt(r.calls / r.minimum, 2),
+      fmt(r.peakRssMb),
+      fmt(r.peakHeapMb),
+      fmt(r.peakLiveHeapMb),
+      fmt(r.rejected),
+      r.ceiling ? `${fmt((100 * rps) / r.ceiling, 1)} % of ${fmt(r.ceiling)}/s` : '—',
+    ];
   });
   return [head, head.map((_, i) => (i < 3 ? '---' : '---:')), ...lines].map((l) => `| ${l.join(' | ')} |`).join('\n');
 }
@@ -227,7 +350,13 @@ async function main(): Promise<void> {
   const root = repoRoot();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const cli = findTemporalBinary('cli');
-  const env = await TestWorkflowEnvironment.createLocal({ server: { ...(cli ? { executable: { type: 'existing-path' as const, path: cli.path } } : {}), searchAttributes: [...BATON_SEARCH_ATTRIBUTES], log: { format: 'pretty', level: 'error' } } });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ...(cli ? { executable: { type: 'existing-path' as const, path: cli.path } } : {}),
+      searchAttributes: [...BATON_SEARCH_ATTRIBUTES],
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
   const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
   const loadAtStart = os.loadavg();
   const rows: Row[] = [];
@@ -250,7 +379,7 @@ async function main(): Promise<void> {
   const markdown = [
     '## Two-way delta sync through the full stack',
     '',
-    'The worker runs in the benchmark process on a real Temporal dev server; both sandboxes run in a child process (`baton sandbox`); the store is SQLite; the mapping is `test/fixtures/mappings/two-way/contact.yaml`. Each size syncs N new HubSpot contacts to Salesforce, then N new Salesforce Leads to HubSpot. "Minimum" is what the batch sizes allow: per 200 contacts one search page, one match query and one Collections create; per 2,000 Leads one SOQL page and per 100 one HubSpot match read and one batch create. Memory is the worker process: RSS and JS heap sampled every 50 ms (garbage included, so they follow the collector\'s pace), and the live heap, measured once a second right after a full collection (what the sync holds on to; flat when nothing piles up per record). The last rows run under the sandbox\'s `hubspot-pro` profile (190 requests in any 10 s, rolling; search 5/s) with the worker\'s client pacing itself to the limits the sandbox reports in its `X-HubSpot-RateLimit-*` headers; the ceiling is the fastest the HubSpot calls the batch sizes make necessary (two per 100 records, plus one search) could go under that limit from an empty window (call k no earlier than ⌊k/190⌋ × 10 s), so a 429 retried by the client, or any pause, counts against the share. Other work on the machine (see the load figures) slows records/s, and the share of the ceiling too whenever the worker cannot issue calls as fast as the limit allows; the call ratios do not depend on it.',
+    "The worker runs in the benchmark process on a real Temporal dev server; both sandboxes run in a child process (`baton sandbox`); the store is SQLite; the mapping is `test/fixtures/mappings/two-way/contact.yaml`. Each size syncs N new HubSpot contacts to Salesforce, then N new Salesforce Leads to HubSpot. \"Minimum\" is what the batch sizes allow: per 200 contacts one search page, one match query and one Collections create; per 2,000 Leads one SOQL page and per 100 one HubSpot match read and one batch create. Memory is the worker process: RSS and JS heap sampled every 50 ms (garbage included, so they follow the collector's pace), and the live heap, measured once a second right after a full collection (what the sync holds on to; flat when nothing piles up per record). The last rows run under the sandbox's `hubspot-pro` profile (190 requests in any 10 s, rolling; search 5/s) with the worker's client pacing itself to the limits the sandbox reports in its `X-HubSpot-RateLimit-*` headers; the ceiling is the fastest the HubSpot calls the batch sizes make necessary (two per 100 records, plus one search) could go under that limit from an empty window (call k no earlier than ⌊k/190⌋ × 10 s), so a 429 retried by the client, or any pause, counts against the share. Other work on the machine (see the load figures) slows records/s, and the share of the ceiling too whenever the worker cannot issue calls as fast as the limit allows; the call ratios do not depend on it.",
     '',
     'Command:',
     '',

@@ -26,7 +26,10 @@ function mtime(file) {
 }
 
 // 1. Dependencies: npm keeps node_modules/.package-lock.json in step with the lock file.
-if (mtime('node_modules/.package-lock.json') === 0 || mtime('package-lock.json') > mtime('node_modules/.package-lock.json')) {
+if (
+  mtime('node_modules/.package-lock.json') === 0 ||
+  mtime('package-lock.json') > mtime('node_modules/.package-lock.json')
+) {
   console.log('setup: installing dependencies (npm ci)…');
   run(npm, ['ci', '--no-audit', '--no-fund']);
 }

@@ -8,7 +8,10 @@ import type { RecordOutcome } from '../activities/sync-page';
 import type { SyncErrorStatus } from './store/types';
 
 const program = new Command();
-program.name('baton').description('Baton: HubSpot ↔ Salesforce sync and the lead handover, on Temporal.').showHelpAfterError();
+program
+  .name('baton')
+  .description('Baton: HubSpot ↔ Salesforce sync and the lead handover, on Temporal.')
+  .showHelpAfterError();
 // Options after a subcommand belong to it: `sync errors --json` is not `sync --json`.
 program.enablePositionalOptions();
 
@@ -40,7 +43,9 @@ function untilSignal(stop: () => Promise<void>, log: ReturnType<typeof createLog
 
 program
   .command('dev')
-  .description('Run the whole stack on embedded defaults: Temporal dev server, CRM sandboxes, SQLite store, worker, schedules')
+  .description(
+    'Run the whole stack on embedded defaults: Temporal dev server, CRM sandboxes, SQLite store, worker, schedules',
+  )
   .action(async () => {
     const config = loadConfig();
     const log = createLogger(config.logLevel);
@@ -94,43 +99,80 @@ program
   .addOption(new Option('--hubspot-port <port>', 'HubSpot sandbox port').default('7481'))
   .addOption(new Option('--salesforce-port <port>', 'Salesforce sandbox port').default('7482'))
   .addOption(new Option('--state-dir <dir>', 'persist sandbox state in this folder'))
-  .addOption(new Option('--preset <preset>', 'seed when there is no saved state').choices(['demo', 'empty']).default('demo'))
-  .addOption(new Option('--profile <profile>', 'limits and faults: ideal (none), hubspot-pro (190 per 10 s, search 5/s), flaky (5 % server errors, jitter, search lag)').choices([...FAULT_PROFILES]))
+  .addOption(
+    new Option('--preset <preset>', 'seed when there is no saved state').choices(['demo', 'empty']).default('demo'),
+  )
+  .addOption(
+    new Option(
+      '--profile <profile>',
+      'limits and faults: ideal (none), hubspot-pro (190 per 10 s, search 5/s), flaky (5 % server errors, jitter, search lag)',
+    ).choices([...FAULT_PROFILES]),
+  )
   .option('--seed <n>', 'seed for the faults, so a run can be replayed')
   .option('--simulate', 'play marketing and sales life: scores rising, new contacts, reps logging Tasks')
   .option('--tick-ms <ms>', 'with --simulate: time between simulation ticks', '2000')
-  .action(async (opts: { host: string; hubspotPort: string; salesforcePort: string; stateDir?: string; preset: 'demo' | 'empty'; profile?: string; seed?: string; simulate?: boolean; tickMs: string }) => {
-    const { faultsFromFlags } = await import('./sandbox/faults');
-    const faults = faultsFromFlags({ profile: opts.profile, seed: opts.seed });
-    const log = createLogger();
-    const { startHubSpotSandbox } = await import('./sandbox/hubspot');
-    const { startSalesforceSandbox } = await import('./sandbox/salesforce');
-    const { assertPortFree } = await import('./dev/ports');
-    const hubspotPort = Number(opts.hubspotPort);
-    const salesforcePort = Number(opts.salesforcePort);
-    await assertPortFree(opts.host, hubspotPort, '--hubspot-port');
-    await assertPortFree(opts.host, salesforcePort, '--salesforce-port');
-    const state = (name: string) => (opts.stateDir ? path.resolve(opts.stateDir, `${name}.json`) : undefined);
-    const hubspot = await startHubSpotSandbox({ host: opts.host, port: hubspotPort, preset: opts.preset, stateFile: state('hubspot'), faults });
-    const salesforce = await startSalesforceSandbox({ host: opts.host, port: salesforcePort, preset: opts.preset, stateFile: state('salesforce'), faults });
-    process.stdout.write(
-      `HubSpot sandbox    ${hubspot.url} (token ${hubspot.accessToken})\nSalesforce sandbox ${salesforce.url} (token ${salesforce.accessToken})\n`,
-    );
-    let simulation: { stop(): void } | undefined;
-    if (opts.simulate) {
-      const tickMs = Number(opts.tickMs);
-      if (!Number.isInteger(tickMs) || tickMs < 100) throw new Error(`--tick-ms must be a whole number of milliseconds, at least 100 (got "${opts.tickMs}")`);
-      const { startSimulation } = await import('./sandbox/simulate');
-      simulation = startSimulation({ hubspot: hubspot.state, salesforce: salesforce.state, seed: faults.seed ?? 1, tickMs });
-      process.stdout.write(`Simulating marketing and sales life every ${tickMs} ms\n`);
-    }
-    await untilSignal(async () => {
-      simulation?.stop();
-      await hubspot.close();
-      await salesforce.close();
-    }, log);
-    process.exit(0);
-  });
+  .action(
+    async (opts: {
+      host: string;
+      hubspotPort: string;
+      salesforcePort: string;
+      stateDir?: string;
+      preset: 'demo' | 'empty';
+      profile?: string;
+      seed?: string;
+      simulate?: boolean;
+      tickMs: string;
+    }) => {
+      const { faultsFromFlags } = await import('./sandbox/faults');
+      const faults = faultsFromFlags({ profile: opts.profile, seed: opts.seed });
+      const log = createLogger();
+      const { startHubSpotSandbox } = await import('./sandbox/hubspot');
+      const { startSalesforceSandbox } = await import('./sandbox/salesforce');
+      const { assertPortFree } = await import('./dev/ports');
+      const hubspotPort = Number(opts.hubspotPort);
+      const salesforcePort = Number(opts.salesforcePort);
+      await assertPortFree(opts.host, hubspotPort, '--hubspot-port');
+      await assertPortFree(opts.host, salesforcePort, '--salesforce-port');
+      const state = (name: string) => (opts.stateDir ? path.resolve(opts.stateDir, `${name}.json`) : undefined);
+      const hubspot = await startHubSpotSandbox({
+        host: opts.host,
+        port: hubspotPort,
+        preset: opts.preset,
+        stateFile: state('hubspot'),
+        faults,
+      });
+      const salesforce = await startSalesforceSandbox({
+        host: opts.host,
+        port: salesforcePort,
+        preset: opts.preset,
+        stateFile: state('salesforce'),
+        faults,
+      });
+      process.stdout.write(
+        `HubSpot sandbox    ${hubspot.url} (token ${hubspot.accessToken})\nSalesforce sandbox ${salesforce.url} (token ${salesforce.accessToken})\n`,
+      );
+      let simulation: { stop(): void } | undefined;
+      if (opts.simulate) {
+        const tickMs = Number(opts.tickMs);
+        if (!Number.isInteger(tickMs) || tickMs < 100)
+          throw new Error(`--tick-ms must be a whole number of milliseconds, at least 100 (got "${opts.tickMs}")`);
+        const { startSimulation } = await import('./sandbox/simulate');
+        simulation = startSimulation({
+          hubspot: hubspot.state,
+          salesforce: salesforce.state,
+          seed: faults.seed ?? 1,
+          tickMs,
+        });
+        process.stdout.write(`Simulating marketing and sales life every ${tickMs} ms\n`);
+      }
+      await untilSignal(async () => {
+        simulation?.stop();
+        await hubspot.close();
+        await salesforce.close();
+      }, log);
+      process.exit(0);
+    },
+  );
 
 const tools = program.command('tools').description('The Temporal CLI and test server Baton runs');
 tools
@@ -141,10 +183,14 @@ tools
     const found = provisionTemporalBinaries(process.env, undefined, (line) => process.stdout.write(`${line}\n`));
     for (const kind of ['cli', 'testServer'] as const) {
       const hit = found[kind];
-      process.stdout.write(hit ? `temporal ${kind === 'cli' ? 'CLI' : 'test server'}: ${hit.path} (${hit.source})\n` : '');
+      process.stdout.write(
+        hit ? `temporal ${kind === 'cli' ? 'CLI' : 'test server'}: ${hit.path} (${hit.source})\n` : '',
+      );
     }
     if (!found.cli || !found.testServer) {
-      process.stderr.write(`${installInstructions()}\nWithout them Baton falls back to the Temporal SDK's own download, which needs internet access.\n`);
+      process.stderr.write(
+        `${installInstructions()}\nWithout them Baton falls back to the Temporal SDK's own download, which needs internet access.\n`,
+      );
     }
   });
 
@@ -157,8 +203,14 @@ async function crmConnections(opts: { dev?: boolean }) {
   if (opts.dev) {
     const config = loadConfig();
     const file = path.join(config.home, 'dev.json');
-    if (!fs.existsSync(file)) throw new Error(`${file} not found: start the stack with \`npm start\` (baton dev) first, or drop --dev to use the configured CRMs.`);
-    const dev = JSON.parse(fs.readFileSync(file, 'utf8')) as { hubspot: { basePath: string; accessToken: string }; salesforce: { instanceUrl: string; accessToken: string; version: string } };
+    if (!fs.existsSync(file))
+      throw new Error(
+        `${file} not found: start the stack with \`npm start\` (baton dev) first, or drop --dev to use the configured CRMs.`,
+      );
+    const dev = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      hubspot: { basePath: string; accessToken: string };
+      salesforce: { instanceUrl: string; accessToken: string; version: string };
+    };
     return {
       config,
       hubspot: createHubSpotClient({ basePath: dev.hubspot.basePath, accessToken: dev.hubspot.accessToken }),
@@ -183,7 +235,8 @@ function describeOutcome(o: RecordOutcome): string {
   if (o.action === 'rejected') return `  rejected  ${from}:${o.sourceId}: ${o.reason ?? ''}`;
   if (o.action === 'unchanged') return `  unchanged ${from}:${o.sourceId} = ${target}`;
   // Conversions followed and deletions applied: the reason names both records.
-  if (o.action === 'follow' || o.action === 'unlink' || o.action === 'archive' || o.action === 'skip') return `  ${o.action.padEnd(9)} ${o.reason ?? `${from}:${o.sourceId}`}`;
+  if (o.action === 'follow' || o.action === 'unlink' || o.action === 'archive' || o.action === 'skip')
+    return `  ${o.action.padEnd(9)} ${o.reason ?? `${from}:${o.sourceId}`}`;
   return `  ${o.action.padEnd(9)} ${from}:${o.sourceId} → ${target}: ${fields.join(', ') || '(no fields)'}${back.length ? `; written back to ${from}: ${back.join(', ')}` : ''}`;
 }
 
@@ -196,7 +249,9 @@ sync
   .option('--dev', 'use the CRMs and store of a running `baton dev` (.baton/dev.json)')
   .action(async (opts: { once?: boolean; dryRun?: boolean; json?: boolean; mapping?: string; dev?: boolean }) => {
     if (!opts.once) {
-      process.stderr.write('The worker syncs on a schedule. Use `baton sync --once [--dry-run]` to run one cycle now, `baton sync errors` or `baton sync retry`.\n');
+      process.stderr.write(
+        'The worker syncs on a schedule. Use `baton sync --once [--dry-run]` to run one cycle now, `baton sync errors` or `baton sync retry`.\n',
+      );
       process.exitCode = 1;
       return;
     }
@@ -213,9 +268,12 @@ sync
         report[mapping.name] = { result, records: outcomes };
         if (!opts.json) {
           process.stdout.write(`${mapping.name}${opts.dryRun ? ' (dry run: nothing written)' : ''}\n`);
-          for (const o of outcomes.filter((x) => x.action !== 'unchanged')) process.stdout.write(`${describeOutcome(o)}\n`);
+          for (const o of outcomes.filter((x) => x.action !== 'unchanged'))
+            process.stdout.write(`${describeOutcome(o)}\n`);
           for (const [direction, t] of Object.entries(result)) {
-            process.stdout.write(`  ${direction}: read ${t.read}, ${opts.dryRun ? 'would create' : 'created'} ${t.created}, ${opts.dryRun ? 'would update' : 'updated'} ${t.updated}, unchanged ${t.unchanged}, rejected ${t.rejected}, conflicts ${t.conflicts}\n`);
+            process.stdout.write(
+              `  ${direction}: read ${t.read}, ${opts.dryRun ? 'would create' : 'created'} ${t.created}, ${opts.dryRun ? 'would update' : 'updated'} ${t.updated}, unchanged ${t.unchanged}, rejected ${t.rejected}, conflicts ${t.conflicts}\n`,
+            );
           }
         }
       }
@@ -230,7 +288,10 @@ sync
   .description('List records the other side rejected, with the reason and the next retry')
   .option('--mapping <name>', 'only this mapping')
   .addOption(
-    new Option('--status <status>', 'which errors: unresolved (open and given up), open (still retried), gave_up (need a fix by hand), resolved, all')
+    new Option(
+      '--status <status>',
+      'which errors: unresolved (open and given up), open (still retried), gave_up (need a fix by hand), resolved, all',
+    )
       .choices(['unresolved', 'open', 'gave_up', 'resolved', 'all'])
       .default('unresolved'),
   )
@@ -240,17 +301,27 @@ sync
     const config = loadConfig();
     const store = await openStore(config.databaseUrl);
     try {
-      const status: SyncErrorStatus[] | undefined = opts.status === 'all' ? undefined : opts.status === 'unresolved' ? ['open', 'gave_up'] : [opts.status];
+      const status: SyncErrorStatus[] | undefined =
+        opts.status === 'all' ? undefined : opts.status === 'unresolved' ? ['open', 'gave_up'] : [opts.status];
       const errors = await store.listSyncErrors({ mapping: opts.mapping, status });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(errors, null, 2)}\n`);
         return;
       }
       for (const e of errors) {
-        const when = e.status === 'open' ? `next retry ${e.nextAttemptAt.toISOString()}` : e.status === 'gave_up' ? 'not retried: fix the record or the mapping, then `baton sync retry`' : `resolved ${e.resolvedAt?.toISOString() ?? ''}`;
-        process.stdout.write(`${e.mapping} ${e.direction} ${e.sourceId} [${e.errorCode ?? 'ERROR'}] ${e.status}, attempts ${e.attempts}, ${when}\n    ${e.reason}\n`);
+        const when =
+          e.status === 'open'
+            ? `next retry ${e.nextAttemptAt.toISOString()}`
+            : e.status === 'gave_up'
+              ? 'not retried: fix the record or the mapping, then `baton sync retry`'
+              : `resolved ${e.resolvedAt?.toISOString() ?? ''}`;
+        process.stdout.write(
+          `${e.mapping} ${e.direction} ${e.sourceId} [${e.errorCode ?? 'ERROR'}] ${e.status}, attempts ${e.attempts}, ${when}\n    ${e.reason}\n`,
+        );
       }
-      process.stdout.write(`${errors.length} ${opts.status === 'all' ? '' : `${opts.status.replace('_', ' ')} `}error(s)\n`);
+      process.stdout.write(
+        `${errors.length} ${opts.status === 'all' ? '' : `${opts.status.replace('_', ' ')} `}error(s)\n`,
+      );
     } finally {
       await store.close();
     }
@@ -258,19 +329,29 @@ sync
 
 sync
   .command('resolve')
-  .description('Mark sync errors resolved by hand (e.g. two records a merge reported as duplicates that are not): they are no longer retried or listed as unresolved')
-  .argument('<ids...>', 'the records\' ids on the side they were read from, as `baton sync errors` lists them')
+  .description(
+    'Mark sync errors resolved by hand (e.g. two records a merge reported as duplicates that are not): they are no longer retried or listed as unresolved',
+  )
+  .argument('<ids...>', "the records' ids on the side they were read from, as `baton sync errors` lists them")
   .option('--mapping <name>', 'the mapping', 'contact')
-  .addOption(new Option('--direction <direction>', 'only this direction (default: both)').choices(['to_salesforce', 'to_hubspot']))
+  .addOption(
+    new Option('--direction <direction>', 'only this direction (default: both)').choices([
+      'to_salesforce',
+      'to_hubspot',
+    ]),
+  )
   .action(async (ids: string[], opts: { mapping: string; direction?: 'to_salesforce' | 'to_hubspot' }) => {
     const { openStore } = await import('./store');
     const store = await openStore(loadConfig().databaseUrl);
     try {
       let resolved = 0;
-      for (const direction of opts.direction ? [opts.direction] : (['to_salesforce', 'to_hubspot'] as const)) resolved += await store.resolveSyncErrors(opts.mapping, direction, ids);
+      for (const direction of opts.direction ? [opts.direction] : (['to_salesforce', 'to_hubspot'] as const))
+        resolved += await store.resolveSyncErrors(opts.mapping, direction, ids);
       process.stdout.write(`${resolved} error(s) resolved\n`);
       if (resolved === 0) {
-        process.stderr.write(`No open or given-up error of mapping ${opts.mapping} for ${ids.join(', ')}; \`baton sync errors\` lists them with their ids.\n`);
+        process.stderr.write(
+          `No open or given-up error of mapping ${opts.mapping} for ${ids.join(', ')}; \`baton sync errors\` lists them with their ids.\n`,
+        );
         process.exitCode = 1;
       }
     } finally {
@@ -293,7 +374,10 @@ sync
         const lines: string[] = [];
         const result = await retryOpenErrors(c, mapping, (o) => lines.push(describeOutcome(o)));
         process.stdout.write(`${mapping.name}\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
-        for (const [direction, t] of Object.entries(result)) process.stdout.write(`  ${direction}: retried ${t.read}, created ${t.created}, updated ${t.updated}, still rejected ${t.rejected}\n`);
+        for (const [direction, t] of Object.entries(result))
+          process.stdout.write(
+            `  ${direction}: retried ${t.read}, created ${t.created}, updated ${t.updated}, still rejected ${t.rejected}\n`,
+          );
       }
     } finally {
       await c.store.close();
@@ -309,13 +393,20 @@ async function handoverHandle(lead: string, opts: { dev?: boolean }) {
   const namespace = loadConfig().temporal.namespace;
   if (opts.dev) {
     const fs = await import('node:fs');
-    const dev = JSON.parse(fs.readFileSync(path.join(loadConfig().home, 'dev.json'), 'utf8')) as { temporal: { address: string } };
+    const dev = JSON.parse(fs.readFileSync(path.join(loadConfig().home, 'dev.json'), 'utf8')) as {
+      temporal: { address: string };
+    };
     address = dev.temporal.address;
   }
   if (lead.includes('@')) {
     const c = await crmConnections(opts);
     await c.store.close();
-    const found = await c.hubspot.crm.contacts.batchApi.read({ idProperty: 'email', inputs: [{ id: lead }], properties: ['email'], propertiesWithHistory: [] });
+    const found = await c.hubspot.crm.contacts.batchApi.read({
+      idProperty: 'email',
+      inputs: [{ id: lead }],
+      properties: ['email'],
+      propertiesWithHistory: [],
+    });
     const id = found.results[0]?.id;
     if (!id) throw new Error(`no HubSpot contact with the email ${lead}`);
     hubspotId = id;
@@ -326,14 +417,16 @@ async function handoverHandle(lead: string, opts: { dev?: boolean }) {
 }
 
 const lead = program.command('lead').description("Inspect and steer one lead's handover (admins)");
-const leadAction = (run: (h: Awaited<ReturnType<typeof handoverHandle>>['handle']) => Promise<unknown>) => async (id: string, opts: { dev?: boolean }) => {
-  const { handle, close } = await handoverHandle(id, opts);
-  try {
-    process.stdout.write(`${JSON.stringify(await run(handle), null, 2)}\n`);
-  } finally {
-    await close();
-  }
-};
+const leadAction =
+  (run: (h: Awaited<ReturnType<typeof handoverHandle>>['handle']) => Promise<unknown>) =>
+  async (id: string, opts: { dev?: boolean }) => {
+    const { handle, close } = await handoverHandle(id, opts);
+    try {
+      process.stdout.write(`${JSON.stringify(await run(handle), null, 2)}\n`);
+    } finally {
+      await close();
+    }
+  };
 lead
   .command('show')
   .argument('<lead>', 'HubSpot contact id or email')
@@ -362,7 +455,9 @@ lead
   .description('sales rejects the lead with a reason; it goes back to marketing nurture')
   .action(async (id: string, opts: { reason: string; recycle?: boolean; dev?: boolean }) => {
     const { rejectUpdate } = await import('../workflows/lead-handover');
-    await leadAction((h) => h.executeUpdate(rejectUpdate, { args: [{ reason: opts.reason, ...(opts.recycle ? { recycle: true } : {}) }] }))(id, opts);
+    await leadAction((h) =>
+      h.executeUpdate(rejectUpdate, { args: [{ reason: opts.reason, ...(opts.recycle ? { recycle: true } : {}) }] }),
+    )(id, opts);
   });
 lead
   .command('reassign')
@@ -378,7 +473,9 @@ lead
 const mappings = program.command('mappings').description('Field mapping files (mappings/*.yaml)');
 mappings
   .command('check')
-  .description('Check every mapping file and print each problem with file, line and a plain-English message; with CRM access, against their live schemas too')
+  .description(
+    'Check every mapping file and print each problem with file, line and a plain-English message; with CRM access, against their live schemas too',
+  )
   .argument('[dir]', 'the mappings folder (default: BATON_MAPPINGS_DIR or mappings/)')
   .option('--json', 'print the report as JSON')
   .option('--dev', 'check against the CRM sandboxes of a running `baton dev` (reads .baton/dev.json)')
@@ -394,7 +491,8 @@ mappings
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof MappingError) process.stderr.write(`${err.message}\n`);
-  else if (err instanceof Error && (err.name === 'PortInUseError' || err.name === 'TemporalBinaryError')) process.stderr.write(`baton: ${err.message}\n`);
+  else if (err instanceof Error && (err.name === 'PortInUseError' || err.name === 'TemporalBinaryError'))
+    process.stderr.write(`baton: ${err.message}\n`);
   else process.stderr.write(`baton: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

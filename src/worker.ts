@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
-import { Client, Connection, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+} from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection as SalesforceConnection } from 'jsforce';
 import { createActivities } from '../activities';
@@ -85,7 +91,12 @@ export function scheduleIdFor(mapping: string): string {
 }
 
 /** One Schedule per mapping; overlap SKIP so a slow cycle is never run twice at once. */
-export async function ensureSyncSchedules(client: Client, taskQueue: string, mappings: ObjectMapping[], everySeconds: number): Promise<string[]> {
+export async function ensureSyncSchedules(
+  client: Client,
+  taskQueue: string,
+  mappings: ObjectMapping[],
+  everySeconds: number,
+): Promise<string[]> {
   const ids: string[] = [];
   for (const mapping of mappings) {
     const scheduleId = scheduleIdFor(mapping.name);
@@ -98,7 +109,12 @@ export async function ensureSyncSchedules(client: Client, taskQueue: string, map
     };
     const spec = { intervals: [{ every: everySeconds * 1000 }] };
     try {
-      await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' } });
+      await client.schedule.create({
+        scheduleId,
+        spec,
+        action,
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' },
+      });
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
       await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
@@ -119,10 +135,14 @@ export async function deleteSyncSchedule(client: Client, mapping: string): Promi
 /** `baton worker`: real CRMs, a Temporal cluster and the configured database. */
 export async function runProductionWorker(config: BatonConfig, log: Logger): Promise<void> {
   const { hubspot, salesforce } = config;
-  if (!hubspot.accessToken || !salesforce.instanceUrl) throw new Error('HUBSPOT_ACCESS_TOKEN and SALESFORCE_INSTANCE_URL are required for `baton worker`');
+  if (!hubspot.accessToken || !salesforce.instanceUrl)
+    throw new Error('HUBSPOT_ACCESS_TOKEN and SALESFORCE_INSTANCE_URL are required for `baton worker`');
   const store = await openStore(config.databaseUrl);
   const temporal = await NativeConnection.connect({ address: config.temporal.address });
-  const client = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace });
+  const client = new Client({
+    connection: await Connection.connect({ address: config.temporal.address }),
+    namespace: config.temporal.namespace,
+  });
   const worker = await createBatonWorker({
     temporal,
     namespace: config.temporal.namespace,
@@ -134,7 +154,12 @@ export async function runProductionWorker(config: BatonConfig, log: Logger): Pro
     firstTouchPollMs: config.handover.firstTouchPollMs,
     recycleBinEveryMs: config.recycleBinEveryMs,
   });
-  await ensureSyncSchedules(client, config.taskQueue, createMappingProvider(config.mappingsDir).all(), config.syncIntervalSeconds);
+  await ensureSyncSchedules(
+    client,
+    config.taskQueue,
+    createMappingProvider(config.mappingsDir).all(),
+    config.syncIntervalSeconds,
+  );
   log.info({ taskQueue: config.taskQueue, namespace: config.temporal.namespace }, 'worker running');
   try {
     await worker.run();

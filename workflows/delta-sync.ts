@@ -1,7 +1,13 @@
 import { continueAsNew, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { SweepCounts, SweepPageResult } from '../activities/handover-types';
-import type { DirectionCursor, HubSpotCursor, LifecycleCounts, PageCounts, SyncDirection } from '../activities/sync-types';
+import type {
+  DirectionCursor,
+  HubSpotCursor,
+  LifecycleCounts,
+  PageCounts,
+  SyncDirection,
+} from '../activities/sync-types';
 import { BatonMapping } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -16,14 +22,26 @@ const { syncPage } = proxyActivities<Activities>({
   // A worker that dies mid-page is noticed within this and the page is retried elsewhere.
   heartbeatTimeout: '20 seconds',
   // A page that keeps failing fails this run; the next scheduled run starts again from the stored cursor.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['InvalidMapping'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['InvalidMapping'],
+  },
 });
 
 // One page of the qualification sweep: a search and a Temporal call per lead it hands over.
 const { sweepQualifiedLeads } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 6, nonRetryableErrorTypes: ['InvalidPolicy'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: ['InvalidPolicy'],
+  },
 });
 
 /** The steps of a run, in order; a continued run resumes at the one it left. */
@@ -52,7 +70,16 @@ export type DeltaSyncResult = Record<SyncDirection, DirectionTotals> & { handove
 
 export const DEFAULT_SEARCH_LAG_MS = 5_000;
 
-const zero = (): DirectionTotals => ({ read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0, pages: 0, lifecycle: { follow: 0, unlink: 0, archive: 0, skip: 0 } });
+const zero = (): DirectionTotals => ({
+  read: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  rejected: 0,
+  conflicts: 0,
+  pages: 0,
+  lifecycle: { follow: 0, unlink: 0, archive: 0, skip: 0 },
+});
 
 /**
  * HubSpot → Salesforce first, then Salesforce → HubSpot, each from its own cursor up to one
@@ -93,14 +120,28 @@ export async function deltaSync(input: DeltaSyncInput): Promise<DeltaSyncResult>
       position = page.position;
       if (workflowInfo().continueAsNewSuggested) {
         log.info('continuing as new', { direction, pages: t.pages });
-        return continueAsNew<typeof deltaSync>({ mapping: input.mapping, until, searchLagMs: input.searchLagMs, resume: { direction, totals } });
+        return continueAsNew<typeof deltaSync>({
+          mapping: input.mapping,
+          until,
+          searchLagMs: input.searchLagMs,
+          resume: { direction, totals },
+        });
       }
     }
   }
   return totals;
 }
 
-const zeroSweep = (): SweepTotals => ({ read: 0, qualified: 0, started: 0, running: 0, coolingDown: 0, notQualified: 0, failed: 0, pages: 0 });
+const zeroSweep = (): SweepTotals => ({
+  read: 0,
+  qualified: 0,
+  started: 0,
+  running: 0,
+  coolingDown: 0,
+  notQualified: 0,
+  failed: 0,
+  pages: 0,
+});
 
 /** Pages of the qualification sweep; returns the continued run when history grows long, else null. */
 async function sweep(input: DeltaSyncInput, until: number, totals: DeltaSyncResult): Promise<DeltaSyncResult | null> {
@@ -121,7 +162,12 @@ async function sweep(input: DeltaSyncInput, until: number, totals: DeltaSyncResu
     cursor = page.cursor;
     if (workflowInfo().continueAsNewSuggested) {
       log.info('continuing as new', { direction: 'handover_sweep', pages: t.pages });
-      return continueAsNew<typeof deltaSync>({ mapping: input.mapping, until, searchLagMs: input.searchLagMs, resume: { direction: 'handover_sweep', totals } });
+      return continueAsNew<typeof deltaSync>({
+        mapping: input.mapping,
+        until,
+        searchLagMs: input.searchLagMs,
+        resume: { direction: 'handover_sweep', totals },
+      });
     }
   }
 }

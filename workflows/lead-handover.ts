@@ -110,11 +110,23 @@ export function handoverWorkflowId(hubspotId: string): string {
 const NON_RETRYABLE = ['InvalidPolicy', 'InvalidLead', 'UnknownOwner'];
 const crmRead = proxyActivities<HandoverActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 const crmWrite = proxyActivities<HandoverActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 const storeWrite = proxyActivities<HandoverActivities>({
   startToCloseTimeout: '30 seconds',
@@ -122,7 +134,13 @@ const storeWrite = proxyActivities<HandoverActivities>({
 });
 
 /** Stages in which the lead has an owner and sales can still decide. */
-const OPEN_STAGES: readonly HandoverStage[] = ['handed_over', 'campaigns_stopped', 'awaiting_first_touch', 'escalated', 'awaiting_outcome'];
+const OPEN_STAGES: readonly HandoverStage[] = [
+  'handed_over',
+  'campaigns_stopped',
+  'awaiting_first_touch',
+  'escalated',
+  'awaiting_outcome',
+];
 /** The longest pause between two polls of Salesforce while nothing is due. */
 const MAX_OUTCOME_POLL_MS = 24 * 3_600_000;
 const MAX_REASON_LENGTH = 1_000;
@@ -176,7 +194,15 @@ export async function leadHandover(input: LeadHandoverInput): Promise<HandoverSt
   const record = (type: string, data?: RecordHandoverEventInput['data']) => {
     eventSeq += 1;
     // The run id keeps keys apart when a later run reuses the workflow id (a re-qualified lead).
-    return storeWrite.recordHandoverEvent({ workflowId, hubspotId: input.hubspotId, type, ownerId: state.ownerId, at: Date.now(), eventKey: `${workflowId}:${runId}:${eventSeq}:${type}`, data });
+    return storeWrite.recordHandoverEvent({
+      workflowId,
+      hubspotId: input.hubspotId,
+      type,
+      ownerId: state.ownerId,
+      at: Date.now(),
+      eventKey: `${workflowId}:${runId}:${eventSeq}:${type}`,
+      data,
+    });
   };
   const isOpen = () => OPEN_STAGES.includes(state.stage) && state.outcome === null;
   const setOwner = (owner: OwnerRef) => {
@@ -214,14 +240,19 @@ export async function leadHandover(input: LeadHandoverInput): Promise<HandoverSt
   setHandler(rejectUpdate, (args) => decide(args.recycle === true ? 'recycled' : 'rejected', args.reason.trim()), {
     validator: (args) => {
       if (typeof args?.reason !== 'string' || args.reason.trim() === '') throw new Error('a rejection needs a reason');
-      if (args.reason.length > MAX_REASON_LENGTH) throw new Error(`the reason must be at most ${MAX_REASON_LENGTH} characters`);
+      if (args.reason.length > MAX_REASON_LENGTH)
+        throw new Error(`the reason must be at most ${MAX_REASON_LENGTH} characters`);
       if (!isOpen()) throw new Error(`the handover cannot be rejected in stage ${state.stage}`);
     },
   });
   setHandler(
     reassignUpdate,
     async (args) => {
-      const request: ReassignRequest = { done: false, error: null, ...(args?.toEmail ? { toEmail: args.toEmail.trim().toLowerCase() } : {}) };
+      const request: ReassignRequest = {
+        done: false,
+        error: null,
+        ...(args?.toEmail ? { toEmail: args.toEmail.trim().toLowerCase() } : {}),
+      };
       reassignRequests.push(request);
       await condition(() => request.done);
       if (request.error !== null) throw ApplicationFailure.nonRetryable(request.error, 'ReassignRefused');
@@ -229,7 +260,8 @@ export async function leadHandover(input: LeadHandoverInput): Promise<HandoverSt
     },
     {
       validator: (args) => {
-        if (args?.toEmail !== undefined && !EMAIL.test(args.toEmail.trim())) throw new Error('toEmail must be an email address like dana@example.com');
+        if (args?.toEmail !== undefined && !EMAIL.test(args.toEmail.trim()))
+          throw new Error('toEmail must be an email address like dana@example.com');
         if (!isOpen()) throw new Error(`the handover cannot be reassigned in stage ${state.stage}`);
       },
     },
@@ -238,7 +270,14 @@ export async function leadHandover(input: LeadHandoverInput): Promise<HandoverSt
   const assign = async (exclude: string[], toEmail?: string): Promise<OwnerRef> => {
     const attempt = assignments;
     assignments += 1;
-    return crmWrite.assignOwner({ workflowId, runId, hubspotId: input.hubspotId, attempt, exclude, ...(toEmail !== undefined ? { toEmail } : {}) });
+    return crmWrite.assignOwner({
+      workflowId,
+      runId,
+      hubspotId: input.hubspotId,
+      attempt,
+      exclude,
+      ...(toEmail !== undefined ? { toEmail } : {}),
+    });
   };
   const handTo = async (owner: OwnerRef, leadId: string) => {
     setOwner(owner);
@@ -271,7 +310,14 @@ export async function leadHandover(input: LeadHandoverInput): Promise<HandoverSt
     const released = await condition(() => presalesDone, ctx.presales.releaseWithinMs);
     await record(released ? 'presales_released' : 'presales_timeout');
     if (!released && ctx.presales.onTimeout === 'escalate') {
-      owner = await crmWrite.escalate({ workflowId, runId, hubspotId: input.hubspotId, leadId, breaches: 0, why: 'presales_timeout' });
+      owner = await crmWrite.escalate({
+        workflowId,
+        runId,
+        hubspotId: input.hubspotId,
+        leadId,
+        breaches: 0,
+        why: 'presales_timeout',
+      });
       state.escalated = true;
     }
   }
@@ -340,7 +386,10 @@ export async function leadHandover(input: LeadHandoverInput): Promise<HandoverSt
           state.contactedAt = Date.now();
           state.contactSource = 'manual';
         }
-        await record('first_touch', { source: state.contactSource, withinSla: deadline === null ? null : state.contactedAt <= deadline });
+        await record('first_touch', {
+          source: state.contactSource,
+          withinSla: deadline === null ? null : state.contactedAt <= deadline,
+        });
         return;
       }
       if (result === 'reassign') {
@@ -353,7 +402,14 @@ export async function leadHandover(input: LeadHandoverInput): Promise<HandoverSt
       await record('sla_breached', { breaches: state.breaches });
       if (state.reassignments >= sla.reassignmentsBeforeEscalation) {
         enter('assigning');
-        const target = await crmWrite.escalate({ workflowId, runId, hubspotId: input.hubspotId, leadId, breaches: state.breaches, why: 'sla_breached' });
+        const target = await crmWrite.escalate({
+          workflowId,
+          runId,
+          hubspotId: input.hubspotId,
+          leadId,
+          breaches: state.breaches,
+          why: 'sla_breached',
+        });
         await handTo(target, leadId);
         state.escalated = true;
         await record('escalated', { breaches: state.breaches });
@@ -367,7 +423,12 @@ export async function leadHandover(input: LeadHandoverInput): Promise<HandoverSt
     }
   }
 
-  async function waitForTouch(deadline: number | null, since: number, pollEveryMs: number | null, leadId: string): Promise<'touched' | 'outcome' | 'reassign' | 'breached'> {
+  async function waitForTouch(
+    deadline: number | null,
+    since: number,
+    pollEveryMs: number | null,
+    leadId: string,
+  ): Promise<'touched' | 'outcome' | 'reassign' | 'breached'> {
     const woken = () => state.contactedAt !== null || state.outcome !== null || reassignRequests.length > 0;
     let poll = pollEveryMs;
     for (;;) {
@@ -380,7 +441,8 @@ export async function leadHandover(input: LeadHandoverInput): Promise<HandoverSt
       if (state.contactedAt !== null) return 'touched';
       if (reassignRequests.length > 0) return 'reassign';
       // Without a deadline (escalated) the wait can be long: back off so history stays short.
-      if (deadline === null && poll !== null) poll = Math.min(poll * 2, Math.max(MAX_OUTCOME_POLL_MS, pollEveryMs ?? 0));
+      if (deadline === null && poll !== null)
+        poll = Math.min(poll * 2, Math.max(MAX_OUTCOME_POLL_MS, pollEveryMs ?? 0));
       if (pollEveryMs !== null && state.ownerId !== null) {
         // The signal is the fast path; a Task logged without it is found by this check.
         const touch = await crmRead.checkFirstTouch({ leadId, since, ownerId: state.ownerId });

@@ -37,7 +37,10 @@ export const envSchema = z.object({
 
   SALESFORCE_INSTANCE_URL: z.preprocess(blankToUndefined, url.optional()),
   SALESFORCE_ACCESS_TOKEN: z.preprocess(blankToUndefined, z.string().optional()),
-  SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/, 'must look like 62.0').default('62.0'),
+  SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d+\.\d$/, 'must look like 62.0')
+    .default('62.0'),
   SALESFORCE_LOGIN_URL: z.preprocess(blankToUndefined, url.optional()),
   SALESFORCE_CLIENT_ID: z.preprocess(blankToUndefined, z.string().optional()),
   SALESFORCE_CLIENT_SECRET: z.preprocess(blankToUndefined, z.string().optional()),
@@ -79,7 +82,15 @@ export interface BatonConfig {
     clientSecret?: string;
     refreshToken?: string;
   };
-  dev: { host: string; temporalPort: number; temporalUiPort: number; hubspotPort: number; salesforcePort: number; simulate: boolean; simulateTickMs: number };
+  dev: {
+    host: string;
+    temporalPort: number;
+    temporalUiPort: number;
+    hubspotPort: number;
+    salesforcePort: number;
+    simulate: boolean;
+    simulateTickMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -122,7 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   const e = parsed.data;
   return {
     home: e.BATON_HOME,
-    databaseUrl: e.BATON_DATABASE_URL ?? `sqlite://${path.resolve(e.BATON_HOME, "baton.db")}`,
+    databaseUrl: e.BATON_DATABASE_URL ?? `sqlite://${path.resolve(e.BATON_HOME, 'baton.db')}`,
     mappingsDir: e.BATON_MAPPINGS_DIR,
     logLevel: e.BATON_LOG_LEVEL,
     taskQueue: e.BATON_TASK_QUEUE,

@@ -58,7 +58,11 @@ export function parseDuration(text: string): Duration | null {
 
 // ---- building blocks ----
 
-const text = (what: string) => z.string({ error: `${what} must be a text value` }).trim().min(1, `${what} must not be empty`);
+const text = (what: string) =>
+  z
+    .string({ error: `${what} must be a text value` })
+    .trim()
+    .min(1, `${what} must not be empty`);
 
 // Deliberately loose: Salesforce Users are looked up by this address at run time, so the
 // check only catches the obvious slips (a name instead of an address, a missing domain).
@@ -71,16 +75,14 @@ const email = (what: string) =>
     .transform((s) => s.toLowerCase());
 
 const duration = (what: string) =>
-  z
-    .string({ error: `${what} must be a duration like 30m, 4h or 2d` })
-    .transform((s, ctx) => {
-      const parsed = parseDuration(s);
-      if (parsed === null) {
-        ctx.addIssue({ code: 'custom', message: `${what} must be a duration like 30m, 4h or 2d (got "${s}")` });
-        return z.NEVER;
-      }
-      return parsed;
-    });
+  z.string({ error: `${what} must be a duration like 30m, 4h or 2d` }).transform((s, ctx) => {
+    const parsed = parseDuration(s);
+    if (parsed === null) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be a duration like 30m, 4h or 2d (got "${s}")` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
 
 const positiveInt = (what: string) =>
   z
@@ -98,15 +100,22 @@ function isTimeZone(zone: string): boolean {
 }
 
 const timeZone = (what: string) =>
-  text(what).refine(isTimeZone, { message: `${what} must be an IANA time zone such as Europe/Berlin, America/New_York or UTC` });
+  text(what).refine(isTimeZone, {
+    message: `${what} must be an IANA time zone such as Europe/Berlin, America/New_York or UTC`,
+  });
 
 /** A value compared as text: YAML turns `1000+` into text but `100` into a number. */
 const scalar = (what: string) =>
-  z.union([z.string(), z.number(), z.boolean()], { error: `${what} must be a text value` }).transform((v) => String(v).trim());
+  z
+    .union([z.string(), z.number(), z.boolean()], { error: `${what} must be a text value` })
+    .transform((v) => String(v).trim());
 
 /** One value or a list of them; `region: EMEA` and `region: [EMEA]` mean the same. */
 const oneOrMany = <T extends z.ZodType>(item: T, what: string) =>
-  z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).min(1, `${what} must list at least one value`));
+  z.preprocess(
+    (v) => (v === undefined || Array.isArray(v) ? v : [v]),
+    z.array(item).min(1, `${what} must list at least one value`),
+  );
 
 /** A HubSpot list or workflow, by id (`101`) or by name (`Webinar: Q4 Launch`). */
 const idOrName = (what: string) =>
@@ -122,10 +131,15 @@ const target = (what: string) =>
     .strict()
     .superRefine((t, ctx) => {
       if ((t.user === undefined) === (t.queue === undefined)) {
-        ctx.addIssue({ code: 'custom', message: `${what} needs either user (an email) or queue (a Salesforce queue name), not both or neither` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} needs either user (an email) or queue (a Salesforce queue name), not both or neither`,
+        });
       }
     })
-    .transform((t): OwnerTarget => (t.user !== undefined ? { kind: 'user', email: t.user } : { kind: 'queue', name: t.queue ?? '' }));
+    .transform((t): OwnerTarget =>
+      t.user !== undefined ? { kind: 'user', email: t.user } : { kind: 'queue', name: t.queue ?? '' },
+    );
 
 export type OwnerTarget = { kind: 'user'; email: string } | { kind: 'queue'; name: string };
 
@@ -177,7 +191,12 @@ const qualificationSchema = z
     domain_lists: z
       .record(
         text('a domain list name'),
-        z.array(text('each domain').transform((d) => d.toLowerCase().replace(/^@/, '')), { error: 'a domain list must be a list of domains' }).min(1, 'a domain list must not be empty'),
+        z
+          .array(
+            text('each domain').transform((d) => d.toLowerCase().replace(/^@/, '')),
+            { error: 'a domain list must be a list of domains' },
+          )
+          .min(1, 'a domain list must not be empty'),
       )
       .default({}),
     // A lead sales sent back keeps its high score; without a pause it would be handed over again at once.
@@ -197,8 +216,16 @@ export type RequalifyAfter = z.output<typeof qualificationSchema>['requalify_aft
 
 const employeesSchema = z
   .object({
-    min: z.number({ error: 'employees > min must be a whole number' }).int('employees > min must be a whole number').nonnegative('employees > min must not be negative').optional(),
-    max: z.number({ error: 'employees > max must be a whole number' }).int('employees > max must be a whole number').nonnegative('employees > max must not be negative').optional(),
+    min: z
+      .number({ error: 'employees > min must be a whole number' })
+      .int('employees > min must be a whole number')
+      .nonnegative('employees > min must not be negative')
+      .optional(),
+    max: z
+      .number({ error: 'employees > max must be a whole number' })
+      .int('employees > max must be a whole number')
+      .nonnegative('employees > max must not be negative')
+      .optional(),
   })
   .strict();
 
@@ -231,11 +258,14 @@ const repSchema = z.preprocess(
   // A plain email is the short form of { email }.
   (v) => (typeof v === 'string' ? { email: v } : v),
   z
-    .object({
-      email: email('a rep'),
-      weight: z.number({ error: 'weight must be a number' }).positive('weight must be greater than 0').optional(),
-      caps: capsSchema.optional(),
-    }, { error: 'a rep must be an email or { email, weight, caps }' })
+    .object(
+      {
+        email: email('a rep'),
+        weight: z.number({ error: 'weight must be a number' }).positive('weight must be greater than 0').optional(),
+        caps: capsSchema.optional(),
+      },
+      { error: 'a rep must be an email or { email, weight, caps }' },
+    )
     .strict(),
 );
 
@@ -244,7 +274,9 @@ export type Rep = z.output<typeof repSchema>;
 const teamSchema = z
   .object({
     strategy: z.enum(STRATEGIES, { error: `strategy must be one of: ${STRATEGIES.join(', ')}` }).default('round_robin'),
-    fairness_period: z.enum(FAIRNESS_PERIODS, { error: `fairness_period must be one of: ${FAIRNESS_PERIODS.join(', ')}` }).default('day'),
+    fairness_period: z
+      .enum(FAIRNESS_PERIODS, { error: `fairness_period must be one of: ${FAIRNESS_PERIODS.join(', ')}` })
+      .default('day'),
     timezone: timeZone('timezone').optional(),
     caps: capsSchema.optional(),
     reps: z.array(repSchema, { error: 'reps must be a list of emails' }).default([]),
@@ -273,7 +305,10 @@ const routingSchema = z
       })
       .strict()
       .prefault({}),
-    availability: z.object({ away_field: text('away_field').optional() }).strict().prefault({}),
+    availability: z
+      .object({ away_field: text('away_field').optional() })
+      .strict()
+      .prefault({}),
     rules: z.array(ruleSchema, { error: 'rules must be a list' }).min(1, 'routing needs at least one rule'),
     teams: z.record(text('a team name'), teamSchema, { error: 'teams must map team names to teams' }),
     fallback: target('fallback'),
@@ -287,7 +322,9 @@ const presalesSchema = z
     enabled: z.boolean({ error: 'enabled must be true or false' }).default(true),
     queue: text('queue').optional(),
     release_within: duration('release_within'),
-    on_timeout: z.enum(PRESALES_TIMEOUT_ACTIONS, { error: `on_timeout must be one of: ${PRESALES_TIMEOUT_ACTIONS.join(', ')}` }).default('route'),
+    on_timeout: z
+      .enum(PRESALES_TIMEOUT_ACTIONS, { error: `on_timeout must be one of: ${PRESALES_TIMEOUT_ACTIONS.join(', ')}` })
+      .default('route'),
     when: whenSchema.optional(),
   })
   .strict();
@@ -296,7 +333,10 @@ const slaSchema = z
   .object({
     first_touch_within: duration('first_touch_within'),
     counts_as_touch: z
-      .array(z.enum(TOUCH_KINDS, { error: `each entry of counts_as_touch must be one of: ${TOUCH_KINDS.join(', ')}` }), { error: 'counts_as_touch must be a list' })
+      .array(
+        z.enum(TOUCH_KINDS, { error: `each entry of counts_as_touch must be one of: ${TOUCH_KINDS.join(', ')}` }),
+        { error: 'counts_as_touch must be a list' },
+      )
       .min(1, 'counts_as_touch must name at least one kind of touch')
       .default(['task', 'status_change']),
     new_status: text('new_status').default('Open - Not Contacted'),
@@ -310,17 +350,30 @@ const slaSchema = z
   .strict();
 
 const campaignScope = (what: string) =>
-  z.union([z.literal(CAMPAIGN_SCOPE_ALL), z.array(idOrName(`each entry of ${what}`)).min(1, `${what} must list at least one id or name`)], {
-    error: `${what} must be ${CAMPAIGN_SCOPE_ALL} or a list of ids or names`,
-  });
+  z.union(
+    [
+      z.literal(CAMPAIGN_SCOPE_ALL),
+      z.array(idOrName(`each entry of ${what}`)).min(1, `${what} must list at least one id or name`),
+    ],
+    {
+      error: `${what} must be ${CAMPAIGN_SCOPE_ALL} or a list of ids or names`,
+    },
+  );
 
 const campaignStopSchema = z
   .object({
     lists: campaignScope('lists').default(CAMPAIGN_SCOPE_ALL),
-    keep_lists: z.array(idOrName('each entry of keep_lists'), { error: 'keep_lists must be a list of ids or names' }).default([]),
+    keep_lists: z
+      .array(idOrName('each entry of keep_lists'), { error: 'keep_lists must be a list of ids or names' })
+      .default([]),
     workflows: campaignScope('workflows').default(CAMPAIGN_SCOPE_ALL),
-    keep_workflows: z.array(idOrName('each entry of keep_workflows'), { error: 'keep_workflows must be a list of ids or names' }).default([]),
-    suppression: z.object({ property: text('suppression > property'), value: scalar('suppression > value') }).strict().optional(),
+    keep_workflows: z
+      .array(idOrName('each entry of keep_workflows'), { error: 'keep_workflows must be a list of ids or names' })
+      .default([]),
+    suppression: z
+      .object({ property: text('suppression > property'), value: scalar('suppression > value') })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -342,7 +395,9 @@ const feedbackSchema = z
       .object({
         accepted: statusList('accepted'),
         rejected: statusList('rejected'),
-        recycled: z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(text('each status in recycled'))).default([]),
+        recycled: z
+          .preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(text('each status in recycled')))
+          .default([]),
       })
       .strict(),
     reason_field: text('reason_field').optional(),
@@ -445,7 +500,12 @@ export function parseHandoverPolicy(text: string, file: string): HandoverParseRe
   const stem = path.basename(file).replace(/\.ya?ml$/, '');
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  const problem = (at: { line: number; column: number; path: string }, code: string, message: string, severity: MappingProblem['severity'] = 'error'): MappingProblem => ({
+  const problem = (
+    at: { line: number; column: number; path: string },
+    code: string,
+    message: string,
+    severity: MappingProblem['severity'] = 'error',
+  ): MappingProblem => ({
     file,
     line: at.line,
     column: at.column,
@@ -457,13 +517,21 @@ export function parseHandoverPolicy(text: string, file: string): HandoverParseRe
 
   const syntax = doc.errors.map((err) => {
     const pos = counter.linePos(err.pos[0]);
-    return problem({ line: pos.line, column: pos.col, path: stem }, 'yaml_syntax', `the YAML is not valid: ${err.message.split('\n')[0]}`);
+    return problem(
+      { line: pos.line, column: pos.col, path: stem },
+      'yaml_syntax',
+      `the YAML is not valid: ${err.message.split('\n')[0]}`,
+    );
   });
   if (syntax.length > 0) return { problems: syntax };
   if (!isMap(doc.contents)) {
     return {
       problems: [
-        problem({ line: 1, column: 1, path: stem }, 'not_a_mapping', 'the file must be a YAML mapping with qualification, routing, sla, campaign_stop and feedback'),
+        problem(
+          { line: 1, column: 1, path: stem },
+          'not_a_mapping',
+          'the file must be a YAML mapping with qualification, routing, sla, campaign_stop and feedback',
+        ),
       ],
     };
   }
@@ -475,27 +543,32 @@ export function parseHandoverPolicy(text: string, file: string): HandoverParseRe
     for (const issue of parsed.error.issues) {
       const keys = issue.path.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) problems.push(problem(locate.key(keys, key), 'unknown_key', `unknown key "${key}"; check the spelling`));
+        for (const key of issue.keys)
+          problems.push(problem(locate.key(keys, key), 'unknown_key', `unknown key "${key}"; check the spelling`));
         continue;
       }
       // zod does not say whether a key was missing or had the wrong type; the document does.
       const missing = keys.length > 0 && !doc.hasIn(keys) && isMap(doc.getIn(keys.slice(0, -1), true));
       let message = missing ? `"${String(keys[keys.length - 1])}" is required` : issue.message;
-      if (!missing && issue.code === 'invalid_type' && message.startsWith('Invalid input')) message = typeMessage(keys, issue.expected, stem);
+      if (!missing && issue.code === 'invalid_type' && message.startsWith('Invalid input'))
+        message = typeMessage(keys, issue.expected, stem);
       problems.push(problem(locate.at(keys), missing ? 'required' : issue.code, message));
     }
     return { problems: sortProblems(problems) };
   }
 
   const policy: HandoverPolicy = { ...parsed.data, file };
-  const problems = sortProblems(crossCheck(policy, (keys, code, message, severity) => problem(locate.at(keys), code, message, severity)));
+  const problems = sortProblems(
+    crossCheck(policy, (keys, code, message, severity) => problem(locate.at(keys), code, message, severity)),
+  );
   return problems.some((p) => p.severity === 'error') ? { problems } : { policy, problems };
 }
 
 /** zod's own wording ("Invalid input: expected object, received null") for the sections that have none of ours. */
 function typeMessage(keys: Keys, expected: string, stem: string): string {
   const last = keys[keys.length - 1];
-  const name = last === undefined ? stem : typeof last === 'number' ? `${String(keys[keys.length - 2])} > ${last}` : last;
+  const name =
+    last === undefined ? stem : typeof last === 'number' ? `${String(keys[keys.length - 2])} > ${last}` : last;
   if (expected === 'object') return `${name} must be a mapping of keys (key: value lines indented below it)`;
   if (expected === 'array') return `${name} must be a list`;
   return `${name} must be a ${expected}`;
@@ -535,7 +608,11 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
       });
     }
     if (c.at_least !== undefined && c.at_most !== undefined && c.at_least > c.at_most) {
-      add(['qualification', 'conditions', i, 'at_most'], 'empty_range', `at_most ${c.at_most} is below at_least ${c.at_least}; no value can pass`);
+      add(
+        ['qualification', 'conditions', i, 'at_most'],
+        'empty_range',
+        `at_most ${c.at_most} is below at_least ${c.at_least}; no value can pass`,
+      );
     }
   });
 
@@ -546,7 +623,11 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
       const key = country.toLowerCase();
       const first = regionOfCountry.get(key);
       if (first !== undefined) {
-        add(['routing', 'regions', region, i], 'country_in_two_regions', `"${country}" is already in region "${first}"; a country belongs to one region`);
+        add(
+          ['routing', 'regions', region, i],
+          'country_in_two_regions',
+          `"${country}" is already in region "${first}"; a country belongs to one region`,
+        );
       } else regionOfCountry.set(key, region);
     });
   }
@@ -555,7 +636,11 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
     when?.region?.forEach((region, j) => {
       if (!(region in routing.regions)) {
         const known = Object.keys(routing.regions);
-        add([...at, 'region', j], 'unknown_region', `region "${region}" is not defined under routing > regions${known.length > 0 ? ` (regions: ${quoteList(known)})` : ''}`);
+        add(
+          [...at, 'region', j],
+          'unknown_region',
+          `region "${region}" is not defined under routing > regions${known.length > 0 ? ` (regions: ${quoteList(known)})` : ''}`,
+        );
       }
     });
     const employees = when?.employees;
@@ -563,7 +648,11 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
       if (employees.min === undefined && employees.max === undefined) {
         add([...at, 'employees'], 'empty_range', 'employees needs min, max or both');
       } else if (employees.min !== undefined && employees.max !== undefined && employees.min > employees.max) {
-        add([...at, 'employees', 'max'], 'empty_range', `employees > max ${employees.max} is below min ${employees.min}; no company can match`);
+        add(
+          [...at, 'employees', 'max'],
+          'empty_range',
+          `employees > max ${employees.max} is below min ${employees.min}; no company can match`,
+        );
       }
     }
   };
@@ -575,11 +664,20 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
   routing.rules.forEach((rule, i) => {
     checkWhen(rule.when, ['routing', 'rules', i, 'when']);
     if (!(rule.team in routing.teams)) {
-      add(['routing', 'rules', i, 'team'], 'unknown_team', `team "${rule.team}" is not defined under routing > teams (teams: ${quoteList(teamNames)})`);
+      add(
+        ['routing', 'rules', i, 'team'],
+        'unknown_team',
+        `team "${rule.team}" is not defined under routing > teams (teams: ${quoteList(teamNames)})`,
+      );
     }
     usedTeams.add(rule.team);
     if (catchAll !== undefined) {
-      add(['routing', 'rules', i], 'unreachable_rule', `this rule is never used: rule ${catchAll} above has no conditions and takes every lead`, 'warning');
+      add(
+        ['routing', 'rules', i],
+        'unreachable_rule',
+        `this rule is never used: rule ${catchAll} above has no conditions and takes every lead`,
+        'warning',
+      );
     } else if (Object.values(rule.when).every((v) => v === undefined)) {
       catchAll = i;
     }
@@ -590,7 +688,11 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
   for (const [name, team] of Object.entries(routing.teams)) {
     const at: Keys = ['routing', 'teams', name];
     if (team.reps.length === 0 && team.fallback === undefined) {
-      add(at, 'team_without_reps', `team "${name}" has no reps and no fallback; add reps or a fallback (user or queue) for its leads`);
+      add(
+        at,
+        'team_without_reps',
+        `team "${name}" has no reps and no fallback; add reps or a fallback (user or queue) for its leads`,
+      );
     }
     if (!usedTeams.has(name)) {
       add(at, 'unused_team', `no rule sends leads to team "${name}"`, 'warning');
@@ -608,10 +710,18 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
         );
       } else teamOfRep.set(rep.email, name);
       if (team.strategy === 'round_robin' && rep.weight !== undefined) {
-        add([...repAt, 'weight'], 'weight_on_round_robin', `team "${name}" uses round_robin, which ignores weights; set strategy: weighted or remove the weight`);
+        add(
+          [...repAt, 'weight'],
+          'weight_on_round_robin',
+          `team "${name}" uses round_robin, which ignores weights; set strategy: weighted or remove the weight`,
+        );
       }
       if (team.strategy === 'weighted' && rep.weight === undefined) {
-        add(repAt, 'missing_weight', `team "${name}" is weighted, so ${rep.email} needs a weight (for example weight: 1)`);
+        add(
+          repAt,
+          'missing_weight',
+          `team "${name}" is weighted, so ${rep.email} needs a weight (for example weight: 1)`,
+        );
       }
       checkCaps(rep.caps, [...repAt, 'caps']);
     });
@@ -622,14 +732,23 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
     if (caps.per_day === undefined && caps.per_week === undefined) {
       add(at, 'empty_caps', 'caps needs per_day, per_week or both');
     } else if (caps.per_day !== undefined && caps.per_week !== undefined && caps.per_day > caps.per_week) {
-      add([...at, 'per_day'], 'cap_day_above_week', `per_day ${caps.per_day} is more than per_week ${caps.per_week}; the weekly cap stops this rep first`, 'warning');
+      add(
+        [...at, 'per_day'],
+        'cap_day_above_week',
+        `per_day ${caps.per_day} is more than per_week ${caps.per_week}; the weekly cap stops this rep first`,
+        'warning',
+      );
     }
   }
 
   // Pre-sales.
   const presales = policy.presales;
   if (presales?.enabled === true && presales.queue === undefined) {
-    add(['presales'], 'presales_without_queue', 'presales is enabled but has no queue; name the Salesforce queue that researches the leads');
+    add(
+      ['presales'],
+      'presales_without_queue',
+      'presales is enabled but has no queue; name the Salesforce queue that researches the leads',
+    );
   }
   if (presales !== undefined) checkWhen(presales.when, ['presales', 'when']);
 
@@ -650,19 +769,35 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
       const key = status.toLowerCase();
       const first = outcomeOf.get(key);
       if (first !== undefined) {
-        add(['feedback', 'statuses', outcome, i], 'status_in_two_outcomes', `"${status}" already means ${first}; a status means one outcome`);
+        add(
+          ['feedback', 'statuses', outcome, i],
+          'status_in_two_outcomes',
+          `"${status}" already means ${first}; a status means one outcome`,
+        );
       } else outcomeOf.set(key, outcome);
       if (key === policy.sla.new_status.toLowerCase()) {
-        add(['feedback', 'statuses', outcome, i], 'status_is_new_status', `"${status}" is the status new Leads start in (sla > new_status), so every lead would count as ${outcome} at once`);
+        add(
+          ['feedback', 'statuses', outcome, i],
+          'status_is_new_status',
+          `"${status}" is the status new Leads start in (sla > new_status), so every lead would count as ${outcome} at once`,
+        );
       }
     });
   }
   if (statuses.recycled.length > 0 && hubspot.recycled === undefined) {
-    add(['feedback', 'hubspot'], 'missing_write_back', 'statuses > recycled is set but hubspot > recycled is not; say what to write back to HubSpot for recycled leads');
+    add(
+      ['feedback', 'hubspot'],
+      'missing_write_back',
+      'statuses > recycled is set but hubspot > recycled is not; say what to write back to HubSpot for recycled leads',
+    );
   }
   for (const outcome of ['accepted', 'rejected', 'recycled'] as const) {
     const stage = hubspot[outcome]?.lifecycle_stage;
-    if (stage !== undefined && !(HUBSPOT_LIFECYCLE_STAGES as readonly string[]).includes(stage) && !/^\d+$/.test(stage)) {
+    if (
+      stage !== undefined &&
+      !(HUBSPOT_LIFECYCLE_STAGES as readonly string[]).includes(stage) &&
+      !/^\d+$/.test(stage)
+    ) {
       const guess = stage.toLowerCase().replace(/[^a-z]/g, '');
       add(
         ['feedback', 'hubspot', outcome, 'lifecycle_stage'],
@@ -672,7 +807,12 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
     }
   }
   if (policy.feedback.reason_field !== undefined && hubspot.reason_property === undefined) {
-    add(['feedback', 'reason_field'], 'reason_not_written', 'the reason is read from Salesforce but hubspot > reason_property is not set, so marketing never sees it', 'warning');
+    add(
+      ['feedback', 'reason_field'],
+      'reason_not_written',
+      'the reason is read from Salesforce but hubspot > reason_property is not set, so marketing never sees it',
+      'warning',
+    );
   }
   return problems;
 }
@@ -683,8 +823,21 @@ export function loadHandoverPolicy(file: string): HandoverPolicy {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : `the file cannot be read (${String(err)})`;
-    throw new MappingError([{ file, line: 1, column: 1, path: path.basename(file).replace(/\.ya?ml$/, ''), code: 'unreadable', message: reason, severity: 'error' }]);
+    const reason =
+      (err as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'the file does not exist'
+        : `the file cannot be read (${String(err)})`;
+    throw new MappingError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: path.basename(file).replace(/\.ya?ml$/, ''),
+        code: 'unreadable',
+        message: reason,
+        severity: 'error',
+      },
+    ]);
   }
   const { policy, problems } = parseHandoverPolicy(text, file);
   if (!policy) throw new MappingError(problems);

@@ -46,13 +46,12 @@ const names = (what: string, example: string) =>
 
 /** YAML reads `70`, `true` or `2024-01-01` as numbers, booleans and dates; the CRMs take text. */
 const text = (what: string) =>
-  z.union([z.string(), z.number(), z.boolean()], { error: `${what} must be a single value, not a list or a mapping` }).transform(String);
+  z
+    .union([z.string(), z.number(), z.boolean()], { error: `${what} must be a single value, not a list or a mapping` })
+    .transform(String);
 
 const unmappedSchema = z.union(
-  [
-    z.enum(UNMAPPED_POLICIES),
-    z.object({ default: text('unmapped > default') }).strict(),
-  ],
+  [z.enum(UNMAPPED_POLICIES), z.object({ default: text('unmapped > default') }).strict()],
   { error: `unmapped must be one of: ${UNMAPPED_POLICIES.join(', ')}, or "default: <value>"` },
 );
 
@@ -74,7 +73,9 @@ const stepShape = {
   values: z.record(z.string(), z.union([text('each mapped value'), z.null()]), {
     error: 'values must be a mapping of "value here: value there" lines',
   }),
-  ranges: z.array(rangeSchema, { error: 'ranges must be a list of "- { from: <number>, value: <value> }"' }).min(1, 'ranges must not be empty'),
+  ranges: z
+    .array(rangeSchema, { error: 'ranges must be a list of "- { from: <number>, value: <value> }"' })
+    .min(1, 'ranges must not be empty'),
   unmapped: unmappedSchema,
   default: text('default'),
   type: z.enum(VALUE_TYPES, { error: oneOf('type', VALUE_TYPES) }),
@@ -85,37 +86,53 @@ const stepShape = {
 };
 
 export const directionStepSchema = z
-  .object({
-    transforms: stepShape.transforms.optional(),
-    values: stepShape.values.optional(),
-    ranges: stepShape.ranges.optional(),
-    unmapped: stepShape.unmapped.optional(),
-    default: stepShape.default.optional(),
-    type: stepShape.type.optional(),
-    truncate: stepShape.truncate.optional(),
-  }, { error: 'to_salesforce and to_hubspot hold settings such as values, default or truncate, one per line' })
+  .object(
+    {
+      transforms: stepShape.transforms.optional(),
+      values: stepShape.values.optional(),
+      ranges: stepShape.ranges.optional(),
+      unmapped: stepShape.unmapped.optional(),
+      default: stepShape.default.optional(),
+      type: stepShape.type.optional(),
+      truncate: stepShape.truncate.optional(),
+    },
+    { error: 'to_salesforce and to_hubspot hold settings such as values, default or truncate, one per line' },
+  )
   .strict();
 
-const isEntry = (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value);
+const isEntry = (payload: { value: unknown }) =>
+  typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value);
 
 export const fieldMappingSchema = z
-  .object({
-    hubspot: names('the HubSpot property name', '[firstname, lastname]').optional(),
-    salesforce: names('the Salesforce field name', '[FirstName, LastName]').optional(),
-    direction: z.enum(DIRECTIONS, { error: oneOf('direction', DIRECTIONS) }).optional(),
-    conflict: z.enum(CONFLICT_RULES, { error: oneOf('conflict', CONFLICT_RULES) }).optional(),
-    constant: text('constant').optional(),
-    separator: z.string({ error: 'separator must be text, e.g. " "' }).min(1, 'separator must not be empty').optional(),
-    transforms: stepShape.transforms.default([]),
-    values: stepShape.values.optional(),
-    ranges: stepShape.ranges.optional(),
-    unmapped: stepShape.unmapped.optional(),
-    default: z.union([z.string(), z.number(), z.boolean()], { error: 'default must be a text value (quote it)' }).transform(String).optional(),
-    type: stepShape.type.optional(),
-    truncate: stepShape.truncate.optional(),
-    to_salesforce: directionStepSchema.optional(),
-    to_hubspot: directionStepSchema.optional(),
-  }, { error: 'each field entry must be a mapping such as "hubspot: jobtitle" and "salesforce: Title" on lines of their own' })
+  .object(
+    {
+      hubspot: names('the HubSpot property name', '[firstname, lastname]').optional(),
+      salesforce: names('the Salesforce field name', '[FirstName, LastName]').optional(),
+      direction: z.enum(DIRECTIONS, { error: oneOf('direction', DIRECTIONS) }).optional(),
+      conflict: z.enum(CONFLICT_RULES, { error: oneOf('conflict', CONFLICT_RULES) }).optional(),
+      constant: text('constant').optional(),
+      separator: z
+        .string({ error: 'separator must be text, e.g. " "' })
+        .min(1, 'separator must not be empty')
+        .optional(),
+      transforms: stepShape.transforms.default([]),
+      values: stepShape.values.optional(),
+      ranges: stepShape.ranges.optional(),
+      unmapped: stepShape.unmapped.optional(),
+      default: z
+        .union([z.string(), z.number(), z.boolean()], { error: 'default must be a text value (quote it)' })
+        .transform(String)
+        .optional(),
+      type: stepShape.type.optional(),
+      truncate: stepShape.truncate.optional(),
+      to_salesforce: directionStepSchema.optional(),
+      to_hubspot: directionStepSchema.optional(),
+    },
+    {
+      error:
+        'each field entry must be a mapping such as "hubspot: jobtitle" and "salesforce: Title" on lines of their own',
+    },
+  )
   .strict()
   // `when` lets these run even when another key of the entry is invalid, so a missing
   // side is reported together with the entry's other problems; an entry that is not a
@@ -134,14 +151,20 @@ export const fieldMappingSchema = z
   })
   .refine((f) => !(Array.isArray(f.hubspot) && Array.isArray(f.salesforce)), {
     path: ['salesforce'],
-    message: 'only one side may list several fields: they are joined into, or split from, the single field on the other side',
+    message:
+      'only one side may list several fields: they are joined into, or split from, the single field on the other side',
     params: { code: 'two_lists' },
     when: isEntry,
   })
   .transform(({ hubspot, salesforce, ...f }) => {
     // A constant names only the side it is written to; the direction follows from it.
     const direction: Direction =
-      f.direction ?? (f.constant !== undefined && hubspot === undefined ? 'to_salesforce' : f.constant !== undefined && salesforce === undefined ? 'to_hubspot' : 'both');
+      f.direction ??
+      (f.constant !== undefined && hubspot === undefined
+        ? 'to_salesforce'
+        : f.constant !== undefined && salesforce === undefined
+          ? 'to_hubspot'
+          : 'both');
     const parts: FieldParts | undefined = Array.isArray(hubspot)
       ? { side: 'hubspot', fields: hubspot }
       : Array.isArray(salesforce)
@@ -150,7 +173,8 @@ export const fieldMappingSchema = z
     // `hubspot` and `salesforce` stay plain text for readers that index records with them:
     // a list becomes its names joined with " + " (never a real field name), a constant's
     // missing side "". `namesOn` gives the real field names of either side.
-    const single = (v: string | string[] | undefined) => (v === undefined ? '' : typeof v === 'string' ? v : v.join(' + '));
+    const single = (v: string | string[] | undefined) =>
+      v === undefined ? '' : typeof v === 'string' ? v : v.join(' + ');
     return { hubspot: single(hubspot), salesforce: single(salesforce), ...f, direction, ...(parts ? { parts } : {}) };
   });
 
@@ -164,35 +188,69 @@ const deletePolicy = z.enum(DELETE_POLICIES, { error: oneOf('the deletion policy
 
 export const objectMappingSchema = z
   .object({
-    name: identifier('name').regex(/^[a-z][a-z0-9_-]*$/, 'name must be lower-case letters, digits, - or _').optional(),
-    hubspot: z.object({ object: z.literal('contacts', { error: 'hubspot > object must be "contacts"' }) }, { error: 'hubspot needs "object: contacts" on the next line' }).strict(),
+    name: identifier('name')
+      .regex(/^[a-z][a-z0-9_-]*$/, 'name must be lower-case letters, digits, - or _')
+      .optional(),
+    hubspot: z
+      .object(
+        { object: z.literal('contacts', { error: 'hubspot > object must be "contacts"' }) },
+        { error: 'hubspot needs "object: contacts" on the next line' },
+      )
+      .strict(),
     salesforce: z
-      .object({ object: z.enum(['Lead', 'Contact'], { error: 'salesforce > object must be "Lead" or "Contact"' }) }, { error: 'salesforce needs "object: Lead" or "object: Contact" on the next line' })
+      .object(
+        { object: z.enum(['Lead', 'Contact'], { error: 'salesforce > object must be "Lead" or "Contact"' }) },
+        { error: 'salesforce needs "object: Lead" or "object: Contact" on the next line' },
+      )
       .strict(),
     match: z
-      .object({
-        hubspot: identifier('the HubSpot match property'),
-        salesforce: identifier('the Salesforce match field'),
-        case_insensitive: z.boolean({ error: 'case_insensitive must be true or false' }).default(true),
-      }, { error: 'match needs a HubSpot property and a Salesforce field on lines of their own, e.g. "hubspot: email" and "salesforce: Email"' })
+      .object(
+        {
+          hubspot: identifier('the HubSpot match property'),
+          salesforce: identifier('the Salesforce match field'),
+          case_insensitive: z.boolean({ error: 'case_insensitive must be true or false' }).default(true),
+        },
+        {
+          error:
+            'match needs a HubSpot property and a Salesforce field on lines of their own, e.g. "hubspot: email" and "salesforce: Email"',
+        },
+      )
       .strict(),
     /** The rule for every two-way field that does not name its own. */
     conflict: z.enum(CONFLICT_RULES, { error: oneOf('conflict', CONFLICT_RULES) }).optional(),
     on_delete: z
-      .union([deletePolicy, z.object({ in_hubspot: deletePolicy.optional(), in_salesforce: deletePolicy.optional() }).strict()], {
-        error: `on_delete must be one of: ${DELETE_POLICIES.join(', ')}, or in_hubspot / in_salesforce with one of them`,
-      })
-      .transform((p) => (typeof p === 'string' ? { in_hubspot: p, in_salesforce: p } : { in_hubspot: p.in_hubspot ?? 'ignore', in_salesforce: p.in_salesforce ?? 'ignore' }))
+      .union(
+        [
+          deletePolicy,
+          z.object({ in_hubspot: deletePolicy.optional(), in_salesforce: deletePolicy.optional() }).strict(),
+        ],
+        {
+          error: `on_delete must be one of: ${DELETE_POLICIES.join(', ')}, or in_hubspot / in_salesforce with one of them`,
+        },
+      )
+      .transform((p) =>
+        typeof p === 'string'
+          ? { in_hubspot: p, in_salesforce: p }
+          : { in_hubspot: p.in_hubspot ?? 'ignore', in_salesforce: p.in_salesforce ?? 'ignore' },
+      )
       .optional(),
-    lead_conversion: z.enum(LEAD_CONVERSION_MODES, { error: oneOf('lead_conversion', LEAD_CONVERSION_MODES) }).optional(),
-    fields: z.array(fieldMappingSchema, { error: 'fields must be a list of field entries' }).min(1, 'a mapping needs at least one field'),
+    lead_conversion: z
+      .enum(LEAD_CONVERSION_MODES, { error: oneOf('lead_conversion', LEAD_CONVERSION_MODES) })
+      .optional(),
+    fields: z
+      .array(fieldMappingSchema, { error: 'fields must be a list of field entries' })
+      .min(1, 'a mapping needs at least one field'),
   })
   .strict()
   .transform((m) => ({
     ...m,
     // The file-wide rule is copied onto each two-way field, so readers of a field never
     // need the file around it to know how its conflicts are settled.
-    fields: m.fields.map((f) => (f.direction === 'both' && f.conflict === undefined && m.conflict !== undefined ? { ...f, conflict: m.conflict } : f)),
+    fields: m.fields.map((f) =>
+      f.direction === 'both' && f.conflict === undefined && m.conflict !== undefined
+        ? { ...f, conflict: m.conflict }
+        : f,
+    ),
   }));
 
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
@@ -237,8 +295,10 @@ export function flowsTo(field: Pick<FieldMapping, 'direction'>, direction: FlowD
   return field.direction === 'both' || field.direction === direction;
 }
 
-export const targetSide = (direction: FlowDirection): Side => (direction === 'to_salesforce' ? 'salesforce' : 'hubspot');
-export const sourceSide = (direction: FlowDirection): Side => (direction === 'to_salesforce' ? 'hubspot' : 'salesforce');
+export const targetSide = (direction: FlowDirection): Side =>
+  direction === 'to_salesforce' ? 'salesforce' : 'hubspot';
+export const sourceSide = (direction: FlowDirection): Side =>
+  direction === 'to_salesforce' ? 'hubspot' : 'salesforce';
 export const FLOW_DIRECTIONS: readonly FlowDirection[] = ['to_salesforce', 'to_hubspot'];
 
 /** `hs_lead_status ↔ Status`, `full_name → FirstName + LastName`, `"Web" → LeadSource`. */
@@ -298,7 +358,14 @@ function locator(doc: Document, counter: LineCounter, file: string, stem: string
     file,
     stem,
     at,
-    problem: (keys, code, message, severity = 'error') => ({ file, ...at(keys), path: [stem, ...keys].join(' > '), code, message, severity }),
+    problem: (keys, code, message, severity = 'error') => ({
+      file,
+      ...at(keys),
+      path: [stem, ...keys].join(' > '),
+      code,
+      message,
+      severity,
+    }),
   };
 }
 
@@ -350,7 +417,17 @@ export function parseObjectMapping(text: string, file: string): ParseResult {
   const locate = locator(doc, counter, file, stem);
   if (!isMap(doc.contents)) {
     return {
-      problems: [{ file, line: 1, column: 1, path: stem, code: 'not_a_mapping', message: 'the file must be a YAML mapping with hubspot, salesforce, match and fields', severity: 'error' }],
+      problems: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: stem,
+          code: 'not_a_mapping',
+          message: 'the file must be a YAML mapping with hubspot, salesforce, match and fields',
+          severity: 'error',
+        },
+      ],
       locate,
     };
   }
@@ -362,13 +439,27 @@ export function parseObjectMapping(text: string, file: string): ParseResult {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const at = keyPosition(doc, counter, keys, key);
-          problems.push({ file, line: at.line, column: at.column, path: [stem, ...keys, key].join(' > '), code: 'unknown_key', message: `unknown key "${key}"; check the spelling`, severity: 'error' });
+          problems.push({
+            file,
+            line: at.line,
+            column: at.column,
+            path: [stem, ...keys, key].join(' > '),
+            code: 'unknown_key',
+            message: `unknown key "${key}"; check the spelling`,
+            severity: 'error',
+          });
         }
         continue;
       }
       // Stable codes for people and tests; zod's own codes name its internals.
       const missing = issue.code === 'invalid_type' && valueAt(raw, keys) === undefined;
-      const code = missing ? 'missing_key' : issue.code === 'custom' ? String(issue.params?.code ?? 'invalid_value') : issue.code === 'too_small' ? 'too_small' : 'invalid_value';
+      const code = missing
+        ? 'missing_key'
+        : issue.code === 'custom'
+          ? String(issue.params?.code ?? 'invalid_value')
+          : issue.code === 'too_small'
+            ? 'too_small'
+            : 'invalid_value';
       const message = missing ? `"${String(keys[keys.length - 1])}" is required` : issue.message;
       problems.push(locate.problem(keys, code, message));
     }
@@ -377,7 +468,9 @@ export function parseObjectMapping(text: string, file: string): ParseResult {
   const mapping: ObjectMapping = { ...parsed.data, name: parsed.data.name ?? stem, file };
   problems.push(...crossCheck(mapping, locate));
   const sorted = sortProblems(problems);
-  return sorted.some((p) => p.severity === 'error') ? { structure: mapping, problems: sorted, locate } : { mapping, structure: mapping, problems: sorted, locate };
+  return sorted.some((p) => p.severity === 'error')
+    ? { structure: mapping, problems: sorted, locate }
+    : { mapping, structure: mapping, problems: sorted, locate };
 }
 
 // ---- the cross-reference pass ----
@@ -404,7 +497,8 @@ export function invertValues(values: Record<string, string | null>): Record<stri
 
 export function effectiveStep(field: FieldMapping, direction: FlowDirection): EffectiveStep {
   const own = field[direction] ?? {};
-  const fieldValues = field.values === undefined ? undefined : direction === 'to_salesforce' ? field.values : invertValues(field.values);
+  const fieldValues =
+    field.values === undefined ? undefined : direction === 'to_salesforce' ? field.values : invertValues(field.values);
   return {
     transforms: [...field.transforms, ...(own.transforms ?? [])],
     values: own.values ?? fieldValues,
@@ -438,7 +532,8 @@ export interface Literal {
 export function literalsOf(field: FieldMapping, i: number, direction: FlowDirection): Literal[] {
   const step = effectiveStep(field, direction);
   const out: Literal[] = [];
-  if (field.constant !== undefined) out.push({ value: field.constant, keys: ['fields', i, 'constant'], what: 'the constant' });
+  if (field.constant !== undefined)
+    out.push({ value: field.constant, keys: ['fields', i, 'constant'], what: 'the constant' });
   if (step.values && step.valuesFrom !== undefined) {
     const base: Keys = step.valuesFrom === 'field' ? ['fields', i, 'values'] : ['fields', i, direction, 'values'];
     // A field-level map read backwards produces its keys: the line to point at is the key's own.
@@ -447,10 +542,21 @@ export function literalsOf(field: FieldMapping, i: number, direction: FlowDirect
       if (value !== null) out.push({ value, keys: [...base, reversed ? value : key], what: 'the mapped value' });
     }
   }
-  step.ranges?.forEach((r, j) => out.push({ value: r.value, keys: [...settingKeys(field, i, direction, 'ranges'), j, 'value'], what: 'the range value' }));
-  if (step.default !== undefined) out.push({ value: step.default, keys: settingKeys(field, i, direction, 'default'), what: 'default' });
+  step.ranges?.forEach((r, j) =>
+    out.push({
+      value: r.value,
+      keys: [...settingKeys(field, i, direction, 'ranges'), j, 'value'],
+      what: 'the range value',
+    }),
+  );
+  if (step.default !== undefined)
+    out.push({ value: step.default, keys: settingKeys(field, i, direction, 'default'), what: 'default' });
   if (typeof step.unmapped === 'object') {
-    out.push({ value: step.unmapped.default, keys: [...settingKeys(field, i, direction, 'unmapped'), 'default'], what: 'the unmapped default' });
+    out.push({
+      value: step.unmapped.default,
+      keys: [...settingKeys(field, i, direction, 'unmapped'), 'default'],
+      what: 'the unmapped default',
+    });
   }
   return out;
 }
@@ -467,7 +573,11 @@ function crossCheck(mapping: ObjectMapping, loc: Locator): MappingProblem[] {
   mapping.fields.forEach((field, i) => checkField(field, i, add));
 
   if (mapping.lead_conversion === 'follow' && mapping.salesforce.object !== 'Lead') {
-    add(['lead_conversion'], 'lead_conversion_needs_lead', `lead_conversion: follow applies to Leads, but this file maps ${mapping.salesforce.object}s; remove it or map salesforce > object: Lead`);
+    add(
+      ['lead_conversion'],
+      'lead_conversion_needs_lead',
+      `lead_conversion: follow applies to Leads, but this file maps ${mapping.salesforce.object}s; remove it or map salesforce > object: Lead`,
+    );
   }
   return problems;
 }
@@ -488,7 +598,11 @@ function checkTargets(mapping: ObjectMapping, add: Add): void {
         const first = writers[side].get(key);
         const keys: Keys = field.parts?.side === side ? ['fields', i, side, j] : ['fields', i, side];
         if (first !== undefined && first !== i) {
-          add(keys, 'duplicate_target', `${SIDE_WORD[side]} "${name}" is already written by fields > ${first}; each target may be written by one field only`);
+          add(
+            keys,
+            'duplicate_target',
+            `${SIDE_WORD[side]} "${name}" is already written by fields > ${first}; each target may be written by one field only`,
+          );
         } else writers[side].set(key, i);
       });
     }
@@ -501,7 +615,11 @@ function checkTargets(mapping: ObjectMapping, add: Add): void {
     const key = `${field.hubspot}\u0000${field.salesforce.toLowerCase()}`;
     const other = oneWay.get(key);
     if (other && other.direction !== field.direction) {
-      add(['fields', i, 'direction'], 'two_way_without_rule', `${field.hubspot} ↔ ${field.salesforce} is synced both ways by fields > ${other.i} and fields > ${i}, so a change on both sides has no rule to settle it; merge them into one entry with direction: both and a conflict rule`);
+      add(
+        ['fields', i, 'direction'],
+        'two_way_without_rule',
+        `${field.hubspot} ↔ ${field.salesforce} is synced both ways by fields > ${other.i} and fields > ${i}, so a change on both sides has no rule to settle it; merge them into one entry with direction: both and a conflict rule`,
+      );
     } else if (!other) oneWay.set(key, { i, direction: field.direction });
   });
 }
@@ -509,14 +627,28 @@ function checkTargets(mapping: ObjectMapping, add: Add): void {
 function checkField(field: FieldMapping, i: number, add: Add): void {
   const label = describeField(field);
   if (field.direction === 'both' && field.conflict === undefined && field.constant === undefined) {
-    add(['fields', i], 'missing_conflict_rule', `${label} is synced both ways but has no conflict rule; add conflict: ${CONFLICT_RULES.join(', ')} (or set conflict once at the top of the file for every two-way field)`);
+    add(
+      ['fields', i],
+      'missing_conflict_rule',
+      `${label} is synced both ways but has no conflict rule; add conflict: ${CONFLICT_RULES.join(', ')} (or set conflict once at the top of the file for every two-way field)`,
+    );
   }
   if (field.direction !== 'both' && field.conflict !== undefined) {
-    add(['fields', i, 'conflict'], 'conflict_on_one_way', `conflict has no effect: ${label} only flows ${field.direction === 'to_salesforce' ? 'to Salesforce' : 'to HubSpot'}, so there are never two edits to choose between`, 'warning');
+    add(
+      ['fields', i, 'conflict'],
+      'conflict_on_one_way',
+      `conflict has no effect: ${label} only flows ${field.direction === 'to_salesforce' ? 'to Salesforce' : 'to HubSpot'}, so there are never two edits to choose between`,
+      'warning',
+    );
   }
   for (const direction of FLOW_DIRECTIONS) {
     if (field[direction] !== undefined && !flowsTo(field, direction)) {
-      add(['fields', i, direction], 'unused_direction', `the ${direction} settings are never used: ${label} only flows ${field.direction === 'to_salesforce' ? 'to Salesforce' : 'to HubSpot'}`, 'warning');
+      add(
+        ['fields', i, direction],
+        'unused_direction',
+        `the ${direction} settings are never used: ${label} only flows ${field.direction === 'to_salesforce' ? 'to Salesforce' : 'to HubSpot'}`,
+        'warning',
+      );
     }
   }
 
@@ -528,25 +660,44 @@ function checkField(field: FieldMapping, i: number, add: Add): void {
   // Join and split: one side lists several fields (both sides listing is a structural error).
   if (field.parts) {
     const { side, fields: list } = field.parts;
-    const splitsInto = (side === 'salesforce' && flowsTo(field, 'to_salesforce')) || (side === 'hubspot' && flowsTo(field, 'to_hubspot'));
+    const splitsInto =
+      (side === 'salesforce' && flowsTo(field, 'to_salesforce')) ||
+      (side === 'hubspot' && flowsTo(field, 'to_hubspot'));
     if (list.length < 2) {
-      add(['fields', i, side], 'split_targets', splitsInto
-        ? `a split needs at least two ${SIDE_NAME[side]} fields to split into, e.g. [FirstName, LastName]; for one field write its name without brackets`
-        : `a join needs at least two ${SIDE_NAME[side]} fields to join, e.g. [FirstName, LastName]; for one field write its name without brackets`);
+      add(
+        ['fields', i, side],
+        'split_targets',
+        splitsInto
+          ? `a split needs at least two ${SIDE_NAME[side]} fields to split into, e.g. [FirstName, LastName]; for one field write its name without brackets`
+          : `a join needs at least two ${SIDE_NAME[side]} fields to join, e.g. [FirstName, LastName]; for one field write its name without brackets`,
+      );
     }
     for (const key of ['values', 'ranges', 'type', 'unmapped'] as const) {
       for (const direction of FLOW_DIRECTIONS) {
         if (!flowsTo(field, direction) || effectiveStep(field, direction)[key] === undefined) continue;
-        add(settingKeys(field, i, direction, key), 'not_for_join_split', `${key} cannot be used on a field that is joined or split; map the parts as fields of their own instead`);
+        add(
+          settingKeys(field, i, direction, key),
+          'not_for_join_split',
+          `${key} cannot be used on a field that is joined or split; map the parts as fields of their own instead`,
+        );
         break;
       }
     }
   } else if (field.separator !== undefined) {
-    add(['fields', i, 'separator'], 'separator_without_list', 'separator is only used when one side lists several fields to join or split', 'warning');
+    add(
+      ['fields', i, 'separator'],
+      'separator_without_list',
+      'separator is only used when one side lists several fields to join or split',
+      'warning',
+    );
   }
 
   if (field.ranges !== undefined && field.direction === 'both') {
-    add(['fields', i, 'ranges'], 'ranges_both_ways', 'ranges turn numbers into labels and cannot be read backwards; put them under to_salesforce or to_hubspot');
+    add(
+      ['fields', i, 'ranges'],
+      'ranges_both_ways',
+      'ranges turn numbers into labels and cannot be read backwards; put them under to_salesforce or to_hubspot',
+    );
   }
   if (field.values !== undefined && field.direction === 'both' && field.to_hubspot?.values === undefined) {
     const seen = new Map<string, string>();
@@ -554,7 +705,12 @@ function checkField(field: FieldMapping, i: number, add: Add): void {
       if (to === null) continue;
       const earlier = seen.get(to);
       if (earlier !== undefined) {
-        add(['fields', i, 'values', from], 'ambiguous_reverse', `"${earlier}" and "${from}" both become "${to}"; on the way back to HubSpot "${to}" becomes "${earlier}" (add to_hubspot > values to choose otherwise)`, 'warning');
+        add(
+          ['fields', i, 'values', from],
+          'ambiguous_reverse',
+          `"${earlier}" and "${from}" both become "${to}"; on the way back to HubSpot "${to}" becomes "${earlier}" (add to_hubspot > values to choose otherwise)`,
+          'warning',
+        );
       } else seen.set(to, from);
     }
   }
@@ -567,23 +723,40 @@ function checkField(field: FieldMapping, i: number, add: Add): void {
 function checkConstant(field: FieldMapping, i: number, add: Add): void {
   const named = (['hubspot', 'salesforce'] as const).filter((s) => namesOn(field, s).length > 0);
   if (named.length !== 1) {
-    add(['fields', i, 'constant'], 'constant_sides', 'a constant is written to one side only: keep either hubspot or salesforce (the field it is written to) and remove the other');
+    add(
+      ['fields', i, 'constant'],
+      'constant_sides',
+      'a constant is written to one side only: keep either hubspot or salesforce (the field it is written to) and remove the other',
+    );
     return;
   }
   const side = named[0] as Side;
   const direction: FlowDirection = side === 'salesforce' ? 'to_salesforce' : 'to_hubspot';
   if (field.direction !== direction) {
-    add(['fields', i, 'direction'], 'constant_direction', `a constant for a ${SIDE_NAME[side]} field flows ${direction}; remove direction or set it to ${direction}`);
+    add(
+      ['fields', i, 'direction'],
+      'constant_direction',
+      `a constant for a ${SIDE_NAME[side]} field flows ${direction}; remove direction or set it to ${direction}`,
+    );
   }
-  if (namesOn(field, side).length !== 1) add(['fields', i, side], 'constant_sides', 'a constant is written to exactly one field');
+  if (namesOn(field, side).length !== 1)
+    add(['fields', i, side], 'constant_sides', 'a constant is written to exactly one field');
   for (const key of ['values', 'ranges', 'unmapped', 'default'] as const) {
     if (effectiveStep(field, direction)[key] !== undefined) {
-      add(settingKeys(field, i, direction, key), 'constant_with_transforms', `${key} has nothing to work on: a constant is always written as it is`);
+      add(
+        settingKeys(field, i, direction, key),
+        'constant_with_transforms',
+        `${key} has nothing to work on: a constant is always written as it is`,
+      );
     }
   }
   const type = effectiveStep(field, direction).type;
   if (type && field.constant !== undefined && !coerceValue(type, field.constant).ok) {
-    add(['fields', i, 'constant'], 'value_not_of_type', `the constant "${field.constant}" is not ${describeType(type)}, but the field holds ${type} values (type: ${type})`);
+    add(
+      ['fields', i, 'constant'],
+      'value_not_of_type',
+      `the constant "${field.constant}" is not ${describeType(type)}, but the field holds ${type} values (type: ${type})`,
+    );
   }
 }
 
@@ -591,15 +764,28 @@ function checkStep(field: FieldMapping, i: number, direction: FlowDirection, add
   const step = effectiveStep(field, direction);
   const to = direction === 'to_salesforce' ? 'Salesforce' : 'HubSpot';
   if (step.values !== undefined && step.ranges !== undefined) {
-    add(settingKeys(field, i, direction, 'ranges'), 'values_and_ranges', `values and ranges both choose the value sent to ${to}; keep one of them`);
+    add(
+      settingKeys(field, i, direction, 'ranges'),
+      'values_and_ranges',
+      `values and ranges both choose the value sent to ${to}; keep one of them`,
+    );
   }
   if (step.unmapped !== undefined && step.values === undefined && step.ranges === undefined) {
-    add(settingKeys(field, i, direction, 'unmapped'), 'unmapped_without_values', 'unmapped says what to do with a value that values or ranges do not list, but this field has neither');
+    add(
+      settingKeys(field, i, direction, 'unmapped'),
+      'unmapped_without_values',
+      'unmapped says what to do with a value that values or ranges do not list, but this field has neither',
+    );
   }
   if (step.ranges) {
     const froms = new Set<number>();
     step.ranges.forEach((r, j) => {
-      if (froms.has(r.from)) add([...settingKeys(field, i, direction, 'ranges'), j, 'from'], 'duplicate_range', `two ranges start at ${r.from}; each range needs its own starting value`);
+      if (froms.has(r.from))
+        add(
+          [...settingKeys(field, i, direction, 'ranges'), j, 'from'],
+          'duplicate_range',
+          `two ranges start at ${r.from}; each range needs its own starting value`,
+        );
       froms.add(r.from);
     });
   }
@@ -608,10 +794,18 @@ function checkStep(field: FieldMapping, i: number, direction: FlowDirection, add
     for (const literal of literalsOf(field, i, direction)) {
       // The constant has its own check, with a message about constants.
       if (literal.what === 'the constant' || coerceValue(type, literal.value).ok) continue;
-      add(literal.keys, 'value_not_of_type', `${literal.what} "${literal.value}" is not ${describeType(type)}, but the value sent to ${to} must be (type: ${type})`);
+      add(
+        literal.keys,
+        'value_not_of_type',
+        `${literal.what} "${literal.value}" is not ${describeType(type)}, but the value sent to ${to} must be (type: ${type})`,
+      );
     }
     if (step.truncate !== undefined) {
-      add(settingKeys(field, i, direction, 'truncate'), 'truncate_not_text', `truncate cuts text, but the value sent to ${to} is ${describeType(type)} (type: ${type}); remove truncate`);
+      add(
+        settingKeys(field, i, direction, 'truncate'),
+        'truncate_not_text',
+        `truncate cuts text, but the value sent to ${to} is ${describeType(type)} (type: ${type}); remove truncate`,
+      );
     }
   }
 }
@@ -631,11 +825,25 @@ export const NON_OBJECT_MAPPING_FILES = new Set(['handover.yaml', 'forms.yaml'])
 
 /** The object-mapping files of a folder, sorted. */
 export function mappingFilesIn(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && !NON_OBJECT_MAPPING_FILES.has(f)).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f) && !NON_OBJECT_MAPPING_FILES.has(f))
+    .sort();
 }
 
 export function loadMappingsDir(dir: string): ObjectMapping[] {
-  if (!fs.existsSync(dir)) throw new MappingError([{ file: dir, line: 1, column: 1, path: '', code: 'missing_dir', message: `the mappings folder does not exist; set BATON_MAPPINGS_DIR or create it with a contact.yaml`, severity: 'error' }]);
+  if (!fs.existsSync(dir))
+    throw new MappingError([
+      {
+        file: dir,
+        line: 1,
+        column: 1,
+        path: '',
+        code: 'missing_dir',
+        message: `the mappings folder does not exist; set BATON_MAPPINGS_DIR or create it with a contact.yaml`,
+        severity: 'error',
+      },
+    ]);
   const mappings: ObjectMapping[] = [];
   const problems: MappingProblem[] = [];
   for (const f of mappingFilesIn(dir)) {

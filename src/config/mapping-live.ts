@@ -236,7 +236,8 @@ function suggestion(schema: LiveSchema, name: string): string {
   return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean "${best.name}"?` : '';
 }
 
-const where = (schema: LiveSchema, field: LiveField) => (schema.system === 'hubspot' ? `HubSpot's ${field.name}` : `Salesforce's ${schema.object}.${field.name}`);
+const where = (schema: LiveSchema, field: LiveField) =>
+  schema.system === 'hubspot' ? `HubSpot's ${field.name}` : `Salesforce's ${schema.object}.${field.name}`;
 const KIND_WORDS: Record<LiveKind, string> = {
   text: 'text',
   picklist: 'picklist values',
@@ -247,7 +248,8 @@ const KIND_WORDS: Record<LiveKind, string> = {
   datetime: 'dates with times',
   reference: 'record ids',
 };
-const listOf = (options: string[]) => (options.length > 12 ? `${options.slice(0, 12).join(', ')}, …` : options.join(', '));
+const listOf = (options: string[]) =>
+  options.length > 12 ? `${options.slice(0, 12).join(', ')}, …` : options.join(', ');
 
 /** Whether a value of `produced` type fits a field of `target` kind. */
 function fits(produced: ValueType | LiveKind, target: LiveKind): 'yes' | 'no' | 'maybe' {
@@ -262,7 +264,13 @@ function fits(produced: ValueType | LiveKind, target: LiveKind): 'yes' | 'no' | 
 }
 
 /** The ValueType a field kind reads as, for suggesting `type:`. */
-const TYPE_OF_KIND: Partial<Record<LiveKind, ValueType>> = { number: 'number', integer: 'integer', boolean: 'boolean', date: 'date', datetime: 'datetime' };
+const TYPE_OF_KIND: Partial<Record<LiveKind, ValueType>> = {
+  number: 'number',
+  integer: 'integer',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'datetime',
+};
 
 export function checkMappingLive(mapping: ObjectMapping, locate: Locator, schemas: LiveSchemas): MappingProblem[] {
   const problems: MappingProblem[] = [];
@@ -276,8 +284,10 @@ export function checkMappingLive(mapping: ObjectMapping, locate: Locator, schema
     if (!schema) return undefined;
     const field = find(schema, name);
     if (!field) {
-      if (side === 'hubspot') add(keys, 'unknown_property', `HubSpot ${schema.object} have no property "${name}"${suggestion(schema, name)}`);
-      else add(keys, 'unknown_field', `Salesforce's ${schema.object} has no field "${name}"${suggestion(schema, name)}`);
+      if (side === 'hubspot')
+        add(keys, 'unknown_property', `HubSpot ${schema.object} have no property "${name}"${suggestion(schema, name)}`);
+      else
+        add(keys, 'unknown_field', `Salesforce's ${schema.object} has no field "${name}"${suggestion(schema, name)}`);
     }
     return field;
   };
@@ -287,7 +297,11 @@ export function checkMappingLive(mapping: ObjectMapping, locate: Locator, schema
   if (mapping.lead_conversion === 'follow') {
     const lead = schemaOf('salesforce');
     if (lead && !find(lead, 'ConvertedContactId')) {
-      add(['lead_conversion'], 'unknown_field', `Salesforce's ${lead.object} has no ConvertedContactId field, so a conversion cannot be followed`);
+      add(
+        ['lead_conversion'],
+        'unknown_field',
+        `Salesforce's ${lead.object} has no ConvertedContactId field, so a conversion cannot be followed`,
+      );
     }
     // After a conversion the contact is matched and synced through the Contact, with the
     // Lead's fields under the names conversion gives them.
@@ -295,7 +309,11 @@ export function checkMappingLive(mapping: ObjectMapping, locate: Locator, schema
     if (contact) {
       const match = contactFieldOf(mapping.match.salesforce);
       if (!find(contact, match)) {
-        add(['match', 'salesforce'], 'unknown_field', `lead_conversion: follow matches converted leads on Salesforce's Contact.${match}, which does not exist; match on a field Leads and Contacts both have, or set lead_conversion: ignore`);
+        add(
+          ['match', 'salesforce'],
+          'unknown_field',
+          `lead_conversion: follow matches converted leads on Salesforce's Contact.${match}, which does not exist; match on a field Leads and Contacts both have, or set lead_conversion: ignore`,
+        );
       }
     }
   }
@@ -304,7 +322,9 @@ export function checkMappingLive(mapping: ObjectMapping, locate: Locator, schema
     const found: Record<Side, (LiveField | undefined)[]> = { hubspot: [], salesforce: [] };
     for (const side of ['hubspot', 'salesforce'] as const) {
       const list = namesOn(field, side);
-      found[side] = list.map((name, j) => lookUp(side, name, field.parts?.side === side ? ['fields', i, side, j] : ['fields', i, side]));
+      found[side] = list.map((name, j) =>
+        lookUp(side, name, field.parts?.side === side ? ['fields', i, side, j] : ['fields', i, side]),
+      );
     }
     for (const direction of FLOW_DIRECTIONS) {
       if (!flowsTo(field, direction)) continue;
@@ -313,7 +333,10 @@ export function checkMappingLive(mapping: ObjectMapping, locate: Locator, schema
       let writable = true;
       found[targetSide(direction)].forEach((target, j) => {
         if (!target) return;
-        const keys: Keys = field.parts?.side === targetSide(direction) ? ['fields', i, targetSide(direction), j] : ['fields', i, targetSide(direction)];
+        const keys: Keys =
+          field.parts?.side === targetSide(direction)
+            ? ['fields', i, targetSide(direction), j]
+            : ['fields', i, targetSide(direction)];
         writable = checkWritable(field, direction, targetSchema, target, keys, add) && writable;
         checkTruncate(field, i, direction, targetSchema, target, add);
       });
@@ -337,23 +360,55 @@ function oneWayAdvice(field: FieldMapping, direction: FlowDirection): string {
 }
 
 /** False when nobody may write the target at all. */
-function checkWritable(field: FieldMapping, direction: FlowDirection, schema: LiveSchema, target: LiveField, keys: Keys, add: Add): boolean {
+function checkWritable(
+  field: FieldMapping,
+  direction: FlowDirection,
+  schema: LiveSchema,
+  target: LiveField,
+  keys: Keys,
+  add: Add,
+): boolean {
   if (!target.createable && !target.updateable) {
-    add(keys, 'not_writable', `${where(schema, target)} cannot be written (${target.readOnlyReason ?? 'it is read-only'}); ${oneWayAdvice(field, direction)}`);
+    add(
+      keys,
+      'not_writable',
+      `${where(schema, target)} cannot be written (${target.readOnlyReason ?? 'it is read-only'}); ${oneWayAdvice(field, direction)}`,
+    );
     return false;
   }
   if (!target.updateable) {
-    add(keys, 'not_writable', `${where(schema, target)} can only be set when Baton creates the record; later changes will be rejected`, 'warning');
+    add(
+      keys,
+      'not_writable',
+      `${where(schema, target)} can only be set when Baton creates the record; later changes will be rejected`,
+      'warning',
+    );
   } else if (!target.createable) {
-    add(keys, 'not_writable', `${where(schema, target)} cannot be set when Baton creates the record, only on later updates`, 'warning');
+    add(
+      keys,
+      'not_writable',
+      `${where(schema, target)} cannot be set when Baton creates the record, only on later updates`,
+      'warning',
+    );
   }
   return true;
 }
 
-function checkTruncate(field: FieldMapping, i: number, direction: FlowDirection, schema: LiveSchema, target: LiveField, add: Add): void {
+function checkTruncate(
+  field: FieldMapping,
+  i: number,
+  direction: FlowDirection,
+  schema: LiveSchema,
+  target: LiveField,
+  add: Add,
+): void {
   const truncate = effectiveStep(field, direction).truncate;
   if (truncate === undefined || target.length === undefined || truncate <= target.length) return;
-  add(settingKeys(field, i, direction, 'truncate'), 'truncate_too_long', `truncate: ${truncate} is more than ${where(schema, target)} holds (${target.length} characters); use truncate: ${target.length} or less`);
+  add(
+    settingKeys(field, i, direction, 'truncate'),
+    'truncate_too_long',
+    `truncate: ${truncate} is more than ${where(schema, target)} holds (${target.length} characters); use truncate: ${target.length} or less`,
+  );
 }
 
 function checkValues(
@@ -373,11 +428,21 @@ function checkValues(
     if (target.kind === 'picklist' && target.options && !target.options.includes(literal.value)) {
       const msg = `${literal.what} "${literal.value}" is not one of ${where(targetSchema, target)} values (${listOf(target.options)})`;
       if (target.restricted) add(literal.keys, 'picklist_value_rejected', `${msg}; it would be rejected`);
-      else add(literal.keys, 'picklist_value_rejected', `${msg}; Salesforce stores it, but reports and filters on the picklist will not show it`, 'warning');
+      else
+        add(
+          literal.keys,
+          'picklist_value_rejected',
+          `${msg}; Salesforce stores it, but reports and filters on the picklist will not show it`,
+          'warning',
+        );
     }
     const type = TYPE_OF_KIND[target.kind];
     if (type && !coerceValue(type, literal.value).ok) {
-      add(literal.keys, 'type_mismatch', `${literal.what} "${literal.value}" is not ${describeType(type)}, but ${where(targetSchema, target)} holds ${KIND_WORDS[target.kind]}`);
+      add(
+        literal.keys,
+        'type_mismatch',
+        `${literal.what} "${literal.value}" is not ${describeType(type)}, but ${where(targetSchema, target)} holds ${KIND_WORDS[target.kind]}`,
+      );
     }
   }
 
@@ -385,13 +450,23 @@ function checkValues(
   // ranges choose every value (their literals were checked above).
   if (field.constant === undefined) {
     const suggested = TYPE_OF_KIND[target.kind];
-    const allChosen = (step.values !== undefined || step.ranges !== undefined) && (step.unmapped ?? 'pass_through') !== 'pass_through';
+    const allChosen =
+      (step.values !== undefined || step.ranges !== undefined) && (step.unmapped ?? 'pass_through') !== 'pass_through';
     if (step.type !== undefined) {
       if (fits(step.type, target.kind) === 'no') {
-        add(settingKeys(field, i, direction, 'type'), 'type_mismatch', `type: ${step.type} does not fit ${where(targetSchema, target)}, which holds ${KIND_WORDS[target.kind]}${suggested ? `; use type: ${suggested}` : ''}`);
+        add(
+          settingKeys(field, i, direction, 'type'),
+          'type_mismatch',
+          `type: ${step.type} does not fit ${where(targetSchema, target)}, which holds ${KIND_WORDS[target.kind]}${suggested ? `; use type: ${suggested}` : ''}`,
+        );
       }
     } else if (!allChosen && source && sourceSchema && fits(source.kind, target.kind) !== 'yes') {
-      add(['fields', i], 'type_mismatch', `${where(targetSchema, target)} holds ${KIND_WORDS[target.kind]}, but ${where(sourceSchema, source)} holds ${KIND_WORDS[source.kind]}; values that are not ${KIND_WORDS[target.kind]} will be rejected${suggested ? ` (add ${direction} > type: ${suggested} to convert them, or map them with values or ranges)` : ''}`, 'warning');
+      add(
+        ['fields', i],
+        'type_mismatch',
+        `${where(targetSchema, target)} holds ${KIND_WORDS[target.kind]}, but ${where(sourceSchema, source)} holds ${KIND_WORDS[source.kind]}; values that are not ${KIND_WORDS[target.kind]} will be rejected${suggested ? ` (add ${direction} > type: ${suggested} to convert them, or map them with values or ranges)` : ''}`,
+        'warning',
+      );
     }
   }
 
@@ -406,8 +481,16 @@ function checkValues(
   for (const option of source.options) {
     if (mappedKeys.has(option.toLowerCase())) continue;
     if (!step.values && target.options.includes(option)) continue;
-    const outcome = policy === 'error' ? 'records with it will fail (unmapped: error)' : `it would be sent as it is and ${where(targetSchema, target)} does not accept it`;
-    add(valuesKeys, 'unmapped_picklist_value', `${where(sourceSchema, source)} value "${option}" has no line under ${under}; ${outcome}. Add a line for it, or set unmapped: skip or unmapped: { default: <value> }`, 'warning');
+    const outcome =
+      policy === 'error'
+        ? 'records with it will fail (unmapped: error)'
+        : `it would be sent as it is and ${where(targetSchema, target)} does not accept it`;
+    add(
+      valuesKeys,
+      'unmapped_picklist_value',
+      `${where(sourceSchema, source)} value "${option}" has no line under ${under}; ${outcome}. Add a line for it, or set unmapped: skip or unmapped: { default: <value> }`,
+      'warning',
+    );
   }
 }
 
@@ -436,7 +519,9 @@ export async function readLiveSchemas(mappings: readonly ObjectMapping[], client
       schemas.hubspot = await readHubSpotSchema(clients.hubspot, 'contacts');
       checked.hubspot = true;
     } catch (err) {
-      notes.push(`could not read HubSpot's contact properties (${reason(err)}); the checks against HubSpot were skipped`);
+      notes.push(
+        `could not read HubSpot's contact properties (${reason(err)}); the checks against HubSpot were skipped`,
+      );
     }
   }
   if (clients.salesforce) {
@@ -448,7 +533,9 @@ export async function readLiveSchemas(mappings: readonly ObjectMapping[], client
         schemas.salesforce[object] = await readSalesforceSchema(clients.salesforce, object);
         checked.salesforce = true;
       } catch (err) {
-        notes.push(`could not describe Salesforce's ${object} (${reason(err)}); the checks against Salesforce's ${object} were skipped`);
+        notes.push(
+          `could not describe Salesforce's ${object} (${reason(err)}); the checks against Salesforce's ${object} were skipped`,
+        );
       }
     }
   }
@@ -494,7 +581,10 @@ export function liveTargetsFromEnv(config: BatonConfig): LiveTargets | undefined
 /** Reads dev.json; throws an Error whose message says what to do when it is missing or unreadable. */
 export function liveTargetsFromDev(home: string): LiveTargets {
   const file = path.resolve(home, 'dev.json');
-  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: start the local stack with \`baton dev\` (it writes that file), or leave out --dev`);
+  if (!fs.existsSync(file))
+    throw new Error(
+      `${file} does not exist: start the local stack with \`baton dev\` (it writes that file), or leave out --dev`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -502,7 +592,10 @@ export function liveTargetsFromDev(home: string): LiveTargets {
     throw new Error(`${file} is not valid JSON (${reason(err)}); restart \`baton dev\` to rewrite it`);
   }
   const parsed = devInfoSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${file} does not have the hubspot and salesforce addresses \`baton dev\` writes; restart \`baton dev\` to rewrite it`);
+  if (!parsed.success)
+    throw new Error(
+      `${file} does not have the hubspot and salesforce addresses \`baton dev\` writes; restart \`baton dev\` to rewrite it`,
+    );
   const { hubspot, salesforce } = parsed.data;
   return { hubspot, salesforce, from: file };
 }
@@ -532,9 +625,14 @@ export async function checkMappingsFolder(folder: string, clients?: LiveClients)
   }
   const live: CheckReport['live'] = { hubspot: 'skipped', salesforce: 'skipped', notes: [] };
   if (!clients || (!clients.hubspot && !clients.salesforce)) {
-    live.notes.push('the CRMs were not checked: set HUBSPOT_ACCESS_TOKEN and SALESFORCE_INSTANCE_URL / SALESFORCE_ACCESS_TOKEN, or pass --dev while `baton dev` runs');
+    live.notes.push(
+      'the CRMs were not checked: set HUBSPOT_ACCESS_TOKEN and SALESFORCE_INSTANCE_URL / SALESFORCE_ACCESS_TOKEN, or pass --dev while `baton dev` runs',
+    );
   } else if (readable.length > 0) {
-    const read = await readLiveSchemas(readable.map((r) => r.mapping), clients);
+    const read = await readLiveSchemas(
+      readable.map((r) => r.mapping),
+      clients,
+    );
     live.notes.push(...read.notes);
     if (read.checked.hubspot) live.hubspot = 'checked';
     if (read.checked.salesforce) live.salesforce = 'checked';
@@ -555,7 +653,11 @@ export interface CheckOptions {
  * `baton mappings check`: prints every problem and returns the exit code, 1 when there is
  * an error and 0 otherwise (warnings included).
  */
-export async function runMappingsCheck(options: CheckOptions, out: (text: string) => void, err: (text: string) => void): Promise<number> {
+export async function runMappingsCheck(
+  options: CheckOptions,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
   if (!fs.existsSync(options.folder)) {
     err(`${options.folder}: no such folder. Pass the mappings folder, or set BATON_MAPPINGS_DIR.\n`);
     return 1;
@@ -573,8 +675,12 @@ export async function runMappingsCheck(options: CheckOptions, out: (text: string
   if (targets?.salesforce) clients.salesforce = createSalesforceConnection(targets.salesforce);
   const report = await checkMappingsFolder(options.folder, clients);
   if (targets) {
-    const against = [report.live.hubspot === 'checked' ? 'HubSpot' : undefined, report.live.salesforce === 'checked' ? 'Salesforce' : undefined].filter(Boolean);
-    if (against.length > 0) report.live.notes.unshift(`checked against ${against.join(' and ')} (connection from ${targets.from})`);
+    const against = [
+      report.live.hubspot === 'checked' ? 'HubSpot' : undefined,
+      report.live.salesforce === 'checked' ? 'Salesforce' : undefined,
+    ].filter(Boolean);
+    if (against.length > 0)
+      report.live.notes.unshift(`checked against ${against.join(' and ')} (connection from ${targets.from})`);
   }
   const errors = report.problems.filter((p) => p.severity === 'error').length;
   if (options.json) out(`${JSON.stringify(report, null, 2)}\n`);

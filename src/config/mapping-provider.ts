@@ -30,7 +30,17 @@ export function createMappingProvider(dir: string): { get(name: string): ObjectM
     get(name: string): ObjectMapping {
       const found = all().find((m) => m.name === name);
       if (!found) {
-        throw new MappingError([{ file: path.join(dir, `${name}.yaml`), line: 1, column: 1, path: name, code: 'missing_mapping', message: `no mapping named "${name}" in ${dir}`, severity: 'error' }]);
+        throw new MappingError([
+          {
+            file: path.join(dir, `${name}.yaml`),
+            line: 1,
+            column: 1,
+            path: name,
+            code: 'missing_mapping',
+            message: `no mapping named "${name}" in ${dir}`,
+            severity: 'error',
+          },
+        ]);
       }
       return found;
     },

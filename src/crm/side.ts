@@ -55,7 +55,12 @@ export interface CrmSide<C> {
    * been told about yet; the ids may include records Baton never linked. `progress` is
    * called after each call to the API, so a long read can show it is alive.
    */
-  readDeletions(mapping: ObjectMapping, cursor: DeletionCursor | null, until: number, progress?: () => void): Promise<{ ids: string[]; next: DeletionCursor }>;
+  readDeletions(
+    mapping: ObjectMapping,
+    cursor: DeletionCursor | null,
+    until: number,
+    progress?: () => void,
+  ): Promise<{ ids: string[]; next: DeletionCursor }>;
   /**
    * The ids among `ids` that were deleted (Salesforce) or archived (HubSpot), for records a
    * read by id did not return: on HubSpot a merged-away contact is missing too, but it is
@@ -92,7 +97,10 @@ export async function writeIsolating<T>(
     if (!d.wholeBatch) throw err;
     if (rows.length === 1) return [{ ok: false, code: d.code, reason: d.reason }];
     const mid = Math.ceil(rows.length / 2);
-    return [...(await writeIsolating(rows.slice(0, mid), write, describe)), ...(await writeIsolating(rows.slice(mid), write, describe))];
+    return [
+      ...(await writeIsolating(rows.slice(0, mid), write, describe)),
+      ...(await writeIsolating(rows.slice(mid), write, describe)),
+    ];
   }
 }
 

@@ -12,7 +12,12 @@ import { startHubSpotSandbox } from '../sandbox/hubspot';
 import { startSalesforceSandbox } from '../sandbox/salesforce';
 import { startSimulation } from '../sandbox/simulate';
 import { openStore, type Store } from '../store';
-import { findTemporalBinary, installInstructions, provisionTemporalBinaries, TemporalBinaryError } from '../temporal/binaries';
+import {
+  findTemporalBinary,
+  installInstructions,
+  provisionTemporalBinaries,
+  TemporalBinaryError,
+} from '../temporal/binaries';
 import { startTemporalDevServer, type RunningDevServer } from '../temporal/dev-server';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { startDevServer } from '../server/run';
@@ -94,7 +99,12 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
     stops.push(() => salesforceSandbox.close());
 
     if (dev.simulate) {
-      const simulation = startSimulation({ hubspot: hubspotSandbox.state, salesforce: salesforceSandbox.state, seed: 1, tickMs: dev.simulateTickMs });
+      const simulation = startSimulation({
+        hubspot: hubspotSandbox.state,
+        salesforce: salesforceSandbox.state,
+        seed: 1,
+        tickMs: dev.simulateTickMs,
+      });
       stops.push(async () => simulation.stop());
     }
 
@@ -108,7 +118,11 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
       hubspot: createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken }),
-      salesforce: createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: config.salesforce.version }),
+      salesforce: createSalesforceConnection({
+        instanceUrl: salesforceSandbox.url,
+        accessToken: salesforceSandbox.accessToken,
+        version: config.salesforce.version,
+      }),
       store,
       mappingsDir: config.mappingsDir,
       firstTouchPollMs: config.handover.firstTouchPollMs,
@@ -122,7 +136,12 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
     });
 
     const client = new Client({ connection: temporalConnection, namespace: config.temporal.namespace });
-    const schedules = await ensureSyncSchedules(client, config.taskQueue, createMappingProvider(config.mappingsDir).all(), config.syncIntervalSeconds);
+    const schedules = await ensureSyncSchedules(
+      client,
+      config.taskQueue,
+      createMappingProvider(config.mappingsDir).all(),
+      config.syncIntervalSeconds,
+    );
 
     // HubSpot webhooks (signed by the sandbox) start handovers when a score change may qualify a lead.
     const server = await startDevServer({ config, temporal: client, store, hubspotSandbox, log });
@@ -132,7 +151,11 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
       temporal: { address: temporalServer.address, namespace: config.temporal.namespace, uiUrl: temporalServer.uiUrl },
       taskQueue: config.taskQueue,
       hubspot: { basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken },
-      salesforce: { instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: config.salesforce.version },
+      salesforce: {
+        instanceUrl: salesforceSandbox.url,
+        accessToken: salesforceSandbox.accessToken,
+        version: config.salesforce.version,
+      },
       server: { url: server.url, webhookUrl: server.webhookUrl },
       pid: process.pid,
       startedAt: new Date().toISOString(),
@@ -208,6 +231,8 @@ async function startWithSdkDownload(config: BatonConfig, dbFile: string, log: Lo
       stop: () => env.teardown(),
     };
   } catch (err) {
-    throw new TemporalBinaryError(`${installInstructions()}\n(The SDK's download failed too: ${(err as Error).message})`);
+    throw new TemporalBinaryError(
+      `${installInstructions()}\n(The SDK's download failed too: ${(err as Error).message})`,
+    );
   }
 }

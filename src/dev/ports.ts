@@ -5,7 +5,9 @@ export class PortInUseError extends Error {
     readonly port: number,
     readonly setting: string,
   ) {
-    super(`Port ${port} is already in use (setting ${setting}). Stop whatever listens there, or set ${setting} to a free port.`);
+    super(
+      `Port ${port} is already in use (setting ${setting}). Stop whatever listens there, or set ${setting} to a free port.`,
+    );
     this.name = 'PortInUseError';
   }
 }

@@ -53,7 +53,8 @@ function parseAnyInstant(text: string): number | undefined {
   const dt = DATETIME.exec(t);
   if (!dt) return undefined;
   const [, y, mo, d, h, mi, s, frac, zone] = dt;
-  if (!validDay(Number(y), Number(mo), Number(d)) || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return undefined;
+  if (!validDay(Number(y), Number(mo), Number(d)) || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59)
+    return undefined;
   const ms = Number((frac ?? '0').padEnd(3, '0').slice(0, 3));
   let at = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), ms);
   if (zone && zone.toUpperCase() !== 'Z') {

@@ -113,7 +113,11 @@ export function contactMappingOf(mapping: ObjectMapping, contactFields: Iterable
       continue;
     }
     const split = f.parts?.side === 'salesforce';
-    fields.push({ ...f, salesforce: split ? names.join(' + ') : (names[0] ?? ''), ...(split ? { parts: { side: 'salesforce', fields: names } } : {}) });
+    fields.push({
+      ...f,
+      salesforce: split ? names.join(' + ') : (names[0] ?? ''),
+      ...(split ? { parts: { side: 'salesforce', fields: names } } : {}),
+    });
   }
   const { lead_conversion: _followed, ...rest } = mapping;
   return { ...rest, salesforce: { object: 'Contact' }, match: { ...mapping.match, salesforce: match }, fields };

@@ -108,9 +108,13 @@ export function planRecord(
     for (const [k, v] of Object.entries(mapped)) if (v !== null) writeTarget[k] = v;
     // A new record always carries the match key, even where that field flows the other way only,
     // or the next cycle could not find it and would create it again.
-    const [srcKey, tgtKey] = src === 'hubspot' ? [mapping.match.hubspot, mapping.match.salesforce] : [mapping.match.salesforce, mapping.match.hubspot];
+    const [srcKey, tgtKey] =
+      src === 'hubspot'
+        ? [mapping.match.hubspot, mapping.match.salesforce]
+        : [mapping.match.salesforce, mapping.match.hubspot];
     const key = source.values[srcKey];
-    if (!(tgtKey in writeTarget) && key !== null && key !== undefined && key.trim() !== '') writeTarget[tgtKey] = key.trim();
+    if (!(tgtKey in writeTarget) && key !== null && key !== undefined && key.trim() !== '')
+      writeTarget[tgtKey] = key.trim();
     return { writeTarget, writeSource, conflicts, snapshot: sides(src, source.values, mapped) };
   }
 
@@ -169,9 +173,19 @@ export function planRecord(
   }
 
   const sourceAfter = { ...source.values, ...writeSource };
-  return { writeTarget, writeSource, conflicts, snapshot: src === 'hubspot' ? { hubspot: sourceAfter, salesforce: targetSnapshot } : { hubspot: targetSnapshot, salesforce: sourceAfter } };
+  return {
+    writeTarget,
+    writeSource,
+    conflicts,
+    snapshot:
+      src === 'hubspot'
+        ? { hubspot: sourceAfter, salesforce: targetSnapshot }
+        : { hubspot: targetSnapshot, salesforce: sourceAfter },
+  };
 }
 
 function sides(src: Side, sourceValues: Values, targetValues: Values): SnapshotValues {
-  return src === 'hubspot' ? { hubspot: { ...sourceValues }, salesforce: { ...targetValues } } : { hubspot: { ...targetValues }, salesforce: { ...sourceValues } };
+  return src === 'hubspot'
+    ? { hubspot: { ...sourceValues }, salesforce: { ...targetValues } }
+    : { hubspot: { ...targetValues }, salesforce: { ...sourceValues } };
 }

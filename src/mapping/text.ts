@@ -5,7 +5,9 @@ import type { SimpleTransform } from '../config/mapping-file';
  * after a space, a hyphen or an apostrophe, so `jean-luc o'brien` becomes `Jean-Luc O'Brien`.
  */
 export function titleCase(value: string): string {
-  return value.toLowerCase().replace(/(^|[\s\-'’(/])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+  return value
+    .toLowerCase()
+    .replace(/(^|[\s\-'’(/])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
 }
 
 export function applyTextTransform(value: string, transform: SimpleTransform): string {
@@ -58,6 +60,8 @@ export function splitParts(value: string, separator: string, parts: number): (st
 
 /** Joins the non-blank parts with `separator`; the reverse of splitParts. */
 export function joinParts(values: readonly (string | null | undefined)[], separator: string): string | null {
-  const present = values.filter((v): v is string => v !== null && v !== undefined && v.trim() !== '').map((v) => v.trim());
+  const present = values
+    .filter((v): v is string => v !== null && v !== undefined && v.trim() !== '')
+    .map((v) => v.trim());
   return present.length === 0 ? null : present.join(separator);
 }

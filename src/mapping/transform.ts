@@ -87,7 +87,8 @@ function compile(field: FieldMapping, direction: FlowDirection): Compiled {
   let valuesLower: Map<string, string | null> | undefined;
   if (values) {
     valuesLower = new Map();
-    for (const [k, v] of values) if (!valuesLower.has(k.trim().toLowerCase())) valuesLower.set(k.trim().toLowerCase(), v);
+    for (const [k, v] of values)
+      if (!valuesLower.has(k.trim().toLowerCase())) valuesLower.set(k.trim().toLowerCase(), v);
   }
   const source = namesOn(field, sourceSide(direction));
   const target = namesOn(field, targetSide(direction));
@@ -123,12 +124,20 @@ function lookUp(c: Compiled, value: string): Step {
     if (c.valuesLower?.has(lower)) return { value: c.valuesLower.get(lower) ?? null };
   } else return { value };
   // Unlike truncation, this names the value: it is a picklist value RevOps need to add a line for.
-  const what = c.ranges ? (parseNumber(value) === undefined ? 'is not a number, so it is in no range' : 'is below every range') : 'has no mapping';
+  const what = c.ranges
+    ? parseNumber(value) === undefined
+      ? 'is not a number, so it is in no range'
+      : 'is below every range'
+    : 'has no mapping';
   const policy = c.unmapped;
   if (policy === 'pass_through') return { value };
-  if (policy === 'skip') return { skip: true, warning: `${c.label}: "${preview(value)}" ${what}; left unchanged (unmapped: skip)` };
+  if (policy === 'skip')
+    return { skip: true, warning: `${c.label}: "${preview(value)}" ${what}; left unchanged (unmapped: skip)` };
   if (policy === 'error') return { error: `${c.label}: "${preview(value)}" ${what} (unmapped: error)` };
-  return { value: policy.default, warning: `${c.label}: "${preview(value)}" ${what}; wrote the unmapped default "${policy.default}"` };
+  return {
+    value: policy.default,
+    warning: `${c.label}: "${preview(value)}" ${what}; wrote the unmapped default "${policy.default}"`,
+  };
 }
 
 /** After the value is chosen: default when blank, conversion, truncation. */
@@ -177,7 +186,9 @@ function run(field: FieldMapping, c: Compiled, value: string | null): FieldResul
 export function mapFieldValue(field: FieldMapping, value: string | null, direction: FlowDirection): FieldResult {
   if (!flowsTo(field, direction)) return { value: null, warnings: [], skip: true };
   if (field.parts !== undefined) {
-    throw new TypeError(`mapFieldValue maps one value, but ${field.hubspot} ↔ ${field.salesforce} joins or splits fields; use mapField or mapRecord`);
+    throw new TypeError(
+      `mapFieldValue maps one value, but ${field.hubspot} ↔ ${field.salesforce} joins or splits fields; use mapField or mapRecord`,
+    );
   }
   return run(field, compile(field, direction), value);
 }
@@ -190,7 +201,13 @@ export function mapField(field: FieldMapping, source: Values, direction: FlowDir
   const to = namesOn(field, targetSide(direction));
   if (to.length === 0) return { values: {}, warnings: [] };
   // Joining: the source parts become one value before anything else happens to it.
-  const input = from.length === 1 ? (source[from[0] as string] ?? null) : joinParts(from.map((n) => source[n]), c.separator);
+  const input =
+    from.length === 1
+      ? (source[from[0] as string] ?? null)
+      : joinParts(
+          from.map((n) => source[n]),
+          c.separator,
+        );
   if (to.length === 1) {
     const r = run(field, c, input);
     if (r.error !== undefined) return { values: {}, warnings: r.warnings, error: r.error };

@@ -91,13 +91,20 @@ function capDetail(hit: CapHit): string {
  * for the ledger, which counts the lead atomically; affinity owners who are in a team
  * count against that team's caps too, so a rep's load includes every lead they get.
  */
-export async function assignOwner(policy: HandoverPolicy, input: AssignmentInput, ledger: RoutingLedger): Promise<Assignment> {
+export async function assignOwner(
+  policy: HandoverPolicy,
+  input: AssignmentInput,
+  ledger: RoutingLedger,
+): Promise<Assignment> {
   const { routing } = policy;
   const excluded: Exclusion[] = [];
   const hadLead = new Set((input.exclude ?? []).map((e) => e.trim().toLowerCase()));
-  const availability = new Map(Object.entries(input.availability).map(([email, status]) => [email.trim().toLowerCase(), status]));
+  const availability = new Map(
+    Object.entries(input.availability).map(([email, status]) => [email.trim().toLowerCase(), status]),
+  );
   const memberships = new Map<string, Membership>();
-  for (const [name, team] of Object.entries(routing.teams)) for (const rep of team.reps) memberships.set(rep.email, { name, team, rep });
+  for (const [name, team] of Object.entries(routing.teams))
+    for (const rep of team.reps) memberships.set(rep.email, { name, team, rep });
 
   /** Not yet a cap check: whether the rep may be considered at all. */
   const eligible = (email: string, as: Exclusion['as'], who: string): boolean => {
@@ -122,20 +129,48 @@ export async function assignOwner(policy: HandoverPolicy, input: AssignmentInput
       at: input.now,
     });
 
-  const affinity = async (rawEmail: string, as: 'previous_owner' | 'account_owner', label: string): Promise<Assignment | null> => {
+  const affinity = async (
+    rawEmail: string,
+    as: 'previous_owner' | 'account_owner',
+    label: string,
+  ): Promise<Assignment | null> => {
     const email = rawEmail.trim().toLowerCase();
     if (!eligible(email, as, `${label} ${repName(email)}`)) return null;
     const owner: OwnerTarget = { kind: 'user', email };
     const m = memberships.get(email);
     if (m === undefined) {
       // An account manager outside the routing teams still gets their account's leads; no team caps apply.
-      return { owner, via: as, team: null, rule: null, explanation: `${label}: ${repName(email)} (not in a routing team)`, route: null, excluded, load: null };
+      return {
+        owner,
+        via: as,
+        team: null,
+        rule: null,
+        explanation: `${label}: ${repName(email)} (not in a routing team)`,
+        route: null,
+        excluded,
+        load: null,
+      };
     }
     const result = await claimFor(m.name, m.team, [candidateOf(m)]);
-    for (const hit of result.atCap) excluded.push({ email, as, reason: hit.cap === 'day' ? 'cap_day' : 'cap_week', detail: `${label} ${capDetail(hit)}` });
+    for (const hit of result.atCap)
+      excluded.push({
+        email,
+        as,
+        reason: hit.cap === 'day' ? 'cap_day' : 'cap_week',
+        detail: `${label} ${capDetail(hit)}`,
+      });
     if (result.chosen === null) return null;
     const load = result.chosen.load;
-    return { owner, via: as, team: m.name, rule: null, explanation: `${label}: ${repName(email)} (${describeLoad(load, capsOf(m))})`, route: null, excluded, load };
+    return {
+      owner,
+      via: as,
+      team: m.name,
+      rule: null,
+      explanation: `${label}: ${repName(email)} (${describeLoad(load, capsOf(m))})`,
+      route: null,
+      excluded,
+      load,
+    };
   };
 
   if (routing.affinity.previous_owner && input.previousOwner) {
@@ -144,7 +179,11 @@ export async function assignOwner(policy: HandoverPolicy, input: AssignmentInput
   }
   if (routing.affinity.account_owner && input.accountOwner) {
     const domain = input.accountOwner.domain?.trim();
-    const decided = await affinity(input.accountOwner.email, 'account_owner', domain ? `account owner of ${domain}` : 'account owner');
+    const decided = await affinity(
+      input.accountOwner.email,
+      'account_owner',
+      domain ? `account owner of ${domain}` : 'account owner',
+    );
     if (decided) return decided;
   }
 
@@ -170,20 +209,30 @@ export async function assignOwner(policy: HandoverPolicy, input: AssignmentInput
   const members = team.reps.map((rep): Membership => ({ name: choice.team, team, rep }));
   const candidates = members.filter((m) => eligible(m.rep.email, 'team_rep', repName(m.rep.email))).map(candidateOf);
   const result = candidates.length > 0 ? await claimFor(choice.team, team, candidates) : { chosen: null, atCap: [] };
-  for (const hit of result.atCap) excluded.push({ email: hit.repId, as: 'team_rep', reason: hit.cap === 'day' ? 'cap_day' : 'cap_week', detail: capDetail(hit) });
+  for (const hit of result.atCap)
+    excluded.push({
+      email: hit.repId,
+      as: 'team_rep',
+      reason: hit.cap === 'day' ? 'cap_day' : 'cap_week',
+      detail: capDetail(hit),
+    });
   // Team reps in team order, whether they were skipped before the claim or at it.
   const order = new Map(team.reps.map((rep, i) => [rep.email, i]));
   const affinitySkips = excluded.filter((e) => e.as !== 'team_rep');
-  const teamSkips = excluded.filter((e) => e.as === 'team_rep').sort((x, y) => (order.get(x.email) ?? 0) - (order.get(y.email) ?? 0));
+  const teamSkips = excluded
+    .filter((e) => e.as === 'team_rep')
+    .sort((x, y) => (order.get(x.email) ?? 0) - (order.get(y.email) ?? 0));
   excluded.splice(0, excluded.length, ...affinitySkips, ...teamSkips);
 
   if (result.chosen === null) {
     const reasons = teamSkips.map((e) => e.detail);
-    const shown = reasons.length <= 5 ? reasons.join('; ') : `${reasons.slice(0, 5).join('; ')}; and ${reasons.length - 5} more`;
+    const shown =
+      reasons.length <= 5 ? reasons.join('; ') : `${reasons.slice(0, 5).join('; ')}; and ${reasons.length - 5} more`;
     return fallback(teamFallback, choice.team, `no rep of team ${choice.team} can take the lead (${shown})`);
   }
   const chosen = members.find((m) => m.rep.email === result.chosen?.repId);
-  if (chosen === undefined) throw new Error(`routing ledger chose ${result.chosen.repId}, who is not a candidate of team ${choice.team}`);
+  if (chosen === undefined)
+    throw new Error(`routing ledger chose ${result.chosen.repId}, who is not a candidate of team ${choice.team}`);
   const weight = team.strategy === 'weighted' ? `weight ${chosen.rep.weight ?? 1}; ` : '';
   return {
     owner: { kind: 'user', email: chosen.rep.email },

@@ -10,7 +10,11 @@ export function emailDomain(email: string | null | undefined): string | null {
   if (email === null || email === undefined) return null;
   const at = email.trim().lastIndexOf('@');
   if (at < 1) return null;
-  const domain = email.trim().slice(at + 1).toLowerCase().replace(/\.$/, '');
+  const domain = email
+    .trim()
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
   return domain.includes('.') && !/[\s@/]/.test(domain) ? domain : null;
 }
 

@@ -45,7 +45,10 @@ export function oneOf(value: string, values: readonly string[]): boolean {
 
 export function leadFacts(routing: RoutingPolicy, properties: ContactProperties): LeadFacts {
   const country = propertyValue(properties, routing.fields.country);
-  const region = country === null ? null : (Object.entries(routing.regions).find(([, countries]) => oneOf(country, countries))?.[0] ?? null);
+  const region =
+    country === null
+      ? null
+      : (Object.entries(routing.regions).find(([, countries]) => oneOf(country, countries))?.[0] ?? null);
   const employeesText = propertyValue(properties, routing.fields.employees);
   return {
     country,

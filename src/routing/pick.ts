@@ -40,7 +40,11 @@ export interface Pick {
  * With equal weights this is round robin that also evens out after a rep was away;
  * with weights 2:1 the first rep gets two leads for each of the second's.
  */
-export function pickRep(candidates: readonly Candidate[], loads: ReadonlyMap<string, RepLoad>, fairness: FairnessPeriod): Pick {
+export function pickRep(
+  candidates: readonly Candidate[],
+  loads: ReadonlyMap<string, RepLoad>,
+  fairness: FairnessPeriod,
+): Pick {
   const atCap: CapHit[] = [];
   let best: { c: Candidate; load: RepLoad } | undefined;
   for (const c of candidates) {

@@ -1,4 +1,10 @@
-import { DEFAULT_REQUALIFY_AFTER, parseDuration, type Condition, type HandoverPolicy, type RequalifyAfter } from '../config/handover-file';
+import {
+  DEFAULT_REQUALIFY_AFTER,
+  parseDuration,
+  type Condition,
+  type HandoverPolicy,
+  type RequalifyAfter,
+} from '../config/handover-file';
 import { domainMatches, emailDomain } from './domains';
 import { oneOf, propertyValue, type ContactProperties } from './lead';
 
@@ -44,7 +50,11 @@ function parseNumber(value: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-function checkCondition(c: Condition, properties: ContactProperties, domainLists: Readonly<Record<string, string[]>>): Check {
+function checkCondition(
+  c: Condition,
+  properties: ContactProperties,
+  domainLists: Readonly<Record<string, string[]>>,
+): Check {
   const value = propertyValue(properties, c.property);
   const name = c.property;
   if (c.in !== undefined) {
@@ -62,7 +72,8 @@ function checkCondition(c: Condition, properties: ContactProperties, domainLists
   if (c.domain_in !== undefined || c.domain_not_in !== undefined) {
     const entries = c.domain_in ?? c.domain_not_in ?? [];
     const domain = emailDomain(value);
-    if (domain === null) return { passed: false, reason: value === null ? `${name} is blank` : `${name} "${value}" has no domain` };
+    if (domain === null)
+      return { passed: false, reason: value === null ? `${name} is blank` : `${name} "${value}" has no domain` };
     // An entry is a list under qualification > domain_lists or a domain written inline.
     const hit = entries.find((entry) => (domainLists[entry] ?? [entry]).some((d) => domainMatches(domain, d)));
     if (c.domain_in !== undefined) {
@@ -82,9 +93,13 @@ function checkCondition(c: Condition, properties: ContactProperties, domainLists
   if (value === null) return { passed: false, reason: `${name} is blank` };
   const n = parseNumber(value);
   if (n === null) return { passed: false, reason: `${name} "${value}" is not a number` };
-  if (c.at_least !== undefined && n < c.at_least) return { passed: false, reason: `${name} is ${n}, below ${c.at_least}` };
+  if (c.at_least !== undefined && n < c.at_least)
+    return { passed: false, reason: `${name} is ${n}, below ${c.at_least}` };
   if (c.at_most !== undefined && n > c.at_most) return { passed: false, reason: `${name} is ${n}, above ${c.at_most}` };
-  const bounds = [c.at_least !== undefined ? `at least ${c.at_least}` : null, c.at_most !== undefined ? `at most ${c.at_most}` : null];
+  const bounds = [
+    c.at_least !== undefined ? `at least ${c.at_least}` : null,
+    c.at_most !== undefined ? `at most ${c.at_most}` : null,
+  ];
   return { passed: true, reason: `${name} is ${n}, ${bounds.filter((b) => b !== null).join(' and ')}` };
 }
 
@@ -99,14 +114,23 @@ function ago(ms: number): string {
 }
 
 /** The cool-down after sales sent a lead back; null when it does not apply (no earlier verdict, or accepted). */
-export function requalifyCheck(policy: QualificationPolicy, previous: PreviousHandover | null, now: Date): Check | null {
+export function requalifyCheck(
+  policy: QualificationPolicy,
+  previous: PreviousHandover | null,
+  now: Date,
+): Check | null {
   if (previous === null || previous.outcome === 'accepted') return null;
-  const wait = policy.qualification.requalify_after?.[previous.outcome] ?? parseDuration(DEFAULT_REQUALIFY_AFTER[previous.outcome]);
+  const wait =
+    policy.qualification.requalify_after?.[previous.outcome] ??
+    parseDuration(DEFAULT_REQUALIFY_AFTER[previous.outcome]);
   if (wait === null) return null;
   const since = now.getTime() - previous.at.getTime();
   const verdict = `${previous.outcome} by sales on ${day(previous.at)} (${ago(Math.max(0, since))})`;
   if (since < wait.ms) {
-    return { passed: false, reason: `${verdict}; can qualify again after ${wait.text}, from ${day(new Date(previous.at.getTime() + wait.ms))}` };
+    return {
+      passed: false,
+      reason: `${verdict}; can qualify again after ${wait.text}, from ${day(new Date(previous.at.getTime() + wait.ms))}`,
+    };
   }
   return { passed: true, reason: `${verdict}, longer ago than the ${wait.text} cool-down` };
 }
@@ -115,15 +139,21 @@ export function requalifyCheck(policy: QualificationPolicy, previous: PreviousHa
  * Whether a contact is an MQL under `qualification`, with the reasons in plain English.
  * With `history`, a lead sales rejected or recycled within `requalify_after` does not qualify.
  */
-export function qualifies(policy: QualificationPolicy, properties: ContactProperties, history?: { previous: PreviousHandover | null; now: Date }): Qualification {
+export function qualifies(
+  policy: QualificationPolicy,
+  properties: ContactProperties,
+  history?: { previous: PreviousHandover | null; now: Date },
+): Qualification {
   const { score, conditions, domain_lists: domainLists } = policy.qualification;
   const checks: Check[] = [];
 
   const raw = propertyValue(properties, score.property);
   const n = raw === null ? null : parseNumber(raw);
-  if (raw === null) checks.push({ passed: false, reason: `${score.property} is blank (needs at least ${score.at_least})` });
+  if (raw === null)
+    checks.push({ passed: false, reason: `${score.property} is blank (needs at least ${score.at_least})` });
   else if (n === null) checks.push({ passed: false, reason: `${score.property} "${raw}" is not a number` });
-  else if (n < score.at_least) checks.push({ passed: false, reason: `${score.property} is ${n}, below ${score.at_least}` });
+  else if (n < score.at_least)
+    checks.push({ passed: false, reason: `${score.property} is ${n}, below ${score.at_least}` });
   else checks.push({ passed: true, reason: `${score.property} is ${n}, at least ${score.at_least}` });
 
   for (const c of conditions) checks.push(checkCondition(c, properties, domainLists));

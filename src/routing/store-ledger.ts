@@ -41,7 +41,12 @@ export class StoreRoutingLedger implements RoutingLedger {
     const now = request.at.getTime();
     return this.store.knex.transaction(async (trx) => {
       const sequence = await this.nextSequence(trx, team, now);
-      const loads = await readLoads(trx, team, periods, candidates.map((c) => c.repId));
+      const loads = await readLoads(
+        trx,
+        team,
+        periods,
+        candidates.map((c) => c.repId),
+      );
       const { chosen, atCap } = pickRep(candidates, loads, request.fairness);
       if (chosen === null) return { chosen: null, atCap };
 
@@ -55,12 +60,18 @@ export class StoreRoutingLedger implements RoutingLedger {
         ])
         .onConflict(KEY)
         .merge({
-          count: trx.raw('CASE WHEN routing_counters.period_key = ? THEN excluded.count ELSE routing_counters.count + 1 END', [LAST_ASSIGNED]),
+          count: trx.raw(
+            'CASE WHEN routing_counters.period_key = ? THEN excluded.count ELSE routing_counters.count + 1 END',
+            [LAST_ASSIGNED],
+          ),
           updated_at: trx.raw('excluded.updated_at'),
         });
 
       const before = loads.get(chosen) ?? EMPTY_LOAD;
-      return { chosen: { repId: chosen, load: { day: before.day + 1, week: before.week + 1, lastAssigned: sequence } }, atCap };
+      return {
+        chosen: { repId: chosen, load: { day: before.day + 1, week: before.week + 1, lastAssigned: sequence } },
+        atCap,
+      };
     });
   }
 
@@ -80,7 +91,12 @@ export class StoreRoutingLedger implements RoutingLedger {
   }
 }
 
-async function readLoads(db: Knex | Knex.Transaction, team: string, periods: PeriodKeys, repIds: readonly string[]): Promise<Map<string, RepLoad>> {
+async function readLoads(
+  db: Knex | Knex.Transaction,
+  team: string,
+  periods: PeriodKeys,
+  repIds: readonly string[],
+): Promise<Map<string, RepLoad>> {
   const loads = new Map<string, RepLoad>(repIds.map((id) => [id, { ...EMPTY_LOAD }]));
   if (repIds.length === 0) return loads;
   // A team has tens of reps, far below any bound-variable limit.

@@ -65,7 +65,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   registerHubSpotWebhooks(app, {
     startHandover: async (hubspotId, change, deadline) => {
-      await deps.temporal.withDeadline(deadline, () => signalHandover(deps.temporal, deps.taskQueue, hubspotId, change));
+      await deps.temporal.withDeadline(deadline, () =>
+        signalHandover(deps.temporal, deps.taskQueue, hubspotId, change),
+      );
     },
     deliveries: deps.deliveries ?? storeDeliveryLedger(deps.store),
     clientSecret: deps.clientSecret,

@@ -43,7 +43,13 @@ export function handoverWorkflowId(hubspotId: string): string {
  *   lock recycled leads out forever.
  * Redeliveries of one webhook never reach this point (see DeliveryLedger).
  */
-export async function signalHandover(client: Client, taskQueue: string, hubspotId: string, change: ScoreChanged, trigger: HandoverTrigger = 'webhook'): Promise<string> {
+export async function signalHandover(
+  client: Client,
+  taskQueue: string,
+  hubspotId: string,
+  change: ScoreChanged,
+  trigger: HandoverTrigger = 'webhook',
+): Promise<string> {
   const input: HandoverInput = { hubspotId, trigger };
   const handle = await client.workflow.signalWithStart(HANDOVER_WORKFLOW_TYPE, {
     workflowId: handoverWorkflowId(hubspotId),
@@ -76,7 +82,13 @@ export type StartOutcome = 'started' | 'running';
  * between the check and the call only receives the signal (USE_EXISTING), so a race
  * costs one signal, never a second run.
  */
-export async function startHandoverUnlessRunning(client: Client, taskQueue: string, hubspotId: string, change: ScoreChanged, trigger: HandoverTrigger): Promise<StartOutcome> {
+export async function startHandoverUnlessRunning(
+  client: Client,
+  taskQueue: string,
+  hubspotId: string,
+  change: ScoreChanged,
+  trigger: HandoverTrigger,
+): Promise<StartOutcome> {
   if (await handoverRunning(client, hubspotId)) return 'running';
   await signalHandover(client, taskQueue, hubspotId, change, trigger);
   return 'started';

@@ -7,7 +7,14 @@ import { buildServer, type ServerDeps } from './app';
 
 export { buildServer, type ServerDeps } from './app';
 export { memoryDeliveryLedger, storeDeliveryLedger, type DeliveryLedger } from './deliveries';
-export { HANDOVER_WORKFLOW_TYPE, SCORE_CHANGED_SIGNAL, handoverWorkflowId, signalHandover, type HandoverInput, type ScoreChanged } from './handover-trigger';
+export {
+  HANDOVER_WORKFLOW_TYPE,
+  SCORE_CHANGED_SIGNAL,
+  handoverWorkflowId,
+  signalHandover,
+  type HandoverInput,
+  type ScoreChanged,
+} from './handover-trigger';
 export { HUBSPOT_WEBHOOK_PATH } from './webhooks';
 export { signatureV3, verifySignatureV3 } from './signature';
 
@@ -58,7 +65,9 @@ export async function startServer(
   const pruneTimer =
     prune && pruneEveryMs > 0
       ? setInterval(() => {
-          prune(new Date(now() - keepMs)).catch((err: unknown) => deps.logger.warn({ err }, 'could not prune webhook deliveries'));
+          prune(new Date(now() - keepMs)).catch((err: unknown) =>
+            deps.logger.warn({ err }, 'could not prune webhook deliveries'),
+          );
         }, pruneEveryMs)
       : undefined;
   pruneTimer?.unref();

@@ -30,9 +30,14 @@ export function handoverPolicyFile(config: Pick<BatonConfig, 'mappingsDir'>): st
  * its problems). HUBSPOT_ACCESS_TOKEN is optional: with it a created contact's score is read
  * before anything starts. Returns `stop` for the CLI's signal handling.
  */
-export async function startProductionServer(config: BatonConfig, log: Logger, options: ServerRunOptions = {}): Promise<{ server: RunningServer; stop(): Promise<void> }> {
+export async function startProductionServer(
+  config: BatonConfig,
+  log: Logger,
+  options: ServerRunOptions = {},
+): Promise<{ server: RunningServer; stop(): Promise<void> }> {
   const clientSecret = config.server.hubspotClientSecret;
-  if (clientSecret === undefined) throw new ConfigError(['HUBSPOT_CLIENT_SECRET: required by `baton server` to verify HubSpot webhook signatures']);
+  if (clientSecret === undefined)
+    throw new ConfigError(['HUBSPOT_CLIENT_SECRET: required by `baton server` to verify HubSpot webhook signatures']);
   const policy = loadHandoverPolicy(handoverPolicyFile(config));
   const store = await openStore(config.databaseUrl);
   let connection: Connection | undefined;
@@ -41,14 +46,20 @@ export async function startProductionServer(config: BatonConfig, log: Logger, op
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     const { accessToken, basePath } = config.hubspot;
     const server = await startServer(
-      { host: config.server.host, port: config.server.port, ...(options.publicBaseUrl !== undefined ? { publicBaseUrl: options.publicBaseUrl } : {}) },
+      {
+        host: config.server.host,
+        port: config.server.port,
+        ...(options.publicBaseUrl !== undefined ? { publicBaseUrl: options.publicBaseUrl } : {}),
+      },
       {
         temporal,
         taskQueue: config.taskQueue,
         store,
         clientSecret,
         policy,
-        ...(accessToken !== undefined ? { hubspot: createHubSpotClient({ accessToken, ...(basePath !== undefined ? { basePath } : {}) }) } : {}),
+        ...(accessToken !== undefined
+          ? { hubspot: createHubSpotClient({ accessToken, ...(basePath !== undefined ? { basePath } : {}) }) }
+          : {}),
         logger: log,
         ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       },
@@ -109,6 +120,9 @@ export async function startDevServer(deps: DevServerDeps): Promise<RunningServer
   // Subscriptions live in the sandbox's memory (app configuration), so set them on every start.
   deps.hubspotSandbox.webhooks.configure({ targetUrl: server.webhookUrl, clientSecret });
   deps.hubspotSandbox.webhooks.subscribe({ subscriptionType: 'contact.creation' });
-  deps.hubspotSandbox.webhooks.subscribe({ subscriptionType: 'contact.propertyChange', propertyName: policy.qualification.score.property });
+  deps.hubspotSandbox.webhooks.subscribe({
+    subscriptionType: 'contact.propertyChange',
+    propertyName: policy.qualification.score.property,
+  });
   return server;
 }

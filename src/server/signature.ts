@@ -16,7 +16,8 @@ export const MAX_SIGNATURE_AGE_MS = 5 * 60_000;
  */
 export const MAX_CLOCK_SKEW_MS = 60_000;
 
-export type SignatureRejection = 'missing_signature' | 'missing_timestamp' | 'stale_timestamp' | 'future_timestamp' | 'bad_signature';
+export type SignatureRejection =
+  'missing_signature' | 'missing_timestamp' | 'stale_timestamp' | 'future_timestamp' | 'bad_signature';
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: SignatureRejection };
 
@@ -71,7 +72,13 @@ export function signedUri(req: { protocol: string; host: string; url: string }, 
   return normalizeSignedUri(`${base}${req.url}`);
 }
 
-export function signatureV3(clientSecret: string, method: string, uri: string, body: Buffer | string, timestamp: string | number): string {
+export function signatureV3(
+  clientSecret: string,
+  method: string,
+  uri: string,
+  body: Buffer | string,
+  timestamp: string | number,
+): string {
   return createHmac('sha256', clientSecret)
     .update(`${method.toUpperCase()}${uri}`)
     .update(body)

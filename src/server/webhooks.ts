@@ -8,7 +8,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import type { DeliveryLedger } from './deliveries';
 import { handoverWorkflowId, scoreValue, type ScoreChanged } from './handover-trigger';
-import { decideEvent, deliveryKey, scoreMayQualify, webhookBodySchema, type EventDecision, type ScoreTrigger, type WebhookEvent } from './hubspot-events';
+import {
+  decideEvent,
+  deliveryKey,
+  scoreMayQualify,
+  webhookBodySchema,
+  type EventDecision,
+  type ScoreTrigger,
+  type WebhookEvent,
+} from './hubspot-events';
 import { signedUri, verifySignatureV3 } from './signature';
 
 export const HUBSPOT_WEBHOOK_PATH = '/webhooks/hubspot';
@@ -73,7 +81,10 @@ export function registerHubSpotWebhooks(app: FastifyInstance, deps: WebhookRoute
       let events: WebhookEvent[];
       try {
         const parsed = webhookBodySchema.safeParse(JSON.parse(body.toString('utf8')));
-        if (!parsed.success) return reply.code(400).send({ error: 'invalid_body', message: parsed.error.issues[0]?.message ?? 'invalid body' });
+        if (!parsed.success)
+          return reply
+            .code(400)
+            .send({ error: 'invalid_body', message: parsed.error.issues[0]?.message ?? 'invalid body' });
         events = parsed.data;
       } catch {
         return reply.code(400).send({ error: 'invalid_body', message: 'body is not JSON' });
@@ -97,9 +108,20 @@ type Outcome = 'signaled' | 'duplicates' | 'belowThreshold' | 'ignored' | 'faile
 async function handleEvents(events: WebhookEvent[], deps: WebhookRouteDeps, deadline: number): Promise<WebhookSummary> {
   const policy = deps.policy();
   const decided = events.map((event) => ({ event, decision: decideEvent(policy, event) }));
-  const scores = await lookUpScores(decided.flatMap(({ decision: d }) => (d.kind === 'lookup' ? [d.hubspotId] : [])), policy, deps);
+  const scores = await lookUpScores(
+    decided.flatMap(({ decision: d }) => (d.kind === 'lookup' ? [d.hubspotId] : [])),
+    policy,
+    deps,
+  );
 
-  const summary: WebhookSummary = { received: events.length, signaled: 0, duplicates: 0, belowThreshold: 0, ignored: 0, failed: 0 };
+  const summary: WebhookSummary = {
+    received: events.length,
+    signaled: 0,
+    duplicates: 0,
+    belowThreshold: 0,
+    ignored: 0,
+    failed: 0,
+  };
   const byContact = new Map<string, { event: WebhookEvent; decision: EventDecision }[]>();
   for (const item of decided) {
     const d = resolveLookup(item.decision, policy, scores);
@@ -128,7 +150,12 @@ async function handleEvents(events: WebhookEvent[], deps: WebhookRouteDeps, dead
   return summary;
 }
 
-async function handleOne(event: WebhookEvent, decision: EventDecision, deps: WebhookRouteDeps, deadline: number): Promise<Outcome> {
+async function handleOne(
+  event: WebhookEvent,
+  decision: EventDecision,
+  deps: WebhookRouteDeps,
+  deadline: number,
+): Promise<Outcome> {
   if (decision.kind !== 'signal') return 'ignored';
   const key = deliveryKey(event);
   let claimed: boolean;
@@ -143,18 +170,28 @@ async function handleOne(event: WebhookEvent, decision: EventDecision, deps: Web
     await deps.startHandover(decision.hubspotId, { score: decision.score, at: decision.at }, deadline);
     return 'signaled';
   } catch (err) {
-    deps.logger.error({ err, workflowId: handoverWorkflowId(decision.hubspotId), eventId: event.eventId }, 'could not signal the handover');
+    deps.logger.error(
+      { err, workflowId: handoverWorkflowId(decision.hubspotId), eventId: event.eventId },
+      'could not signal the handover',
+    );
     try {
       await deps.deliveries.release(key);
     } catch (releaseErr) {
-      deps.logger.error({ err: releaseErr, eventId: event.eventId }, 'could not release a webhook delivery; its retry will be skipped');
+      deps.logger.error(
+        { err: releaseErr, eventId: event.eventId },
+        'could not release a webhook delivery; its retry will be skipped',
+      );
     }
     return 'failed';
   }
 }
 
 /** `contact.creation` carries no values: read the score, or treat it as unknown. */
-function resolveLookup(d: EventDecision, policy: ScoreTrigger, scores: Map<string, string | null> | undefined): EventDecision {
+function resolveLookup(
+  d: EventDecision,
+  policy: ScoreTrigger,
+  scores: Map<string, string | null> | undefined,
+): EventDecision {
   if (d.kind !== 'lookup') return d;
   const raw = scores?.get(d.hubspotId);
   if (raw === undefined) return { kind: 'signal', hubspotId: d.hubspotId, score: null, at: d.at };
@@ -167,13 +204,21 @@ function resolveLookup(d: EventDecision, policy: ScoreTrigger, scores: Map<strin
  * is slow or fails the score counts as unknown and the workflow decides.
  * https://developers.hubspot.com/docs/api/crm/contacts (POST /crm/v3/objects/contacts/batch/read)
  */
-async function lookUpScores(ids: string[], policy: ScoreTrigger, deps: WebhookRouteDeps): Promise<Map<string, string | null> | undefined> {
+async function lookUpScores(
+  ids: string[],
+  policy: ScoreTrigger,
+  deps: WebhookRouteDeps,
+): Promise<Map<string, string | null> | undefined> {
   const hubspot = deps.hubspot;
   if (hubspot === undefined || ids.length === 0) return undefined;
   const property = policy.qualification.score.property;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const read = hubspot.crm.contacts.batchApi.read({ inputs: [...new Set(ids)].map((id) => ({ id })), properties: [property], propertiesWithHistory: [] });
+    const read = hubspot.crm.contacts.batchApi.read({
+      inputs: [...new Set(ids)].map((id) => ({ id })),
+      properties: [property],
+      propertiesWithHistory: [],
+    });
     const timeout = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), SCORE_LOOKUP_TIMEOUT_MS);
     });
@@ -185,7 +230,10 @@ async function lookUpScores(ids: string[], policy: ScoreTrigger, deps: WebhookRo
     }
     return new Map(result.results.map((r) => [r.id, r.properties[property] ?? null]));
   } catch (err) {
-    deps.logger.warn({ err: errorMessage(err), contacts: ids.length }, 'hubspot score lookup failed; scores treated as unknown');
+    deps.logger.warn(
+      { err: errorMessage(err), contacts: ids.length },
+      'hubspot score lookup failed; scores treated as unknown',
+    );
     return undefined;
   } finally {
     if (timer) clearTimeout(timer);

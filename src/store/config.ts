@@ -17,9 +17,7 @@ export function redactUrl(url: string): string {
 
 function unsupported(url: string, why: string): Error {
   const shown = url.trim() === '' ? '(empty)' : `"${redactUrl(url)}"`;
-  return new Error(
-    `BATON_DATABASE_URL ${shown} is not supported: ${why}. Accepted forms: ${ACCEPTED_FORMS}.`,
-  );
+  return new Error(`BATON_DATABASE_URL ${shown} is not supported: ${why}. Accepted forms: ${ACCEPTED_FORMS}.`);
 }
 
 function decodePath(raw: string, url: string): string {

@@ -72,7 +72,9 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
   } else if (opts.schema !== undefined) {
     if (!SCHEMA_NAME.test(opts.schema)) {
-      throw new Error(`Invalid PostgreSQL schema name "${opts.schema}": use letters, digits and _ (max 63, not starting with a digit)`);
+      throw new Error(
+        `Invalid PostgreSQL schema name "${opts.schema}": use letters, digits and _ (max 63, not starting with a digit)`,
+      );
     }
     config.searchPath = [opts.schema];
   }

@@ -49,16 +49,22 @@ export const DEFAULT_SYNC_ERROR_BACKOFF: SyncErrorBackoff = {
 };
 
 /** Delay before retrying a record that has failed `attempts` times. */
-export function syncErrorRetryDelayMs(attempts: number, backoff: SyncErrorBackoff = DEFAULT_SYNC_ERROR_BACKOFF): number {
+export function syncErrorRetryDelayMs(
+  attempts: number,
+  backoff: SyncErrorBackoff = DEFAULT_SYNC_ERROR_BACKOFF,
+): number {
   const exponent = Math.max(0, attempts - 1);
   return Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** Math.min(exponent, 52));
 }
 
 export function validateBackoff(backoff: SyncErrorBackoff): SyncErrorBackoff {
   const { baseDelayMs, maxDelayMs, maxAttempts } = backoff;
-  if (!Number.isSafeInteger(baseDelayMs) || baseDelayMs < 1) throw new RangeError('syncErrorBackoff.baseDelayMs must be a positive integer');
-  if (!Number.isSafeInteger(maxDelayMs) || maxDelayMs < baseDelayMs) throw new RangeError('syncErrorBackoff.maxDelayMs must be an integer ≥ baseDelayMs');
-  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('syncErrorBackoff.maxAttempts must be a positive integer');
+  if (!Number.isSafeInteger(baseDelayMs) || baseDelayMs < 1)
+    throw new RangeError('syncErrorBackoff.baseDelayMs must be a positive integer');
+  if (!Number.isSafeInteger(maxDelayMs) || maxDelayMs < baseDelayMs)
+    throw new RangeError('syncErrorBackoff.maxDelayMs must be an integer ≥ baseDelayMs');
+  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1)
+    throw new RangeError('syncErrorBackoff.maxAttempts must be a positive integer');
   return backoff;
 }
 
@@ -112,7 +118,12 @@ export interface Store {
   /** Marks open and given-up errors of these records resolved; returns how many changed. */
   resolveSyncErrors(mapping: string, direction: SyncDirection, sourceIds: string[]): Promise<number>;
   /** The ids among `sourceIds` with an unresolved (open or given up) error of this code. */
-  findUnresolvedSyncErrors(mapping: string, direction: SyncDirection, sourceIds: string[], errorCode: string): Promise<Set<string>>;
+  findUnresolvedSyncErrors(
+    mapping: string,
+    direction: SyncDirection,
+    sourceIds: string[],
+    errorCode: string,
+  ): Promise<Set<string>>;
   /** Open errors with nextAttemptAt ≤ now, oldest due first. */
   dueSyncErrors(mapping: string, direction: SyncDirection, now: Date, limit: number): Promise<SyncError[]>;
 
@@ -172,7 +183,8 @@ function uniqueIds(ids: readonly string[]): string[] {
 }
 
 function assertLimit(limit: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
 }
 
 export class KnexStore implements Store {
@@ -208,7 +220,9 @@ export class KnexStore implements Store {
           // SQLite has no advisory locks. Writing first takes the file's write lock, so a
           // second process sharing the file waits here (busy_timeout) until we commit and
           // then finds nothing to do; the migrations run on this same connection.
-          await trx.raw('CREATE TABLE IF NOT EXISTS baton_migrations_mutex (id INTEGER PRIMARY KEY, locked_at BIGINT NOT NULL)');
+          await trx.raw(
+            'CREATE TABLE IF NOT EXISTS baton_migrations_mutex (id INTEGER PRIMARY KEY, locked_at BIGINT NOT NULL)',
+          );
           await trx.raw('INSERT OR REPLACE INTO baton_migrations_mutex (id, locked_at) VALUES (1, ?)', [Date.now()]);
           await trx.migrate.latest(migratorConfig);
         });
@@ -251,7 +265,11 @@ export class KnexStore implements Store {
     return this.findLinks(mapping, 'salesforce_id', ids);
   }
 
-  private async findLinks(mapping: string, column: 'hubspot_id' | 'salesforce_id', ids: string[]): Promise<RecordLink[]> {
+  private async findLinks(
+    mapping: string,
+    column: 'hubspot_id' | 'salesforce_id',
+    ids: string[],
+  ): Promise<RecordLink[]> {
     const out: RecordLink[] = [];
     for (const part of chunk(uniqueIds(ids), MAX_BATCH)) {
       const rows = await this.knex<LinkRow>('record_links').select('*').where({ mapping }).whereIn(column, part);
@@ -279,7 +297,10 @@ export class KnexStore implements Store {
           .merge(['salesforce_object', 'salesforce_id', 'updated_at']);
       }
       for (const [mapping, group] of groupBy(rows, (r) => r.mapping)) {
-        for (const [side, column] of [['hubspot', 'hubspot_id'], ['salesforce', 'salesforce_id']] as const) {
+        for (const [side, column] of [
+          ['hubspot', 'hubspot_id'],
+          ['salesforce', 'salesforce_id'],
+        ] as const) {
           for (const part of chunk(uniqueIds(group.map((r) => r[column])), MAX_BATCH)) {
             await trx('record_orphans').where({ mapping, side }).whereIn('record_id', part).delete();
           }
@@ -315,7 +336,10 @@ export class KnexStore implements Store {
     }));
     await this.knex.transaction(async (trx) => {
       for (const part of chunk(rows, MAX_BATCH)) {
-        await trx('record_orphans').insert(part).onConflict(['mapping', 'side', 'record_id']).merge(['partner_id', 'orphaned_at']);
+        await trx('record_orphans')
+          .insert(part)
+          .onConflict(['mapping', 'side', 'record_id'])
+          .merge(['partner_id', 'orphaned_at']);
       }
     });
   }
@@ -323,7 +347,10 @@ export class KnexStore implements Store {
   async findOrphans(mapping: string, side: RecordOrphan['side'], ids: string[]): Promise<Set<string>> {
     const out = new Set<string>();
     for (const part of chunk(uniqueIds(ids), MAX_BATCH)) {
-      const rows: Array<{ record_id: string }> = await this.knex('record_orphans').select('record_id').where({ mapping, side }).whereIn('record_id', part);
+      const rows: Array<{ record_id: string }> = await this.knex('record_orphans')
+        .select('record_id')
+        .where({ mapping, side })
+        .whereIn('record_id', part);
       for (const r of rows) out.add(r.record_id);
     }
     return out;
@@ -334,12 +361,19 @@ export class KnexStore implements Store {
     const now = this.nowMs();
     for (const part of chunk(uniqueIds(hubspotIds), MAX_BATCH)) {
       // Expired claims go first; then insert-or-ignore decides each id for exactly one holder.
-      await this.knex('creation_claims').where({ mapping }).whereIn('hubspot_id', part).andWhere('claimed_at', '<', now - ttlMs).del();
+      await this.knex('creation_claims')
+        .where({ mapping })
+        .whereIn('hubspot_id', part)
+        .andWhere('claimed_at', '<', now - ttlMs)
+        .del();
       await this.knex('creation_claims')
         .insert(part.map((hubspotId) => ({ mapping, hubspot_id: hubspotId, holder, claimed_at: now })))
         .onConflict(['mapping', 'hubspot_id'])
         .ignore();
-      const rows: Array<{ hubspot_id: string }> = await this.knex('creation_claims').select('hubspot_id').where({ mapping, holder }).whereIn('hubspot_id', part);
+      const rows: Array<{ hubspot_id: string }> = await this.knex('creation_claims')
+        .select('hubspot_id')
+        .where({ mapping, holder })
+        .whereIn('hubspot_id', part);
       for (const r of rows) out.add(r.hubspot_id);
     }
     return out;
@@ -378,10 +412,21 @@ export class KnexStore implements Store {
         // alone, so both dialects refuse an orphan the same way, with a message that says so.
         for (const [mapping, ids] of groupBy(part, (r) => r.mapping)) {
           const linked = new Set(
-            (await trx('record_links').select('hubspot_id').where({ mapping }).whereIn('hubspot_id', ids.map((r) => r.hubspot_id))).map((r: { hubspot_id: string }) => r.hubspot_id),
+            (
+              await trx('record_links')
+                .select('hubspot_id')
+                .where({ mapping })
+                .whereIn(
+                  'hubspot_id',
+                  ids.map((r) => r.hubspot_id),
+                )
+            ).map((r: { hubspot_id: string }) => r.hubspot_id),
           );
           const orphans = ids.filter((r) => !linked.has(r.hubspot_id)).map((r) => r.hubspot_id);
-          if (orphans.length > 0) throw new Error(`putSnapshots: no record link for mapping "${mapping}" and HubSpot id(s) ${orphans.slice(0, 5).join(', ')}${orphans.length > 5 ? ', …' : ''}; store the link first`);
+          if (orphans.length > 0)
+            throw new Error(
+              `putSnapshots: no record link for mapping "${mapping}" and HubSpot id(s) ${orphans.slice(0, 5).join(', ')}${orphans.length > 5 ? ', …' : ''}; store the link first`,
+            );
         }
         await trx('snapshots')
           .insert(part)
@@ -447,10 +492,12 @@ export class KnexStore implements Store {
   }
 
   async listSyncErrors(filter: SyncErrorFilter = {}): Promise<SyncError[]> {
-    const query = this.knex<SyncErrorRow>('sync_errors').select('*').orderBy([
-      { column: 'last_seen_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ]);
+    const query = this.knex<SyncErrorRow>('sync_errors')
+      .select('*')
+      .orderBy([
+        { column: 'last_seen_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
     if (filter.mapping !== undefined) query.where('mapping', filter.mapping);
     if (typeof filter.status === 'string') query.where('status', filter.status);
     else if (filter.status !== undefined) query.whereIn('status', [...filter.status]);
@@ -478,7 +525,12 @@ export class KnexStore implements Store {
     });
   }
 
-  async findUnresolvedSyncErrors(mapping: string, direction: SyncDirection, sourceIds: string[], errorCode: string): Promise<Set<string>> {
+  async findUnresolvedSyncErrors(
+    mapping: string,
+    direction: SyncDirection,
+    sourceIds: string[],
+    errorCode: string,
+  ): Promise<Set<string>> {
     const out = new Set<string>();
     for (const part of chunk(uniqueIds(sourceIds), MAX_BATCH)) {
       const rows: Array<{ source_id: string }> = await this.knex('sync_errors')
@@ -528,10 +580,12 @@ export class KnexStore implements Store {
   }
 
   async listHandoverEvents(filter: HandoverEventFilter = {}): Promise<HandoverEvent[]> {
-    const query = this.knex<HandoverEventRow>('handover_events').select('*').orderBy([
-      { column: 'occurred_at', order: 'asc' },
-      { column: 'id', order: 'asc' },
-    ]);
+    const query = this.knex<HandoverEventRow>('handover_events')
+      .select('*')
+      .orderBy([
+        { column: 'occurred_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
     if (filter.workflowId !== undefined) query.where('workflow_id', filter.workflowId);
     if (filter.hubspotId !== undefined) query.where('hubspot_id', filter.hubspotId);
     if (filter.type !== undefined) query.where('type', filter.type);

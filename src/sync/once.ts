@@ -2,7 +2,17 @@ import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
 import { mappersOf } from '../../activities';
 import { retryRecords, syncPage, type RecordOutcome, type SyncSides } from '../../activities/sync-page';
-import { isLifecycleAction, ZERO_COUNTS, zeroLifecycle, type DirectionCursor, type HubSpotCursor, type LifecycleCounts, type PageCounts, type SalesforceCursor, type SyncDirection } from '../../activities/sync-types';
+import {
+  isLifecycleAction,
+  ZERO_COUNTS,
+  zeroLifecycle,
+  type DirectionCursor,
+  type HubSpotCursor,
+  type LifecycleCounts,
+  type PageCounts,
+  type SalesforceCursor,
+  type SyncDirection,
+} from '../../activities/sync-types';
 import type { ObjectMapping } from '../config/mapping-file';
 import { HubSpotContactSide } from '../crm/hubspot/contact-side';
 import { SalesforceRecordSide } from '../crm/salesforce/record-side';
@@ -24,7 +34,8 @@ export type OnceResult = Record<SyncDirection, PageCounts & { pages: number; lif
 export type { LifecycleCounts };
 
 const DIRECTIONS: readonly SyncDirection[] = ['to_salesforce', 'to_hubspot'];
-const cursorName = (mapping: string, direction: SyncDirection) => `${mapping}:${direction === 'to_salesforce' ? 'hubspot' : 'salesforce'}`;
+const cursorName = (mapping: string, direction: SyncDirection) =>
+  `${mapping}:${direction === 'to_salesforce' ? 'hubspot' : 'salesforce'}`;
 
 function sidesOf(deps: OnceDeps): SyncSides {
   return { hubspot: new HubSpotContactSide(deps.hubspot), salesforce: new SalesforceRecordSide(deps.salesforce) };
@@ -34,12 +45,19 @@ function add(into: PageCounts, counts: PageCounts): void {
   for (const key of Object.keys(ZERO_COUNTS) as (keyof PageCounts)[]) into[key] += counts[key];
 }
 
-export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: { dryRun?: boolean; searchLagMs?: number; onRecord?: (o: RecordOutcome) => void } = {}): Promise<OnceResult> {
+export async function syncOnce(
+  deps: OnceDeps,
+  mapping: ObjectMapping,
+  options: { dryRun?: boolean; searchLagMs?: number; onRecord?: (o: RecordOutcome) => void } = {},
+): Promise<OnceResult> {
   const sides = sidesOf(deps);
   const mappers = mappersOf(mapping);
   // As in the workflow: stop short of HubSpot's search-index lag.
   const until = Date.now() - (options.searchLagMs ?? 5_000);
-  const result: OnceResult = { to_salesforce: { ...ZERO_COUNTS, pages: 0, lifecycle: zeroLifecycle() }, to_hubspot: { ...ZERO_COUNTS, pages: 0, lifecycle: zeroLifecycle() } };
+  const result: OnceResult = {
+    to_salesforce: { ...ZERO_COUNTS, pages: 0, lifecycle: zeroLifecycle() },
+    to_hubspot: { ...ZERO_COUNTS, pages: 0, lifecycle: zeroLifecycle() },
+  };
   const pageOptions = {
     dryRun: options.dryRun,
     onRecord: (o: RecordOutcome) => {
@@ -53,7 +71,10 @@ export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: 
     let position: DirectionCursor =
       direction === 'to_salesforce'
         ? { direction, cursor: (await deps.store.getCursor<HubSpotCursor>(name)) ?? sides.hubspot.initialCursor() }
-        : { direction, cursor: (await deps.store.getCursor<SalesforceCursor>(name)) ?? sides.salesforce.initialCursor() };
+        : {
+            direction,
+            cursor: (await deps.store.getCursor<SalesforceCursor>(name)) ?? sides.salesforce.initialCursor(),
+          };
     for (;;) {
       const page = await syncPage(deps.store, sides, mapping, mappers, position, until, pageOptions);
       result[direction].pages += 1;
@@ -70,14 +91,23 @@ export async function syncOnce(deps: OnceDeps, mapping: ObjectMapping, options: 
  * `baton sync retry`: every unresolved error of a mapping, now, whatever its backoff; given-up
  * errors too, since whoever runs it has usually just fixed the record or the mapping.
  */
-export async function retryOpenErrors(deps: OnceDeps, mapping: ObjectMapping, onRecord?: (o: RecordOutcome) => void): Promise<Record<SyncDirection, PageCounts>> {
+export async function retryOpenErrors(
+  deps: OnceDeps,
+  mapping: ObjectMapping,
+  onRecord?: (o: RecordOutcome) => void,
+): Promise<Record<SyncDirection, PageCounts>> {
   const sides = sidesOf(deps);
   const out: Record<SyncDirection, PageCounts> = { to_salesforce: { ...ZERO_COUNTS }, to_hubspot: { ...ZERO_COUNTS } };
   const open = await deps.store.listSyncErrors({ mapping: mapping.name, status: ['open', 'gave_up'] });
   for (const direction of DIRECTIONS) {
     const ids = open.filter((e) => e.direction === direction).map((e) => e.sourceId);
     for (let i = 0; i < ids.length; i += 200) {
-      add(out[direction], await retryRecords(deps.store, sides, mapping, mappersOf(mapping), direction, ids.slice(i, i + 200), { onRecord }));
+      add(
+        out[direction],
+        await retryRecords(deps.store, sides, mapping, mappersOf(mapping), direction, ids.slice(i, i + 200), {
+          onRecord,
+        }),
+      );
     }
   }
   return out;

@@ -65,12 +65,18 @@ export class TemporalBinaryError extends Error {
 }
 
 /** Looks for a binary without installing anything. */
-export function findTemporalBinary(kind: BinaryKind, env: NodeJS.ProcessEnv = process.env, root = projectRoot()): FoundBinary | undefined {
+export function findTemporalBinary(
+  kind: BinaryKind,
+  env: NodeJS.ProcessEnv = process.env,
+  root = projectRoot(),
+): FoundBinary | undefined {
   const { envVar, exe } = SPEC[kind];
   const explicit = env[envVar];
   if (explicit) {
     if (!isExecutable(explicit)) {
-      throw new TemporalBinaryError(`${envVar}=${explicit} is not an executable file. Point it at the \`${exe}\` binary or unset it.`);
+      throw new TemporalBinaryError(
+        `${envVar}=${explicit} is not an executable file. Point it at the \`${exe}\` binary or unset it.`,
+      );
     }
     return { kind, path: explicit, source: 'env' };
   }
@@ -128,7 +134,18 @@ export function provisionTemporalBinaries(
   log(`Installing ${packages.join(' ')} into ${path.relative(root, toolsDir(root)) || toolsDir(root)} with pip…`);
   const result = spawnSync(
     python,
-    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-warn-script-location', '--quiet', '--upgrade', '--target', toolsDir(root), ...packages],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--no-warn-script-location',
+      '--quiet',
+      '--upgrade',
+      '--target',
+      toolsDir(root),
+      ...packages,
+    ],
     { encoding: 'utf8', env: { ...env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
   if (result.status !== 0) {

@@ -29,18 +29,27 @@ export interface RunningDevServer {
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<RunningDevServer> {
   const log = fs.openSync(opts.logFile, 'a');
   const args = [
-    'server', 'start-dev',
-    '--ip', opts.host,
-    '--port', String(opts.port),
-    '--ui-port', String(opts.uiPort),
-    '--db-filename', opts.dbFile,
+    'server',
+    'start-dev',
+    '--ip',
+    opts.host,
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--db-filename',
+    opts.dbFile,
     // SQLite's defaults (rollback journal, a sync on every commit) cost several fsyncs per
     // history write and queue every workflow task behind the disk. WAL with NORMAL sync
     // survives a crash of the server; only an OS crash or power cut can lose the last commits.
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=normal',
-    '--namespace', opts.namespace,
-    '--log-level', 'warn',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
     ...searchAttributeFlags(),
   ];
   const child: ChildProcess = spawn(opts.cliPath, args, { stdio: ['ignore', log, log] });
@@ -61,7 +70,9 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
   for (;;) {
     if (exited) {
       const tail = fs.readFileSync(opts.logFile, 'utf8').split('\n').slice(-15).join('\n');
-      throw new Error(`The Temporal dev server exited during start-up (code ${exited.code ?? exited.signal}). Its log (${opts.logFile}) ends with:\n${tail}`);
+      throw new Error(
+        `The Temporal dev server exited during start-up (code ${exited.code ?? exited.signal}). Its log (${opts.logFile}) ends with:\n${tail}`,
+      );
     }
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
@@ -71,7 +82,9 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
     } catch (err) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`The Temporal dev server did not answer on ${address} within ${(opts.startTimeoutMs ?? 60_000) / 1000} s: ${(err as Error).message}. See ${opts.logFile}.`);
+        throw new Error(
+          `The Temporal dev server did not answer on ${address} within ${(opts.startTimeoutMs ?? 60_000) / 1000} s: ${(err as Error).message}. See ${opts.logFile}.`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }

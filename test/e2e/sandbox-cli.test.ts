@@ -10,7 +10,23 @@ describe('baton sandbox (end to end)', () => {
     const [hubspotPort, salesforcePort] = [await freePort(), await freePort()];
     const child = spawn(
       process.execPath,
-      [path.join(__dirname, '..', '..', 'bin', 'baton.js'), 'sandbox', '--hubspot-port', String(hubspotPort), '--salesforce-port', String(salesforcePort), '--preset', 'demo', '--profile', 'hubspot-pro', '--seed', '7', '--simulate', '--tick-ms', '100'],
+      [
+        path.join(__dirname, '..', '..', 'bin', 'baton.js'),
+        'sandbox',
+        '--hubspot-port',
+        String(hubspotPort),
+        '--salesforce-port',
+        String(salesforcePort),
+        '--preset',
+        'demo',
+        '--profile',
+        'hubspot-pro',
+        '--seed',
+        '7',
+        '--simulate',
+        '--tick-ms',
+        '100',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -19,10 +35,17 @@ describe('baton sandbox (end to end)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
       await waitFor('the sandbox to listen', async () => (out.includes('Simulating') ? true : undefined), 30_000);
-      const config = (await (await fetch(`http://127.0.0.1:${hubspotPort}/__sandbox/config`)).json()) as Record<string, unknown>;
+      const config = (await (await fetch(`http://127.0.0.1:${hubspotPort}/__sandbox/config`)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(JSON.stringify(config)).toContain('hubspot-pro');
 
-      const hubspot = new HubSpot({ basePath: `http://127.0.0.1:${hubspotPort}`, accessToken: 'hubspot-sandbox-token', numberOfApiCallRetries: 0 });
+      const hubspot = new HubSpot({
+        basePath: `http://127.0.0.1:${hubspotPort}`,
+        accessToken: 'hubspot-sandbox-token',
+        numberOfApiCallRetries: 0,
+      });
       const scoreOf = async () => {
         const page = await hubspot.crm.contacts.basicApi.getPage(100, undefined, ['hubspotscore']);
         return page.results.map((r) => Number(r.properties.hubspotscore ?? 0)).reduce((a, b) => a + b, 0);

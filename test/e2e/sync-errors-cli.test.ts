@@ -13,16 +13,41 @@ const CLI = path.join(ROOT, 'bin', 'baton.js');
 
 describe('baton sync errors', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-errors-'));
-  const env = { ...process.env, BATON_HOME: home, BATON_DATABASE_URL: `sqlite://${path.join(home, 'baton.db')}`, BATON_LOG_LEVEL: 'warn' };
-  const baton = (...args: string[]) => execFileSync(process.execPath, [CLI, 'sync', 'errors', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  const env = {
+    ...process.env,
+    BATON_HOME: home,
+    BATON_DATABASE_URL: `sqlite://${path.join(home, 'baton.db')}`,
+    BATON_LOG_LEVEL: 'warn',
+  };
+  const baton = (...args: string[]) =>
+    execFileSync(process.execPath, [CLI, 'sync', 'errors', ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
   beforeAll(async () => {
     const store = await openStore(env.BATON_DATABASE_URL);
     try {
       await store.recordSyncErrors([
-        { mapping: 'contact', direction: 'to_salesforce', sourceId: '101', reason: 'LastName is required', errorCode: 'REQUIRED_FIELD_MISSING' },
-        { mapping: 'contact', direction: 'to_salesforce', sourceId: '102', reason: 'the Lead was converted', errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD', retry: false },
-        { mapping: 'contact', direction: 'to_hubspot', sourceId: '00Q000000000003', reason: 'invalid email', errorCode: 'INVALID_EMAIL' },
+        {
+          mapping: 'contact',
+          direction: 'to_salesforce',
+          sourceId: '101',
+          reason: 'LastName is required',
+          errorCode: 'REQUIRED_FIELD_MISSING',
+        },
+        {
+          mapping: 'contact',
+          direction: 'to_salesforce',
+          sourceId: '102',
+          reason: 'the Lead was converted',
+          errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD',
+          retry: false,
+        },
+        {
+          mapping: 'contact',
+          direction: 'to_hubspot',
+          sourceId: '00Q000000000003',
+          reason: 'invalid email',
+          errorCode: 'INVALID_EMAIL',
+        },
       ]);
       await store.resolveSyncErrors('contact', 'to_hubspot', ['00Q000000000003']);
     } finally {
@@ -51,13 +76,20 @@ describe('baton sync errors', () => {
   });
 
   it('resolves errors by hand, and says so when there is nothing to resolve', () => {
-    expect(execFileSync(process.execPath, [CLI, 'sync', 'resolve', '102'], { cwd: ROOT, env, encoding: 'utf8' })).toBe('1 error(s) resolved\n');
+    expect(execFileSync(process.execPath, [CLI, 'sync', 'resolve', '102'], { cwd: ROOT, env, encoding: 'utf8' })).toBe(
+      '1 error(s) resolved\n',
+    );
     const out = baton();
     expect(out).not.toContain(' 102 ');
     expect(out.trim().split('\n').at(-1)).toBe('1 unresolved error(s)');
     let failure: { status?: number; stderr?: string } = {};
     try {
-      execFileSync(process.execPath, [CLI, 'sync', 'resolve', '102', '--direction', 'to_salesforce'], { cwd: ROOT, env, encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(process.execPath, [CLI, 'sync', 'resolve', '102', '--direction', 'to_salesforce'], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
     } catch (err) {
       failure = err as { status?: number; stderr?: string };
     }
@@ -66,6 +98,13 @@ describe('baton sync errors', () => {
   });
 
   it('refuses an unknown status, naming the choices', () => {
-    expect(() => execFileSync(process.execPath, [CLI, 'sync', 'errors', '--status', 'broken'], { cwd: ROOT, env, encoding: 'utf8', stdio: 'pipe' })).toThrow(/unresolved, open, gave_up, resolved, all/);
+    expect(() =>
+      execFileSync(process.execPath, [CLI, 'sync', 'errors', '--status', 'broken'], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    ).toThrow(/unresolved, open, gave_up, resolved, all/);
   });
 });

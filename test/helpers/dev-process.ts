@@ -19,7 +19,13 @@ export interface DevRun {
 }
 
 /** The ports `baton dev` opens, by the setting that names each. */
-export const DEV_PORT_SETTINGS = ['BATON_DEV_TEMPORAL_PORT', 'BATON_DEV_TEMPORAL_UI_PORT', 'BATON_DEV_HUBSPOT_PORT', 'BATON_DEV_SALESFORCE_PORT', 'BATON_SERVER_PORT'] as const;
+export const DEV_PORT_SETTINGS = [
+  'BATON_DEV_TEMPORAL_PORT',
+  'BATON_DEV_TEMPORAL_UI_PORT',
+  'BATON_DEV_HUBSPOT_PORT',
+  'BATON_DEV_SALESFORCE_PORT',
+  'BATON_SERVER_PORT',
+] as const;
 
 /** An environment for `baton dev` in `home`, every port free at the time of asking. */
 export async function devEnv(home: string, extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
@@ -30,11 +36,20 @@ export async function devEnv(home: string, extra: NodeJS.ProcessEnv = {}): Promi
 
 /** Runs a one-shot `baton` command and returns its standard output (throws on a non-zero exit). */
 export function baton(args: string[], env: NodeJS.ProcessEnv): string {
-  return execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 export function startDev(env: NodeJS.ProcessEnv): DevRun {
-  const child = spawn(process.execPath, [CLI, 'dev'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'dev'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

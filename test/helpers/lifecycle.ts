@@ -41,7 +41,15 @@ export function lifecycleMapping(lifecycle: string): ObjectMapping {
   return mapping;
 }
 
-export type LifecycleRow = { Id: string; Email: string | null; FirstName: string | null; Title: string | null; City?: string | null; MailingCity?: string | null; IsConverted?: boolean };
+export type LifecycleRow = {
+  Id: string;
+  Email: string | null;
+  FirstName: string | null;
+  Title: string | null;
+  City?: string | null;
+  MailingCity?: string | null;
+  IsConverted?: boolean;
+};
 
 export interface LifecycleHarness {
   readonly stack: CrmStack;
@@ -49,13 +57,21 @@ export interface LifecycleHarness {
   readonly salesforce: Connection;
   readonly store: Store;
   /** One `baton sync --once` cycle: its result, each record's outcome, and how many writes it made. */
-  cycle(mapping: ObjectMapping, dryRun?: boolean): Promise<{ result: Awaited<ReturnType<typeof syncOnce>>; outcomes: RecordOutcome[]; writes: number }>;
+  cycle(
+    mapping: ObjectMapping,
+    dryRun?: boolean,
+  ): Promise<{ result: Awaited<ReturnType<typeof syncOnce>>; outcomes: RecordOutcome[]; writes: number }>;
   createContact(email: string, properties?: Record<string, string>): Promise<string>;
   leadsWith(email: string): Promise<LifecycleRow[]>;
   contactsWith(email: string): Promise<LifecycleRow[]>;
-  hubspotWith(email: string): Promise<Awaited<ReturnType<HubSpotClient['crm']['contacts']['batchApi']['read']>>['results']>;
+  hubspotWith(
+    email: string,
+  ): Promise<Awaited<ReturnType<HubSpotClient['crm']['contacts']['batchApi']['read']>>['results']>;
   isArchived(id: string): Promise<boolean>;
-  linkOf(mapping: ObjectMapping, hubspotId: string): Promise<Awaited<ReturnType<Store['findLinksByHubSpotIds']>>[number] | undefined>;
+  linkOf(
+    mapping: ObjectMapping,
+    hubspotId: string,
+  ): Promise<Awaited<ReturnType<Store['findLinksByHubSpotIds']>>[number] | undefined>;
   /** A linked pair: a HubSpot contact and the Lead the first cycle creates for it. */
   linkedPair(mapping: ObjectMapping, email: string): Promise<{ hubspotId: string; leadId: string }>;
 }
@@ -91,26 +107,69 @@ export function lifecycleHarness(): LifecycleHarness {
     async cycle(mapping, dryRun = false) {
       const outcomes: RecordOutcome[] = [];
       const { hubspot, salesforce, store } = current();
-      const result = await syncOnce({ hubspot, salesforce, store }, mapping, { searchLagMs: 0, dryRun, onRecord: (o) => outcomes.push(o) });
-      const writes = result.to_salesforce.created + result.to_salesforce.updated + result.to_hubspot.created + result.to_hubspot.updated;
+      const result = await syncOnce({ hubspot, salesforce, store }, mapping, {
+        searchLagMs: 0,
+        dryRun,
+        onRecord: (o) => outcomes.push(o),
+      });
+      const writes =
+        result.to_salesforce.created +
+        result.to_salesforce.updated +
+        result.to_hubspot.created +
+        result.to_hubspot.updated;
       return { result, outcomes, writes };
     },
     async createContact(email, properties = {}) {
-      const made = await current().hubspot.crm.contacts.basicApi.create({ properties: { email, firstname: 'Ann', lastname: 'Lee', company: 'Acme', jobtitle: 'CTO', city: 'Paris', ...properties }, associations: [] });
+      const made = await current().hubspot.crm.contacts.basicApi.create({
+        properties: {
+          email,
+          firstname: 'Ann',
+          lastname: 'Lee',
+          company: 'Acme',
+          jobtitle: 'CTO',
+          city: 'Paris',
+          ...properties,
+        },
+        associations: [],
+      });
       return made.id;
     },
     async leadsWith(email) {
-      return (await current().salesforce.query<LifecycleRow>(`SELECT Id, Email, FirstName, Title, City, IsConverted FROM Lead WHERE Email = '${email}'`).execute()).records;
+      return (
+        await current()
+          .salesforce.query<LifecycleRow>(
+            `SELECT Id, Email, FirstName, Title, City, IsConverted FROM Lead WHERE Email = '${email}'`,
+          )
+          .execute()
+      ).records;
     },
     async contactsWith(email) {
-      return (await current().salesforce.query<LifecycleRow>(`SELECT Id, Email, FirstName, Title, MailingCity FROM Contact WHERE Email = '${email}'`).execute()).records;
+      return (
+        await current()
+          .salesforce.query<LifecycleRow>(
+            `SELECT Id, Email, FirstName, Title, MailingCity FROM Contact WHERE Email = '${email}'`,
+          )
+          .execute()
+      ).records;
     },
     async hubspotWith(email) {
-      const page = await current().hubspot.crm.contacts.batchApi.read({ idProperty: 'email', inputs: [{ id: email }], properties: ['firstname', 'jobtitle', 'company', 'city'], propertiesWithHistory: [] });
+      const page = await current().hubspot.crm.contacts.batchApi.read({
+        idProperty: 'email',
+        inputs: [{ id: email }],
+        properties: ['firstname', 'jobtitle', 'company', 'city'],
+        propertiesWithHistory: [],
+      });
       return page.results;
     },
     async isArchived(id) {
-      return (await current().hubspot.crm.contacts.batchApi.read({ inputs: [{ id }], properties: [], propertiesWithHistory: [] }, true)).results.length === 1;
+      return (
+        (
+          await current().hubspot.crm.contacts.batchApi.read(
+            { inputs: [{ id }], properties: [], propertiesWithHistory: [] },
+            true,
+          )
+        ).results.length === 1
+      );
     },
     async linkOf(mapping, hubspotId) {
       return (await current().store.findLinksByHubSpotIds(mapping.name, [hubspotId]))[0];

@@ -59,9 +59,20 @@ export async function startCrmStack(options: CrmStackOptions = {}): Promise<CrmS
   try {
     opened.hubspotSandbox = await startHubSpotSandbox({ preset: 'empty', ...options.hubspot });
     opened.salesforceSandbox = await startSalesforceSandbox({ preset: 'empty', ...options.salesforce });
-    opened.hubspot = createHubSpotClient({ basePath: opened.hubspotSandbox.url, accessToken: opened.hubspotSandbox.accessToken, retries: 0 });
-    opened.salesforce = createSalesforceConnection({ instanceUrl: opened.salesforceSandbox.url, accessToken: opened.salesforceSandbox.accessToken, version: '62.0' });
-    opened.store = options.store === 'postgres' ? await openStore(POSTGRES_URL, { schema }) : await openStore(`sqlite://${path.join(tmp, 'baton.db')}`);
+    opened.hubspot = createHubSpotClient({
+      basePath: opened.hubspotSandbox.url,
+      accessToken: opened.hubspotSandbox.accessToken,
+      retries: 0,
+    });
+    opened.salesforce = createSalesforceConnection({
+      instanceUrl: opened.salesforceSandbox.url,
+      accessToken: opened.salesforceSandbox.accessToken,
+      version: '62.0',
+    });
+    opened.store =
+      options.store === 'postgres'
+        ? await openStore(POSTGRES_URL, { schema })
+        : await openStore(`sqlite://${path.join(tmp, 'baton.db')}`);
   } catch (err) {
     // Whatever did start must not outlive a failed setup.
     await close().catch(() => undefined);

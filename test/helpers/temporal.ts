@@ -7,7 +7,9 @@ import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 /** The time-skipping test server, found like every Temporal binary (see src/temporal/binaries.ts). */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const bin = findTemporalBinary('testServer');
-  const env = await TestWorkflowEnvironment.createTimeSkipping(bin ? { server: { executable: { type: 'existing-path', path: bin.path } } } : {});
+  const env = await TestWorkflowEnvironment.createTimeSkipping(
+    bin ? { server: { executable: { type: 'existing-path', path: bin.path } } } : {},
+  );
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
@@ -32,7 +34,14 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 const noop = () => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
+const quietLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: (m: string) => console.error(m),
+  log: noop,
+};
 
 let counter = 0;
 export function uniqueId(prefix: string): string {

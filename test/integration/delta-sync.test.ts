@@ -49,7 +49,11 @@ describe.each([
       workflowBundle: await workflowBundle(),
     });
     return worker.runUntil(
-      env.client.workflow.execute(deltaSync, { workflowId: uniqueId('delta-sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact', searchLagMs: 0 }] }),
+      env.client.workflow.execute(deltaSync, {
+        workflowId: uniqueId('delta-sync'),
+        taskQueue: worker.options.taskQueue,
+        args: [{ mapping: 'contact', searchLagMs: 0 }],
+      }),
     );
   }
 
@@ -57,7 +61,12 @@ describe.each([
     const ids: string[] = [];
     for (let i = 0; i < n; i += 100) {
       const inputs = Array.from({ length: Math.min(100, n - i) }, (_, j) => ({
-        properties: { email: `${prefix}${i + j}@sync.example`, firstname: `First${i + j}`, lastname: `Last${i + j}`, company: `Company ${(i + j) % 7}` },
+        properties: {
+          email: `${prefix}${i + j}@sync.example`,
+          firstname: `First${i + j}`,
+          lastname: `Last${i + j}`,
+          company: `Company ${(i + j) % 7}`,
+        },
         associations: [],
       }));
       const res = await hubspot.crm.contacts.batchApi.create({ inputs });
@@ -67,9 +76,18 @@ describe.each([
   }
 
   type Lead = { Id: string; Email: string; FirstName: string | null; LastName: string; Company: string };
-  const allLeads = async (): Promise<Lead[]> => (await salesforce.query<Lead>('SELECT Id, Email, FirstName, LastName, Company FROM Lead').autoFetch(true).maxFetch(100_000).execute()).records;
+  const allLeads = async (): Promise<Lead[]> =>
+    (
+      await salesforce
+        .query<Lead>('SELECT Id, Email, FirstName, LastName, Company FROM Lead')
+        .autoFetch(true)
+        .maxFetch(100_000)
+        .execute()
+    ).records;
   const collectionCalls = async () => {
-    const stats = (await (await fetch(`${salesforceSandbox.url}/__sandbox/stats`)).json()) as { requests: Record<string, number> };
+    const stats = (await (await fetch(`${salesforceSandbox.url}/__sandbox/stats`)).json()) as {
+      requests: Record<string, number>;
+    };
     return Object.entries(stats.requests)
       .filter(([route]) => route.includes('/composite/sobjects'))
       .reduce((sum, [, n]) => sum + n, 0);
@@ -77,9 +95,14 @@ describe.each([
 
   it('creates a Lead per contact, matches an existing Lead by email instead of duplicating it, and records what it cannot sync', async () => {
     // A Lead that already exists in Salesforce under the same email, in other letter case.
-    const existing = await salesforce.sobject('Lead').create({ Email: 'Match0@SYNC.example', LastName: 'Old', Company: 'Old Co' });
+    const existing = await salesforce
+      .sobject('Lead')
+      .create({ Email: 'Match0@SYNC.example', LastName: 'Old', Company: 'Old Co' });
     await createContacts(450, 'match');
-    const noEmail = await hubspot.crm.contacts.basicApi.create({ properties: { firstname: 'No', lastname: 'Email' }, associations: [] });
+    const noEmail = await hubspot.crm.contacts.basicApi.create({
+      properties: { firstname: 'No', lastname: 'Email' },
+      associations: [],
+    });
 
     const callsBefore = await collectionCalls();
     const result = await runSync();
@@ -93,16 +116,32 @@ describe.each([
     const matched = leads.find((l) => 'id' in existing && l.Id === existing.id);
     // Matched on first sight, both sides hold values: the newer HubSpot record wins last_write_wins
     // fields, Salesforce keeps Company (salesforce_wins) and it flows back to HubSpot.
-    expect(matched).toMatchObject({ Email: 'match0@sync.example', FirstName: 'First0', LastName: 'Last0', Company: 'Old Co' });
+    expect(matched).toMatchObject({
+      Email: 'match0@sync.example',
+      FirstName: 'First0',
+      LastName: 'Last0',
+      Company: 'Old Co',
+    });
     expect(result.to_salesforce.conflicts).toBeGreaterThanOrEqual(2);
-    const match0 = await hubspot.crm.contacts.batchApi.read({ idProperty: 'email', inputs: [{ id: 'match0@sync.example' }], properties: ['company'], propertiesWithHistory: [] });
+    const match0 = await hubspot.crm.contacts.batchApi.read({
+      idProperty: 'email',
+      inputs: [{ id: 'match0@sync.example' }],
+      properties: ['company'],
+      propertiesWithHistory: [],
+    });
     expect(match0.results[0]?.properties.company).toBe('Old Co');
-    expect(leads.find((l) => l.Email === 'match123@sync.example')).toMatchObject({ FirstName: 'First123', LastName: 'Last123', Company: 'Company 4' });
+    expect(leads.find((l) => l.Email === 'match123@sync.example')).toMatchObject({
+      FirstName: 'First123',
+      LastName: 'Last123',
+      Company: 'Company 4',
+    });
     // Full batches: 449 creates in 3 collection calls, 1 update in 1.
     expect((await collectionCalls()) - callsBefore).toBe(4);
 
     const errors = await store.listSyncErrors({ mapping: 'contact', status: 'open' });
-    expect(errors).toEqual([expect.objectContaining({ sourceId: noEmail.id, errorCode: 'MISSING_MATCH_KEY', direction: 'to_salesforce' })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ sourceId: noEmail.id, errorCode: 'MISSING_MATCH_KEY', direction: 'to_salesforce' }),
+    ]);
     expect(errors[0]?.reason).toContain('has no email');
   });
 
@@ -136,17 +175,28 @@ describe.each([
     await salesforce.sobject('Lead').update({ Id: leadId, Title: 'VP Sales' });
     let r = await runSync();
     expect(r.to_hubspot).toMatchObject({ read: 1, updated: 1 });
-    expect((await hubspot.crm.contacts.basicApi.getById(id as string, ['jobtitle'])).properties.jobtitle).toBe('VP Sales');
+    expect((await hubspot.crm.contacts.basicApi.getById(id as string, ['jobtitle'])).properties.jobtitle).toBe(
+      'VP Sales',
+    );
 
     // A new Lead becomes a HubSpot contact, linked so neither side duplicates it later.
-    await salesforce.sobject('Lead').create({ Email: 'from.sales@sync.example', FirstName: 'From', LastName: 'Sales', Company: 'SF Only' });
+    await salesforce
+      .sobject('Lead')
+      .create({ Email: 'from.sales@sync.example', FirstName: 'From', LastName: 'Sales', Company: 'SF Only' });
     r = await runSync();
     expect(r.to_hubspot).toMatchObject({ created: 1 });
-    const made = await hubspot.crm.contacts.batchApi.read({ idProperty: 'email', inputs: [{ id: 'from.sales@sync.example' }], properties: ['firstname', 'lastname', 'company'], propertiesWithHistory: [] });
+    const made = await hubspot.crm.contacts.batchApi.read({
+      idProperty: 'email',
+      inputs: [{ id: 'from.sales@sync.example' }],
+      properties: ['firstname', 'lastname', 'company'],
+      propertiesWithHistory: [],
+    });
     expect(made.results[0]?.properties).toMatchObject({ firstname: 'From', lastname: 'Sales', company: 'SF Only' });
 
     // Both sides edit the same fields: company is salesforce_wins, jobtitle hubspot_wins.
-    await hubspot.crm.contacts.basicApi.update(id as string, { properties: { company: 'HS Company', jobtitle: 'HS Title' } });
+    await hubspot.crm.contacts.basicApi.update(id as string, {
+      properties: { company: 'HS Company', jobtitle: 'HS Title' },
+    });
     await salesforce.sobject('Lead').update({ Id: leadId, Company: 'SF Company', Title: 'SF Title' });
     r = await runSync();
     expect(r.to_salesforce.conflicts + r.to_hubspot.conflicts).toBeGreaterThanOrEqual(2);
@@ -159,7 +209,10 @@ describe.each([
     // Converged: the next cycles write nothing in either direction.
     await runSync();
     const quiet = await runSync();
-    expect([quiet.to_salesforce.created + quiet.to_salesforce.updated, quiet.to_hubspot.created + quiet.to_hubspot.updated]).toEqual([0, 0]);
+    expect([
+      quiet.to_salesforce.created + quiet.to_salesforce.updated,
+      quiet.to_hubspot.created + quiet.to_hubspot.updated,
+    ]).toEqual([0, 0]);
   });
 
   it('previews a cycle with --dry-run (per field, nothing written), then runs it once without Temporal', async () => {
@@ -167,7 +220,11 @@ describe.each([
     await createContacts(2, 'preview');
     const mapping = createMappingProvider(MAPPINGS_DIR).get('contact');
     const outcomes: RecordOutcome[] = [];
-    const dry = await syncOnce({ hubspot, salesforce, store }, mapping, { dryRun: true, searchLagMs: 0, onRecord: (o) => outcomes.push(o) });
+    const dry = await syncOnce({ hubspot, salesforce, store }, mapping, {
+      dryRun: true,
+      searchLagMs: 0,
+      onRecord: (o) => outcomes.push(o),
+    });
     expect(dry.to_salesforce).toMatchObject({ read: 2, created: 2, updated: 0 });
     expect(outcomes.filter((o) => o.action === 'create').map((o) => o.fields)).toEqual([
       { Email: 'preview0@sync.example', FirstName: 'First0', LastName: 'Last0', Company: 'Company 0' },
@@ -179,12 +236,17 @@ describe.each([
     expect(real.to_salesforce).toMatchObject({ read: 2, created: 2 });
     expect((await allLeads()).filter((l) => l.Email.startsWith('preview'))).toHaveLength(2);
     const again = await syncOnce({ hubspot, salesforce, store }, mapping, { searchLagMs: 0 });
-    expect(again.to_salesforce.created + again.to_salesforce.updated + again.to_hubspot.created + again.to_hubspot.updated).toBe(0);
+    expect(
+      again.to_salesforce.created + again.to_salesforce.updated + again.to_hubspot.created + again.to_hubspot.updated,
+    ).toBe(0);
   });
 
   it('gives the blank required Salesforce fields the mapping’s default', async () => {
     await hubspot.crm.contacts.basicApi.create({ properties: { email: 'bare@sync.example' }, associations: [] });
     await runSync();
-    expect((await allLeads()).find((l) => l.Email === 'bare@sync.example')).toMatchObject({ LastName: '[not provided]', Company: '[not provided]' });
+    expect((await allLeads()).find((l) => l.Email === 'bare@sync.example')).toMatchObject({
+      LastName: '[not provided]',
+      Company: '[not provided]',
+    });
   });
 });

@@ -44,12 +44,23 @@ describe.each([
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    stack = await startTestStack({ temporal: 'local', hubspot: { preset: 'demo' }, salesforce: { preset: 'demo' }, store: dialect === 'sqlite' ? 'sqlite' : 'postgres' });
+    stack = await startTestStack({
+      temporal: 'local',
+      hubspot: { preset: 'demo' },
+      salesforce: { preset: 'demo' },
+      store: dialect === 'sqlite' ? 'sqlite' : 'postgres',
+    });
     ({ env, hubspot, salesforce, store } = stack);
     const created = await hubspot.apiRequest({
       method: 'POST',
       path: '/crm/v3/properties/contacts',
-      body: { name: SCORE, label: 'Sweep test score', type: 'number', fieldType: 'number', groupName: 'contactinformation' },
+      body: {
+        name: SCORE,
+        label: 'Sweep test score',
+        type: 'number',
+        fieldType: 'number',
+        groupName: 'contactinformation',
+      },
     });
     expect(created.status).toBe(201);
     const shipped = loadHandoverPolicy(SHIPPED_POLICY);
@@ -64,7 +75,13 @@ describe.each([
       namespace: env.namespace ?? 'default',
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createActivities({ hubspot, salesforce, store, mappings: (name) => mappings.get(name), handoverPolicy: () => policy }),
+      activities: createActivities({
+        hubspot,
+        salesforce,
+        store,
+        mappings: (name) => mappings.get(name),
+        handoverPolicy: () => policy,
+      }),
     });
     running = worker.run();
   }, 120_000);
@@ -77,11 +94,24 @@ describe.each([
     await stack?.close();
   });
 
-  const runSync = () => env.client.workflow.execute(deltaSync, { workflowId: uniqueId('delta-sync'), taskQueue, args: [{ mapping: 'contact', searchLagMs: 0 }] });
+  const runSync = () =>
+    env.client.workflow.execute(deltaSync, {
+      workflowId: uniqueId('delta-sync'),
+      taskQueue,
+      args: [{ mapping: 'contact', searchLagMs: 0 }],
+    });
 
   async function createContact(name: string, properties: Record<string, string>): Promise<string> {
     const contact = await hubspot.crm.contacts.basicApi.create({
-      properties: { email: `${name}@${domain}`, firstname: name, lastname: 'Sweep', company: 'Acme', country: 'Germany', lifecyclestage: 'lead', ...properties },
+      properties: {
+        email: `${name}@${domain}`,
+        firstname: name,
+        lastname: 'Sweep',
+        company: 'Acme',
+        country: 'Germany',
+        lifecyclestage: 'lead',
+        ...properties,
+      },
       associations: [],
     });
     ids[name] = contact.id;
@@ -112,15 +142,26 @@ describe.each([
   }
 
   async function searchCalls(): Promise<number> {
-    const stats = (await (await fetch(`${stack.hubspotSandbox.url}/__sandbox/stats`)).json()) as { total: number; requests: Record<string, number> };
+    const stats = (await (await fetch(`${stack.hubspotSandbox.url}/__sandbox/stats`)).json()) as {
+      total: number;
+      requests: Record<string, number>;
+    };
     return Object.entries(stats.requests)
       .filter(([route]) => route.includes('/search'))
       .reduce((sum, [, n]) => sum + n, 0);
   }
 
-  const sweepCursor = async (): Promise<HubSpotCursor> => (await store.getCursor<HubSpotCursor>(SWEEP_CURSOR)) ?? { mode: 'after', ts: 0 };
+  const sweepCursor = async (): Promise<HubSpotCursor> =>
+    (await store.getCursor<HubSpotCursor>(SWEEP_CURSOR)) ?? { mode: 'after', ts: 0 };
   const directSweep = (use: HandoverPolicy, clock?: () => Date) =>
-    createHandoverSweepActivities({ hubspot, store, handoverPolicy: () => use, temporal: () => ({ client: env.client, taskQueue }), heartbeat: () => undefined, ...(clock ? { clock } : {}) });
+    createHandoverSweepActivities({
+      hubspot,
+      store,
+      handoverPolicy: () => use,
+      temporal: () => ({ client: env.client, taskQueue }),
+      heartbeat: () => undefined,
+      ...(clock ? { clock } : {}),
+    });
 
   /** Sweeps every page up to `until`, expecting no handover to start. */
   async function drain(sweep: ReturnType<typeof directSweep>, cursor: HubSpotCursor, until: number) {
@@ -152,12 +193,23 @@ describe.each([
 
     const result = await runSync();
     // The search leaves out the low score; the uncovered country is judged and skipped.
-    expect(result.handover_sweep).toEqual({ pages: 1, read: 2, qualified: 1, started: 1, running: 0, coolingDown: 0, notQualified: 1, failed: 0 });
+    expect(result.handover_sweep).toEqual({
+      pages: 1,
+      read: 2,
+      qualified: 1,
+      started: 1,
+      running: 0,
+      coolingDown: 0,
+      notQualified: 1,
+      failed: 0,
+    });
 
     const state = await waitForStage(mql, ['awaiting_first_touch']);
     expect(state).toMatchObject({ hubspotId: mql, trigger: 'sync' });
     expect(state.ownerId).toMatch(/^00[5G]/);
-    const lead = await salesforce.query<{ Id: string; OwnerId: string }>(`SELECT Id, OwnerId FROM Lead WHERE Email = 'mql@${domain}'`);
+    const lead = await salesforce.query<{ Id: string; OwnerId: string }>(
+      `SELECT Id, OwnerId FROM Lead WHERE Email = 'mql@${domain}'`,
+    );
     expect(lead.records).toEqual([expect.objectContaining({ Id: state.leadId, OwnerId: state.ownerId })]);
     expect(await handoverExists(low)).toBe(false);
     expect(await handoverExists(uncovered)).toBe(false);
@@ -199,10 +251,18 @@ describe.each([
   it('costs one search call per 200 candidates and nothing for contacts below the threshold', async () => {
     const direct = directSweep(policy);
     const inputs = (n: number, score: string, prefix: string) =>
-      Array.from({ length: n }, (_, i) => ({ properties: { email: `${prefix}${i}@${domain}`, lastname: 'Bulk', [SCORE]: score, country: 'Antarctica' }, associations: [] }));
+      Array.from({ length: n }, (_, i) => ({
+        properties: { email: `${prefix}${i}@${domain}`, lastname: 'Bulk', [SCORE]: score, country: 'Antarctica' },
+        associations: [],
+      }));
     // Whatever the running handovers changed so far is read first.
     const { cursor } = await drain(direct, await sweepCursor(), Date.now());
-    for (const batch of [inputs(100, '80', 'high'), inputs(100, '80', 'higher'), inputs(50, '99', 'highest'), inputs(100, '10', 'low')]) {
+    for (const batch of [
+      inputs(100, '80', 'high'),
+      inputs(100, '80', 'higher'),
+      inputs(50, '99', 'highest'),
+      inputs(100, '10', 'low'),
+    ]) {
       await hubspot.crm.contacts.batchApi.create({ inputs: batch });
     }
     const until = Date.now();
@@ -214,11 +274,18 @@ describe.each([
   });
 
   it('does nothing without a handover policy, or for another mapping', async () => {
-    const withoutPolicy = createHandoverSweepActivities({ hubspot, store, temporal: () => ({ client: env.client, taskQueue }), heartbeat: () => undefined });
+    const withoutPolicy = createHandoverSweepActivities({
+      hubspot,
+      store,
+      temporal: () => ({ client: env.client, taskQueue }),
+      heartbeat: () => undefined,
+    });
     const stored = await sweepCursor();
     const callsBefore = await searchCalls();
     expect(await withoutPolicy.readSweepPosition({ mapping: 'contact', until: Date.now() })).toBeNull();
-    expect(await withoutPolicy.sweepQualifiedLeads({ cursor: { mode: 'after', ts: 0 }, until: Date.now() })).toMatchObject({ done: true, counts: { read: 0, started: 0 } });
+    expect(
+      await withoutPolicy.sweepQualifiedLeads({ cursor: { mode: 'after', ts: 0 }, until: Date.now() }),
+    ).toMatchObject({ done: true, counts: { read: 0, started: 0 } });
     expect(await withoutPolicy.retrySweepErrors({})).toMatchObject({ read: 0 });
     expect(await directSweep(policy).readSweepPosition({ mapping: 'company', until: Date.now() })).toBeNull();
     expect((await searchCalls()) - callsBefore).toBe(0);
@@ -244,7 +311,14 @@ describe.each([
     const events = await store.listHandoverEvents({ hubspotId: mql, type: 'qualification' });
     const last = events.at(-1);
     expect(last?.eventKey).toContain(runId);
-    expect(last?.data).toEqual({ qualified: false, reasons: [expect.stringMatching(/^rejected by sales on \d{4}-\d\d-\d\d \(less than an hour ago\); can qualify again after 90d, from \d{4}-\d\d-\d\d$/)] });
+    expect(last?.data).toEqual({
+      qualified: false,
+      reasons: [
+        expect.stringMatching(
+          /^rejected by sales on \d{4}-\d\d-\d\d \(less than an hour ago\); can qualify again after 90d, from \d{4}-\d\d-\d\d$/,
+        ),
+      ],
+    });
   });
 
   it('hands over a lead whose cool-down has passed, and not one still inside it', async () => {
@@ -252,8 +326,20 @@ describe.each([
     const recent = await createContact('recent', { [SCORE]: '88' });
     const now = Date.now();
     await store.appendHandoverEvents([
-      { workflowId: handoverWorkflowId(past), hubspotId: past, type: 'rejected', occurredAt: new Date(now - 100 * DAY), eventKey: uniqueId('verdict') },
-      { workflowId: handoverWorkflowId(recent), hubspotId: recent, type: 'recycled', occurredAt: new Date(now - 10 * DAY), eventKey: uniqueId('verdict') },
+      {
+        workflowId: handoverWorkflowId(past),
+        hubspotId: past,
+        type: 'rejected',
+        occurredAt: new Date(now - 100 * DAY),
+        eventKey: uniqueId('verdict'),
+      },
+      {
+        workflowId: handoverWorkflowId(recent),
+        hubspotId: recent,
+        type: 'recycled',
+        occurredAt: new Date(now - 10 * DAY),
+        eventKey: uniqueId('verdict'),
+      },
     ]);
 
     const result = await runSync();
@@ -263,7 +349,12 @@ describe.each([
     expect(state.trigger).toBe('sync');
     expect(state.ownerId).toMatch(/^00[5G]/);
     const [qualification] = await store.listHandoverEvents({ hubspotId: past, type: 'qualification' });
-    expect(qualification?.data).toMatchObject({ qualified: true, reasons: expect.arrayContaining([expect.stringMatching(/^rejected by sales on .* \(100 days ago\), longer ago than the 90d cool-down$/)]) });
+    expect(qualification?.data).toMatchObject({
+      qualified: true,
+      reasons: expect.arrayContaining([
+        expect.stringMatching(/^rejected by sales on .* \(100 days ago\), longer ago than the 90d cool-down$/),
+      ]),
+    });
     expect(await handoverExists(recent)).toBe(false);
   });
 
@@ -272,7 +363,13 @@ describe.each([
     const { cursor } = await drain(direct, await sweepCursor(), Date.now());
     // A policy object that slipped past its schema: `not_in` is text, not a list, so judging
     // any contact that has a country throws.
-    const broken = { ...policy, qualification: { ...policy.qualification, conditions: [{ property: 'country', not_in: 'Antarctica' as unknown as string[] }] } };
+    const broken = {
+      ...policy,
+      qualification: {
+        ...policy.qualification,
+        conditions: [{ property: 'country', not_in: 'Antarctica' as unknown as string[] }],
+      },
+    };
     const odd = await createContact('odd', { [SCORE]: '80' });
 
     const swept = await drain(directSweep(broken), cursor, Date.now());

@@ -38,7 +38,12 @@ describe('HubSpot client pacing against the sandbox', () => {
     const client = createHubSpotClient({ basePath: sandbox.url, accessToken: sandbox.accessToken, retries: 0 });
     // A client built afterwards in the same process must not change this one's pacing
     // (the official client's own limiter and retries are process-wide).
-    const later = new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url, numberOfApiCallRetries: 0, limiterOptions: { maxConcurrent: 100 } });
+    const later = new Client({
+      accessToken: sandbox.accessToken,
+      basePath: sandbox.url,
+      numberOfApiCallRetries: 0,
+      limiterOptions: { maxConcurrent: 100 },
+    });
     expect(later.crm.contacts.basicApi).toBeDefined();
     const before = await requestCount(sandbox);
     const started = performance.now();
@@ -51,7 +56,8 @@ describe('HubSpot client pacing against the sandbox', () => {
   });
 
   it('leaves room for what another client spent on the same account', async () => {
-    const other = new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url, numberOfApiCallRetries: 0 }).crm.contacts;
+    const other = new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url, numberOfApiCallRetries: 0 }).crm
+      .contacts;
     const client = createHubSpotClient({ basePath: sandbox.url, accessToken: sandbox.accessToken, retries: 0 });
     for (let i = 0; i < 15; i++) await other.basicApi.getPage(1);
     // The first answer shows 16 of 20 spent in the window: only four more may go at once.
@@ -64,19 +70,27 @@ describe('HubSpot client pacing against the sandbox', () => {
     await resetStats(sandbox);
     const search = () =>
       client.crm.contacts.searchApi.doSearch({
-        filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Gt, value: '0' }] }],
+        filterGroups: [
+          { filters: [{ propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Gt, value: '0' }] },
+        ],
         sorts: ['hs_object_id'],
         properties: ['email'],
         limit: 10,
       });
-    const reads = Array.from({ length: 10 }, () => client.crm.contacts.batchApi.read({ inputs: [{ id: '1' }], properties: ['email'], propertiesWithHistory: [] }));
+    const reads = Array.from({ length: 10 }, () =>
+      client.crm.contacts.batchApi.read({ inputs: [{ id: '1' }], properties: ['email'], propertiesWithHistory: [] }),
+    );
     const results = await Promise.allSettled([...Array.from({ length: 12 }, search), ...reads]);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(await requestCount(sandbox)).toBe(22);
   });
 
   it('holds nothing back against an API that reports no limits', async () => {
-    await fetch(`${sandbox.url}/__sandbox/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"profile":"ideal"}' });
+    await fetch(`${sandbox.url}/__sandbox/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"profile":"ideal"}',
+    });
     const client = createHubSpotClient({ basePath: sandbox.url, accessToken: sandbox.accessToken, retries: 0 });
     const started = performance.now();
     await Promise.all(Array.from({ length: 100 }, () => client.crm.contacts.basicApi.getPage(1)));

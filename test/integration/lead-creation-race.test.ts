@@ -28,7 +28,13 @@ describe('one Lead per contact when the sync and a handover create at once', () 
     stack = await startCrmStack();
     ({ hubspot, salesforce, store } = stack);
     const policy = loadHandoverPolicy(path.join(MAPPINGS_DIR, 'handover.yaml'));
-    activities = createHandoverActivities({ hubspot, salesforce, store, mappings: (name) => createMappingProvider(MAPPINGS_DIR).get(name), handoverPolicy: () => policy });
+    activities = createHandoverActivities({
+      hubspot,
+      salesforce,
+      store,
+      mappings: (name) => createMappingProvider(MAPPINGS_DIR).get(name),
+      handoverPolicy: () => policy,
+    });
   });
 
   afterEach(async () => {
@@ -36,7 +42,10 @@ describe('one Lead per contact when the sync and a handover create at once', () 
   });
 
   async function createContacts(n: number, prefix: string): Promise<{ id: string; email: string }[]> {
-    const inputs = Array.from({ length: n }, (_, i) => ({ properties: { email: `${prefix}${i}@acme.example`, firstname: 'Kim', lastname: `${prefix}${i}`, company: 'Acme' }, associations: [] }));
+    const inputs = Array.from({ length: n }, (_, i) => ({
+      properties: { email: `${prefix}${i}@acme.example`, firstname: 'Kim', lastname: `${prefix}${i}`, company: 'Acme' },
+      associations: [],
+    }));
     const created = await hubspot.crm.contacts.batchApi.create({ inputs });
     return created.results.map((c) => ({ id: c.id, email: c.properties.email as string }));
   }
@@ -72,7 +81,10 @@ describe('one Lead per contact when the sync and a handover create at once', () 
     for (const [i, c] of contacts.entries()) {
       expect({ email: c.email, leads: leads.get(c.email) }).toEqual({ email: c.email, leads: [dossiers[i]] });
     }
-    const links = await store.findLinksByHubSpotIds('contact', contacts.map((c) => c.id));
+    const links = await store.findLinksByHubSpotIds(
+      'contact',
+      contacts.map((c) => c.id),
+    );
     expect(links.map((l) => l.salesforceId).sort()).toEqual([...dossiers].sort());
     expect(await store.listSyncErrors({ mapping: 'contact', status: ['open', 'gave_up'] })).toEqual([]);
   });
@@ -84,7 +96,9 @@ describe('one Lead per contact when the sync and a handover create at once', () 
     expect(first.to_salesforce.created).toBe(0);
     expect((await leadsByEmail()).size).toBe(0);
     const [error] = await store.listSyncErrors({ mapping: 'contact' });
-    expect(error).toEqual(expect.objectContaining({ sourceId: contact!.id, errorCode: 'CREATE_IN_PROGRESS', status: 'open' }));
+    expect(error).toEqual(
+      expect.objectContaining({ sourceId: contact!.id, errorCode: 'CREATE_IN_PROGRESS', status: 'open' }),
+    );
     expect(error?.reason).toContain('a handover is creating');
 
     // The handover holding the claim creates the Lead, links it and lets go.
@@ -97,7 +111,9 @@ describe('one Lead per contact when the sync and a handover create at once', () 
   it('makes a handover wait while the sync holds the claim, then use the Lead the sync created', async () => {
     const [contact] = await createContacts(1, 'synced');
     await store.claimCreations('contact', [contact!.id], 'sync:elsewhere', 600_000);
-    await expect(activities.writeDossier({ workflowId: `handover:${contact!.id}`, hubspotId: contact!.id, leadId: null })).rejects.toThrow(/the delta sync is creating the Lead/);
+    await expect(
+      activities.writeDossier({ workflowId: `handover:${contact!.id}`, hubspotId: contact!.id, leadId: null }),
+    ).rejects.toThrow(/the delta sync is creating the Lead/);
     expect((await leadsByEmail()).size).toBe(0);
 
     await store.releaseCreations('contact', [contact!.id], 'sync:elsewhere');

@@ -12,7 +12,10 @@ describe('handover.yaml in the mappings folder', () => {
   const badFixture = fs.readdirSync(path.join(root, 'test', 'fixtures', 'handover', 'bad')).sort()[0] as string;
   beforeAll(() => {
     fs.copyFileSync(path.join(root, 'mappings', 'contact.yaml'), path.join(tmp, 'contact.yaml'));
-    fs.copyFileSync(path.join(root, 'test', 'fixtures', 'handover', 'bad', badFixture), path.join(tmp, 'handover.yaml'));
+    fs.copyFileSync(
+      path.join(root, 'test', 'fixtures', 'handover', 'bad', badFixture),
+      path.join(tmp, 'handover.yaml'),
+    );
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

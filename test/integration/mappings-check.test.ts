@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/env';
 import { parseObjectMapping } from '../../src/config/mapping-file';
-import { checkMappingLive, checkMappingsFolder, readLiveSchemas, runMappingsCheck, type LiveClients } from '../../src/config/mapping-live';
+import {
+  checkMappingLive,
+  checkMappingsFolder,
+  readLiveSchemas,
+  runMappingsCheck,
+  type LiveClients,
+} from '../../src/config/mapping-live';
 import { createHubSpotClient } from '../../src/crm/hubspot/client';
 import { createSalesforceConnection } from '../../src/crm/salesforce/client';
 import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
@@ -18,34 +24,58 @@ const SHIPPED = path.join(__dirname, '..', '..', 'mappings');
 
 /** One fixture per rule of the live pass, with the exact report. */
 const LIVE_RULES: [string, string[]][] = [
-  ['conversion-match-not-on-contact', [
-    "8:15 error [unknown_field] conversion-match-not-on-contact > match > salesforce: lead_conversion: follow matches converted leads on Salesforce's Contact.Website, which does not exist; match on a field Leads and Contacts both have, or set lead_conversion: ignore",
-  ]],
-  ['not-writable', [
-    "12:14 error [not_writable] not-writable > fields > 1 > hubspot: HubSpot's hubspotscore cannot be written (HubSpot calculates it); set direction: to_salesforce",
-    "19:17 warning [not_writable] not-writable > fields > 2 > salesforce: Salesforce's Lead.IsConverted can only be set when Baton creates the record; later changes will be rejected",
-  ]],
-  ['picklist-value-rejected', [
-    "16:12 error [picklist_value_rejected] picklist-value-rejected > fields > 1 > values > NEW: the mapped value \"Open\" is not one of Salesforce's Lead.Status values (Open - Not Contacted, Working - Contacted, Closed - Converted, Closed - Not Converted); it would be rejected",
-    "22:28 warning [picklist_value_rejected] picklist-value-rejected > fields > 2 > ranges > 0 > value: the range value \"Lukewarm\" is not one of Salesforce's Lead.Rating values (Hot, Warm, Cold); Salesforce stores it, but reports and filters on the picklist will not show it",
-  ]],
-  ['truncate-too-long', [
-    "15:15 error [truncate_too_long] truncate-too-long > fields > 1 > truncate: truncate: 300 is more than Salesforce's Lead.Title holds (128 characters); use truncate: 128 or less",
-  ]],
-  ['type-mismatch', [
-    "12:5 warning [type_mismatch] type-mismatch > fields > 1: Salesforce's Lead.NumberOfEmployees holds whole numbers, but HubSpot's jobtitle holds text; values that are not whole numbers will be rejected (add to_salesforce > type: integer to convert them, or map them with values or ranges)",
-    "18:11 error [type_mismatch] type-mismatch > fields > 2 > type: type: date does not fit Salesforce's Lead.AnnualRevenue, which holds numbers; use type: number",
-  ]],
-  ['unknown-field', [
-    '13:17 error [unknown_field] unknown-field > fields > 1 > salesforce: Salesforce\'s Lead has no field "Titel"; did you mean "Title"?',
-  ]],
-  ['unknown-property', [
-    '12:14 error [unknown_property] unknown-property > fields > 1 > hubspot: HubSpot contacts have no property "jobtittle"; did you mean "jobtitle"?',
-  ]],
-  ['unmapped-picklist-value', [
-    "16:7 warning [unmapped_picklist_value] unmapped-picklist-value > fields > 1 > values: HubSpot's hs_lead_status value \"OPEN_DEAL\" has no line under values; it would be sent as it is and Salesforce's Lead.Status does not accept it. Add a line for it, or set unmapped: skip or unmapped: { default: <value> }",
-    "16:7 warning [unmapped_picklist_value] unmapped-picklist-value > fields > 1 > values: HubSpot's hs_lead_status value \"BAD_TIMING\" has no line under values; it would be sent as it is and Salesforce's Lead.Status does not accept it. Add a line for it, or set unmapped: skip or unmapped: { default: <value> }",
-  ]],
+  [
+    'conversion-match-not-on-contact',
+    [
+      "8:15 error [unknown_field] conversion-match-not-on-contact > match > salesforce: lead_conversion: follow matches converted leads on Salesforce's Contact.Website, which does not exist; match on a field Leads and Contacts both have, or set lead_conversion: ignore",
+    ],
+  ],
+  [
+    'not-writable',
+    [
+      "12:14 error [not_writable] not-writable > fields > 1 > hubspot: HubSpot's hubspotscore cannot be written (HubSpot calculates it); set direction: to_salesforce",
+      "19:17 warning [not_writable] not-writable > fields > 2 > salesforce: Salesforce's Lead.IsConverted can only be set when Baton creates the record; later changes will be rejected",
+    ],
+  ],
+  [
+    'picklist-value-rejected',
+    [
+      '16:12 error [picklist_value_rejected] picklist-value-rejected > fields > 1 > values > NEW: the mapped value "Open" is not one of Salesforce\'s Lead.Status values (Open - Not Contacted, Working - Contacted, Closed - Converted, Closed - Not Converted); it would be rejected',
+      '22:28 warning [picklist_value_rejected] picklist-value-rejected > fields > 2 > ranges > 0 > value: the range value "Lukewarm" is not one of Salesforce\'s Lead.Rating values (Hot, Warm, Cold); Salesforce stores it, but reports and filters on the picklist will not show it',
+    ],
+  ],
+  [
+    'truncate-too-long',
+    [
+      "15:15 error [truncate_too_long] truncate-too-long > fields > 1 > truncate: truncate: 300 is more than Salesforce's Lead.Title holds (128 characters); use truncate: 128 or less",
+    ],
+  ],
+  [
+    'type-mismatch',
+    [
+      "12:5 warning [type_mismatch] type-mismatch > fields > 1: Salesforce's Lead.NumberOfEmployees holds whole numbers, but HubSpot's jobtitle holds text; values that are not whole numbers will be rejected (add to_salesforce > type: integer to convert them, or map them with values or ranges)",
+      "18:11 error [type_mismatch] type-mismatch > fields > 2 > type: type: date does not fit Salesforce's Lead.AnnualRevenue, which holds numbers; use type: number",
+    ],
+  ],
+  [
+    'unknown-field',
+    [
+      '13:17 error [unknown_field] unknown-field > fields > 1 > salesforce: Salesforce\'s Lead has no field "Titel"; did you mean "Title"?',
+    ],
+  ],
+  [
+    'unknown-property',
+    [
+      '12:14 error [unknown_property] unknown-property > fields > 1 > hubspot: HubSpot contacts have no property "jobtittle"; did you mean "jobtitle"?',
+    ],
+  ],
+  [
+    'unmapped-picklist-value',
+    [
+      '16:7 warning [unmapped_picklist_value] unmapped-picklist-value > fields > 1 > values: HubSpot\'s hs_lead_status value "OPEN_DEAL" has no line under values; it would be sent as it is and Salesforce\'s Lead.Status does not accept it. Add a line for it, or set unmapped: skip or unmapped: { default: <value> }',
+      '16:7 warning [unmapped_picklist_value] unmapped-picklist-value > fields > 1 > values: HubSpot\'s hs_lead_status value "BAD_TIMING" has no line under values; it would be sent as it is and Salesforce\'s Lead.Status does not accept it. Add a line for it, or set unmapped: skip or unmapped: { default: <value> }',
+    ],
+  ],
 ];
 
 describe('baton mappings check against the sandboxes', () => {
@@ -60,7 +90,11 @@ describe('baton mappings check against the sandboxes', () => {
     salesforce = await startSalesforceSandbox({ preset: 'empty', port: 0 });
     clients = {
       hubspot: createHubSpotClient({ basePath: hubspot.url, accessToken: hubspot.accessToken, retries: 0 }),
-      salesforce: createSalesforceConnection({ instanceUrl: salesforce.url, accessToken: salesforce.accessToken, version: '62.0' }),
+      salesforce: createSalesforceConnection({
+        instanceUrl: salesforce.url,
+        accessToken: salesforce.accessToken,
+        version: '62.0',
+      }),
     };
   });
 
@@ -82,7 +116,11 @@ describe('baton mappings check against the sandboxes', () => {
     let stdout = '';
     let stderr = '';
     const config = loadConfig({ BATON_HOME: tmp, ...options.env });
-    const code = await runMappingsCheck({ folder: options.folder, json: options.json, dev: options.dev, config }, (t) => (stdout += t), (t) => (stderr += t));
+    const code = await runMappingsCheck(
+      { folder: options.folder, json: options.json, dev: options.dev, config },
+      (t) => (stdout += t),
+      (t) => (stderr += t),
+    );
     return { code, stdout, stderr };
   }
 
@@ -95,23 +133,37 @@ describe('baton mappings check against the sandboxes', () => {
 
   it('finds nothing wrong with the shipped mappings (contact.yaml, handover.yaml)', async () => {
     const report = await checkMappingsFolder(SHIPPED, clients);
-    expect(report).toEqual({ files: ['contact.yaml', 'handover.yaml'], problems: [], live: { hubspot: 'checked', salesforce: 'checked', notes: [] } });
+    expect(report).toEqual({
+      files: ['contact.yaml', 'handover.yaml'],
+      problems: [],
+      live: { hubspot: 'checked', salesforce: 'checked', notes: [] },
+    });
   });
 
   it.each(LIVE_RULES)('live rule fixture live/%s.yaml', async (name, expected) => {
-    const result = parseObjectMapping(fs.readFileSync(path.join(FIXTURES, 'live', `${name}.yaml`), 'utf8'), `${name}.yaml`);
+    const result = parseObjectMapping(
+      fs.readFileSync(path.join(FIXTURES, 'live', `${name}.yaml`), 'utf8'),
+      `${name}.yaml`,
+    );
     // Each fixture is fine but for the live rule it shows.
     expect(result.problems).toEqual([]);
     if (!result.mapping || !result.locate) throw new Error('fixture did not parse');
     const read = await readLiveSchemas([result.mapping], clients);
     expect(read.notes).toEqual([]);
-    const lines = checkMappingLive(result.mapping, result.locate, read.schemas).map((p) => `${p.line}:${p.column} ${p.severity} [${p.code}] ${p.path}: ${p.message}`);
+    const lines = checkMappingLive(result.mapping, result.locate, read.schemas).map(
+      (p) => `${p.line}:${p.column} ${p.severity} [${p.code}] ${p.path}: ${p.message}`,
+    );
     expect(lines).toEqual(expected);
   });
 
   it('has a test for every live fixture', () => {
     const tested = new Set(LIVE_RULES.map(([name]) => name));
-    expect(fs.readdirSync(path.join(FIXTURES, 'live')).map((f) => f.replace(/\.yaml$/, '')).filter((f) => !tested.has(f))).toEqual([]);
+    expect(
+      fs
+        .readdirSync(path.join(FIXTURES, 'live'))
+        .map((f) => f.replace(/\.yaml$/, ''))
+        .filter((f) => !tested.has(f)),
+    ).toEqual([]);
   });
 
   it('--dev: reads the connection from dev.json, prints every problem of every pass, exits 1 on an error', async () => {
@@ -128,7 +180,11 @@ describe('baton mappings check against the sandboxes', () => {
         startedAt: new Date().toISOString(),
       }),
     );
-    const folder = folderWith('dev', [path.join(SHIPPED, 'contact.yaml'), path.join(FIXTURES, 'live', 'unknown-field.yaml'), path.join(FIXTURES, 'rules', 'missing-conflict-rule.yaml')]);
+    const folder = folderWith('dev', [
+      path.join(SHIPPED, 'contact.yaml'),
+      path.join(FIXTURES, 'live', 'unknown-field.yaml'),
+      path.join(FIXTURES, 'rules', 'missing-conflict-rule.yaml'),
+    ]);
     const { code, stdout, stderr } = await run({ folder, dev: true, env: { BATON_HOME: home } });
     expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
     expect(stdout.split('\n')).toEqual([
@@ -141,20 +197,49 @@ describe('baton mappings check against the sandboxes', () => {
   });
 
   it('takes the connection from the environment; warnings alone exit 0; --json has the whole report', async () => {
-    const folder = folderWith('env', [path.join(SHIPPED, 'contact.yaml'), path.join(FIXTURES, 'live', 'unmapped-picklist-value.yaml')]);
+    const folder = folderWith('env', [
+      path.join(SHIPPED, 'contact.yaml'),
+      path.join(FIXTURES, 'live', 'unmapped-picklist-value.yaml'),
+    ]);
     const text = await run({ folder, env: sandboxEnv() });
     expect(text.code).toBe(0);
-    expect(text.stdout.split('\n').slice(-3)).toEqual(['note: checked against HubSpot and Salesforce (connection from the environment)', '2 file(s) checked: 0 error(s), 2 warning(s)', '']);
+    expect(text.stdout.split('\n').slice(-3)).toEqual([
+      'note: checked against HubSpot and Salesforce (connection from the environment)',
+      '2 file(s) checked: 0 error(s), 2 warning(s)',
+      '',
+    ]);
 
     const json = await run({ folder, json: true, env: sandboxEnv() });
     expect(json.code).toBe(0);
-    const report = JSON.parse(json.stdout) as { files: string[]; problems: { code: string; severity: string; file: string; line: number; column: number; path: string }[]; live: unknown };
+    const report = JSON.parse(json.stdout) as {
+      files: string[];
+      problems: { code: string; severity: string; file: string; line: number; column: number; path: string }[];
+      live: unknown;
+    };
     expect(report.files).toEqual(['contact.yaml', 'unmapped-picklist-value.yaml']);
     expect(report.problems.map((p) => [p.code, p.severity, path.basename(p.file), p.line, p.column, p.path])).toEqual([
-      ['unmapped_picklist_value', 'warning', 'unmapped-picklist-value.yaml', 16, 7, 'unmapped-picklist-value > fields > 1 > values'],
-      ['unmapped_picklist_value', 'warning', 'unmapped-picklist-value.yaml', 16, 7, 'unmapped-picklist-value > fields > 1 > values'],
+      [
+        'unmapped_picklist_value',
+        'warning',
+        'unmapped-picklist-value.yaml',
+        16,
+        7,
+        'unmapped-picklist-value > fields > 1 > values',
+      ],
+      [
+        'unmapped_picklist_value',
+        'warning',
+        'unmapped-picklist-value.yaml',
+        16,
+        7,
+        'unmapped-picklist-value > fields > 1 > values',
+      ],
     ]);
-    expect(report.live).toEqual({ hubspot: 'checked', salesforce: 'checked', notes: ['checked against HubSpot and Salesforce (connection from the environment)'] });
+    expect(report.live).toEqual({
+      hubspot: 'checked',
+      salesforce: 'checked',
+      notes: ['checked against HubSpot and Salesforce (connection from the environment)'],
+    });
   });
 
   it('skips the live pass with a note when no CRM is configured', async () => {
@@ -167,23 +252,36 @@ describe('baton mappings check against the sandboxes', () => {
   });
 
   it('says why when a CRM cannot be read, and still checks the other', async () => {
-    const { code, stdout } = await run({ folder: SHIPPED, env: { ...sandboxEnv(), HUBSPOT_ACCESS_TOKEN: 'not-the-token' } });
+    const { code, stdout } = await run({
+      folder: SHIPPED,
+      env: { ...sandboxEnv(), HUBSPOT_ACCESS_TOKEN: 'not-the-token' },
+    });
     expect(code).toBe(0);
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('note: checked against Salesforce (connection from the environment)');
-    expect(lines[1]).toMatch(/^note: could not read HubSpot's contact properties \(.+\); the checks against HubSpot were skipped$/);
+    expect(lines[1]).toMatch(
+      /^note: could not read HubSpot's contact properties \(.+\); the checks against HubSpot were skipped$/,
+    );
     expect(lines[2]).toBe('2 file(s) checked: 0 error(s), 0 warning(s)');
   });
 
   it('--dev without a running `baton dev` says what to do and exits 1', async () => {
-    const { code, stdout, stderr } = await run({ folder: SHIPPED, dev: true, env: { BATON_HOME: path.join(tmp, 'nowhere') } });
+    const { code, stdout, stderr } = await run({
+      folder: SHIPPED,
+      dev: true,
+      env: { BATON_HOME: path.join(tmp, 'nowhere') },
+    });
     expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
-    expect(stderr).toBe(`baton mappings check --dev: ${path.join(tmp, 'nowhere', 'dev.json')} does not exist: start the local stack with \`baton dev\` (it writes that file), or leave out --dev\n`);
+    expect(stderr).toBe(
+      `baton mappings check --dev: ${path.join(tmp, 'nowhere', 'dev.json')} does not exist: start the local stack with \`baton dev\` (it writes that file), or leave out --dev\n`,
+    );
   });
 
   it('a missing folder exits 1', async () => {
     const { code, stderr } = await run({ folder: path.join(tmp, 'no-such-folder') });
     expect(code).toBe(1);
-    expect(stderr).toBe(`${path.join(tmp, 'no-such-folder')}: no such folder. Pass the mappings folder, or set BATON_MAPPINGS_DIR.\n`);
+    expect(stderr).toBe(
+      `${path.join(tmp, 'no-such-folder')}: no such folder. Pass the mappings folder, or set BATON_MAPPINGS_DIR.\n`,
+    );
   });
 });

@@ -31,7 +31,9 @@ function postgresTarget(): Target {
       } catch (err) {
         // Fail, never skip: CI starts PostgreSQL, so a missing server is a broken setup.
         const message = err instanceof Error ? err.message : String(err);
-        throw new Error(`The PostgreSQL routing tests need a server at BATON_TEST_POSTGRES_URL (default ${PG_URL}). ${message}`);
+        throw new Error(
+          `The PostgreSQL routing tests need a server at BATON_TEST_POSTGRES_URL (default ${PG_URL}). ${message}`,
+        );
       }
     },
     async cleanup() {
@@ -82,7 +84,11 @@ function tally(assignments: Assignment[]): Map<string, number> {
 }
 
 const leads = (policy: HandoverPolicy, ledger: StoreRoutingLedger, n: number) =>
-  Promise.all(Array.from({ length: n }, () => assignOwner(policy, { properties: { hubspotscore: '90' }, now: NOW, availability: AVAILABLE }, ledger)));
+  Promise.all(
+    Array.from({ length: n }, () =>
+      assignOwner(policy, { properties: { hubspotscore: '90' }, now: NOW, availability: AVAILABLE }, ledger),
+    ),
+  );
 
 describe.each([
   ['sqlite', sqliteTarget],
@@ -125,10 +131,15 @@ describe.each([
     const counts = tally(assignments);
     for (const rep of REPS) expect(counts.get(rep)).toBe(150);
     expect(counts.get('queue:Unassigned Leads')).toBe(250);
-    const rows: Array<{ count: number | string }> = await store.knex('routing_counters').where({ team: 'Capped', period_key: 'day:2024-05-01' }).select('count');
+    const rows: Array<{ count: number | string }> = await store
+      .knex('routing_counters')
+      .where({ team: 'Capped', period_key: 'day:2024-05-01' })
+      .select('count');
     expect(rows.map((r) => Number(r.count))).toEqual([150, 150, 150, 150, 150]);
     const fallback = assignments.find((a) => a.via === 'fallback');
-    expect(fallback?.explanation).toMatch(/^fallback queue "Unassigned Leads": no rep of team Capped can take the lead \(ana has reached the cap of 150 today; /);
+    expect(fallback?.explanation).toMatch(
+      /^fallback queue "Unassigned Leads": no rep of team Capped can take the lead \(ana has reached the cap of 150 today; /,
+    );
   });
 
   if (dialect === 'postgres') {
@@ -137,7 +148,10 @@ describe.each([
       const other = await target.open();
       try {
         const policy = policyWith('TwoWorkers', 'caps: { per_day: 150 }');
-        const [a, b] = await Promise.all([leads(policy, new StoreRoutingLedger(store), 500), leads(policy, new StoreRoutingLedger(other), 500)]);
+        const [a, b] = await Promise.all([
+          leads(policy, new StoreRoutingLedger(store), 500),
+          leads(policy, new StoreRoutingLedger(other), 500),
+        ]);
         const counts = tally([...a, ...b]);
         for (const rep of REPS) expect(counts.get(rep)).toBe(150);
         expect(counts.get('queue:Unassigned Leads')).toBe(250);
@@ -147,7 +161,7 @@ describe.each([
     });
   }
 
-  test('the store test suite\'s view of the table still works', async () => {
+  test("the store test suite's view of the table still works", async () => {
     // getRoutingCounts reads one period; the ledger's rows live beside the older API's.
     const counts = await store.getRoutingCounts('Round', 'day:2024-05-01');
     expect([...counts.values()].reduce((s, n) => s + n, 0)).toBe(1_000);

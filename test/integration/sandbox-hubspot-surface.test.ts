@@ -9,9 +9,17 @@ import path from 'node:path';
 import { Client } from '@hubspot/api-client';
 import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4/models/all';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/companies/models/all';
-import { PropertyCreateFieldTypeEnum, PropertyCreateTypeEnum } from '@hubspot/api-client/lib/codegen/crm/properties/models/all';
+import {
+  PropertyCreateFieldTypeEnum,
+  PropertyCreateTypeEnum,
+} from '@hubspot/api-client/lib/codegen/crm/properties/models/all';
 import { DEMO_COMPANIES, DEMO_CONTACT_COUNT, DEMO_SALES_REPS } from '../../src/sandbox/demo';
-import { DEMO_DYNAMIC_LIST, DEMO_WORKFLOWS, startHubSpotSandbox, type RunningHubSpotSandbox } from '../../src/sandbox/hubspot';
+import {
+  DEMO_DYNAMIC_LIST,
+  DEMO_WORKFLOWS,
+  startHubSpotSandbox,
+  type RunningHubSpotSandbox,
+} from '../../src/sandbox/hubspot';
 import { LIFECYCLE_STAGES } from '../../src/sandbox/hubspot/properties';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
@@ -28,14 +36,22 @@ interface History {
   sourceId?: string;
 }
 
-async function raw(method: string, urlPath: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function raw(
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await client.apiRequest({ method, path: urlPath, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 /** `propertiesWithHistory` of one record, read as the client returns it (timestamps as Dates). */
-async function historyOf(type: 'contacts' | 'companies', id: string, names: string[]): Promise<Record<string, History[]>> {
+async function historyOf(
+  type: 'contacts' | 'companies',
+  id: string,
+  names: string[],
+): Promise<Record<string, History[]>> {
   const res = await raw('GET', `/crm/v3/objects/${type}/${id}?propertiesWithHistory=${names.join(',')}`);
   expect(res.status).toBe(200);
   return res.json.propertiesWithHistory as Record<string, History[]>;
@@ -68,13 +84,27 @@ beforeEach(async () => {
 
 describe('companies', () => {
   it('demo: one company per demo company, with HubSpot industry values and existing owners', async () => {
-    const page = await client.crm.companies.basicApi.getPage(100, undefined, ['name', 'domain', 'industry', 'numberofemployees', 'country', 'hubspot_owner_id', 'lifecyclestage']);
+    const page = await client.crm.companies.basicApi.getPage(100, undefined, [
+      'name',
+      'domain',
+      'industry',
+      'numberofemployees',
+      'country',
+      'hubspot_owner_id',
+      'lifecyclestage',
+    ]);
     expect(page.results.map((c) => c.properties.domain).sort()).toEqual(DEMO_COMPANIES.map((c) => c.domain).sort());
-    const industries = (await client.crm.properties.coreApi.getByName('companies', 'industry')).options.map((o) => o.value);
+    const industries = (await client.crm.properties.coreApi.getByName('companies', 'industry')).options.map(
+      (o) => o.value,
+    );
     const owners = new Set((await client.crm.owners.ownersApi.getPage()).results.map((o) => o.id));
     for (const c of page.results) {
       const demo = DEMO_COMPANIES.find((d) => d.domain === c.properties.domain)!;
-      expect(c.properties).toMatchObject({ name: demo.name, numberofemployees: String(demo.employees), country: demo.country });
+      expect(c.properties).toMatchObject({
+        name: demo.name,
+        numberofemployees: String(demo.employees),
+        country: demo.country,
+      });
       expect(industries).toContain(c.properties.industry);
       if (c.properties.hubspot_owner_id) expect(owners.has(c.properties.hubspot_owner_id)).toBe(true);
       expect(STAGES).toContain(c.properties.lifecyclestage);
@@ -97,19 +127,39 @@ describe('companies', () => {
       ]);
     }
     const company = companies[0]!;
-    const members = await client.crm.associations.v4.basicApi.getPage('companies', company.id, 'contacts', undefined, 500);
-    expect(members.results.length).toBe(contacts.filter((c) => c.properties.email!.endsWith(`@${company.properties.domain}`)).length);
+    const members = await client.crm.associations.v4.basicApi.getPage(
+      'companies',
+      company.id,
+      'contacts',
+      undefined,
+      500,
+    );
+    expect(members.results.length).toBe(
+      contacts.filter((c) => c.properties.email!.endsWith(`@${company.properties.domain}`)).length,
+    );
     expect(members.results[0]!.associationTypes.map((t) => t.typeId)).toEqual([2, 280]);
   });
 
   it('searches by hs_lastmodifieddate, and HubSpot allows two companies on one domain', async () => {
     clock = T0 + 1000;
-    const a = await client.crm.companies.basicApi.create({ properties: { name: 'Twin A', domain: 'twin.example' }, associations: [] });
-    const b = await client.crm.companies.basicApi.create({ properties: { name: 'Twin B', domain: 'twin.example' }, associations: [] });
+    const a = await client.crm.companies.basicApi.create({
+      properties: { name: 'Twin A', domain: 'twin.example' },
+      associations: [],
+    });
+    const b = await client.crm.companies.basicApi.create({
+      properties: { name: 'Twin B', domain: 'twin.example' },
+      associations: [],
+    });
     expect(a.properties.hs_lastmodifieddate).toBe('2026-03-02T09:00:01.000Z');
     expect(a.properties).not.toHaveProperty('lastmodifieddate');
     const found = await client.crm.companies.searchApi.doSearch({
-      filterGroups: [{ filters: [{ propertyName: 'hs_lastmodifieddate', operator: FilterOperatorEnum.Gte, value: String(T0 + 1000) }] }],
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'hs_lastmodifieddate', operator: FilterOperatorEnum.Gte, value: String(T0 + 1000) },
+          ],
+        },
+      ],
       sorts: ['hs_lastmodifieddate'],
       properties: ['name'],
       limit: 10,
@@ -120,11 +170,21 @@ describe('companies', () => {
   });
 
   it('validates company values against the company property definitions', async () => {
-    const ok = await client.crm.companies.basicApi.create({ properties: { name: 'Numbers Co', numberofemployees: '12', annualrevenue: '1000000.5', type: 'PARTNER' }, associations: [] });
+    const ok = await client.crm.companies.basicApi.create({
+      properties: { name: 'Numbers Co', numberofemployees: '12', annualrevenue: '1000000.5', type: 'PARTNER' },
+      associations: [],
+    });
     expect(ok.properties).toMatchObject({ numberofemployees: '12', type: 'PARTNER' });
-    const invalid: Record<string, string>[] = [{ numberofemployees: 'many' }, { type: 'FRIEND' }, { email: 'x@example.org' }, { hs_lastmodifieddate: '2026-01-01' }];
+    const invalid: Record<string, string>[] = [
+      { numberofemployees: 'many' },
+      { type: 'FRIEND' },
+      { email: 'x@example.org' },
+      { hs_lastmodifieddate: '2026-01-01' },
+    ];
     for (const properties of invalid) {
-      await expect(client.crm.companies.basicApi.create({ properties, associations: [] })).rejects.toMatchObject({ code: 400 });
+      await expect(client.crm.companies.basicApi.create({ properties, associations: [] })).rejects.toMatchObject({
+        code: 400,
+      });
     }
   });
 });
@@ -134,7 +194,11 @@ describe('property history', () => {
     const contacts = await allContacts(['hubspotscore', 'lifecyclestage', 'createdate']);
     let multiStage = 0;
     for (const c of contacts.slice(0, 60)) {
-      const h = await historyOf('contacts', c.id, ['hubspotscore', 'lifecyclestage', `hs_lifecyclestage_${c.properties.lifecyclestage}_date`]);
+      const h = await historyOf('contacts', c.id, [
+        'hubspotscore',
+        'lifecyclestage',
+        `hs_lifecyclestage_${c.properties.lifecyclestage}_date`,
+      ]);
       const score = h.hubspotscore!;
       expect(score.length).toBeGreaterThanOrEqual(1);
       expect(score[0]!.value).toBe(c.properties.hubspotscore);
@@ -158,14 +222,22 @@ describe('property history', () => {
 
   it("demo: the custom lead_score follows HubSpot's score, written by the scoring app, and the API may write it", async () => {
     const definition = await client.crm.properties.coreApi.getByName('contacts', 'lead_score');
-    expect(definition).toMatchObject({ type: 'number', fieldType: 'number', label: 'Lead score', hubspotDefined: false, calculated: false });
+    expect(definition).toMatchObject({
+      type: 'number',
+      fieldType: 'number',
+      label: 'Lead score',
+      hubspotDefined: false,
+      calculated: false,
+    });
     expect(definition.modificationMetadata?.readOnlyValue).toBe(false);
 
     const contacts = await allContacts(['hubspotscore', 'lead_score']);
     expect(contacts.every((c) => c.properties.lead_score === c.properties.hubspotscore)).toBe(true);
     for (const c of contacts.slice(0, 30)) {
       const h = await historyOf('contacts', c.id, ['hubspotscore', 'lead_score']);
-      expect(h.lead_score!.map((e) => [e.value, e.timestamp])).toEqual(h.hubspotscore!.map((e) => [e.value, e.timestamp]));
+      expect(h.lead_score!.map((e) => [e.value, e.timestamp])).toEqual(
+        h.hubspotscore!.map((e) => [e.value, e.timestamp]),
+      );
       expect(h.lead_score!.every((e) => e.sourceType === 'INTEGRATION' && e.sourceId === '2417309')).toBe(true);
     }
 
@@ -173,24 +245,49 @@ describe('property history', () => {
     clock = T0 + 500;
     const raised = await client.crm.contacts.basicApi.update(first.id, { properties: { lead_score: '88' } });
     expect(raised.properties.lead_score).toBe('88');
-    expect((await historyOf('contacts', first.id, ['lead_score'])).lead_score![0]).toMatchObject({ value: '88', sourceType: 'INTEGRATION' });
-    await expect(client.crm.contacts.basicApi.update(first.id, { properties: { hubspotscore: '88' } })).rejects.toMatchObject({ code: 400 });
-    await expect(client.crm.contacts.basicApi.update(first.id, { properties: { lead_score: 'high' } })).rejects.toMatchObject({ code: 400 });
+    expect((await historyOf('contacts', first.id, ['lead_score'])).lead_score![0]).toMatchObject({
+      value: '88',
+      sourceType: 'INTEGRATION',
+    });
+    await expect(
+      client.crm.contacts.basicApi.update(first.id, { properties: { hubspotscore: '88' } }),
+    ).rejects.toMatchObject({ code: 400 });
+    await expect(
+      client.crm.contacts.basicApi.update(first.id, { properties: { lead_score: 'high' } }),
+    ).rejects.toMatchObject({ code: 400 });
   });
 
   it('records every write: value, time, source; clears as ""; no entry for a no-op', async () => {
     await raw('POST', '/__sandbox/seed', { preset: 'empty' });
     clock = T0 + 1000;
-    const c = await client.crm.contacts.basicApi.create({ properties: { email: 'h@example.org', lifecyclestage: 'lead', hs_lead_status: 'NEW' }, associations: [] });
+    const c = await client.crm.contacts.basicApi.create({
+      properties: { email: 'h@example.org', lifecyclestage: 'lead', hs_lead_status: 'NEW' },
+      associations: [],
+    });
     clock = T0 + 2000;
-    await client.crm.contacts.basicApi.update(c.id, { properties: { lifecyclestage: 'marketingqualifiedlead', hs_lead_status: '' } });
+    await client.crm.contacts.basicApi.update(c.id, {
+      properties: { lifecyclestage: 'marketingqualifiedlead', hs_lead_status: '' },
+    });
     clock = T0 + 3000;
-    await client.crm.contacts.batchApi.update({ inputs: [{ id: c.id, properties: { lifecyclestage: 'marketingqualifiedlead', hs_lead_status: 'OPEN' } }] });
+    await client.crm.contacts.batchApi.update({
+      inputs: [{ id: c.id, properties: { lifecyclestage: 'marketingqualifiedlead', hs_lead_status: 'OPEN' } }],
+    });
     // HubSpot computes the score itself; the sandbox state stands in for that.
     clock = T0 + 4000;
-    sandbox.state.contacts.update(sandbox.state.contacts.get(c.id)!, { hubspotscore: '55' }, clock, { sourceType: 'CALCULATED' });
+    sandbox.state.contacts.update(sandbox.state.contacts.get(c.id)!, { hubspotscore: '55' }, clock, {
+      sourceType: 'CALCULATED',
+    });
 
-    const h = await historyOf('contacts', c.id, ['lifecyclestage', 'hs_lead_status', 'hubspotscore', 'hs_email_domain', 'jobtitle', 'createdate', 'lastmodifieddate', 'nope']);
+    const h = await historyOf('contacts', c.id, [
+      'lifecyclestage',
+      'hs_lead_status',
+      'hubspotscore',
+      'hs_email_domain',
+      'jobtitle',
+      'createdate',
+      'lastmodifieddate',
+      'nope',
+    ]);
     const at = (ms: number) => new Date(T0 + ms).toISOString();
     const api = { sourceType: 'INTEGRATION', sourceId: expect.stringMatching(/^\d+$/) };
     expect(h.lifecyclestage).toEqual([
@@ -212,11 +309,20 @@ describe('property history', () => {
 
   it('batch read with history: at most 50 inputs; the list endpoint pages 50 at a time', async () => {
     const ids = (await allContacts([])).map((c) => c.id);
-    const read = await client.crm.contacts.batchApi.read({ inputs: ids.slice(0, 50).map((id) => ({ id })), properties: ['hubspotscore'], propertiesWithHistory: ['hubspotscore'] });
+    const read = await client.crm.contacts.batchApi.read({
+      inputs: ids.slice(0, 50).map((id) => ({ id })),
+      properties: ['hubspotscore'],
+      propertiesWithHistory: ['hubspotscore'],
+    });
     expect(read.results).toHaveLength(50);
-    for (const r of read.results) expect(r.propertiesWithHistory?.hubspotscore?.[0]?.value).toBe(r.properties.hubspotscore);
+    for (const r of read.results)
+      expect(r.propertiesWithHistory?.hubspotscore?.[0]?.value).toBe(r.properties.hubspotscore);
     await expect(
-      client.crm.contacts.batchApi.read({ inputs: ids.slice(0, 51).map((id) => ({ id })), properties: [], propertiesWithHistory: ['hubspotscore'] }),
+      client.crm.contacts.batchApi.read({
+        inputs: ids.slice(0, 51).map((id) => ({ id })),
+        properties: [],
+        propertiesWithHistory: ['hubspotscore'],
+      }),
     ).rejects.toMatchObject({ code: 400 });
     const page = await client.crm.contacts.basicApi.getPage(100, undefined, undefined, ['lifecyclestage']);
     expect(page.results).toHaveLength(50);
@@ -229,20 +335,38 @@ describe('associations', () => {
     const company = await client.crm.companies.basicApi.create({ properties: { name: 'Assoc Co' }, associations: [] });
     const contact = await client.crm.contacts.basicApi.create({
       properties: { email: 'a@assoc.example' },
-      associations: [{ to: { id: company.id }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: 279 }] }],
+      associations: [
+        {
+          to: { id: company.id },
+          types: [
+            { associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: 279 },
+          ],
+        },
+      ],
     });
     const withAssoc = await client.crm.contacts.basicApi.getById(contact.id, undefined, undefined, ['companies']);
-    expect(withAssoc.associations?.companies?.results).toEqual([{ id: company.id, type: 'contact_to_company_unlabeled' }]);
+    expect(withAssoc.associations?.companies?.results).toEqual([
+      { id: company.id, type: 'contact_to_company_unlabeled' },
+    ]);
     const back = await client.crm.companies.basicApi.getById(company.id, undefined, undefined, ['contacts']);
     expect(back.associations?.contacts?.results).toEqual([{ id: contact.id, type: 'company_to_contact_unlabeled' }]);
 
     await client.crm.companies.basicApi.archive(company.id);
-    expect((await client.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'companies')).results).toEqual([]);
+    expect((await client.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'companies')).results).toEqual(
+      [],
+    );
 
     await expect(
       client.crm.contacts.basicApi.create({
         properties: { email: 'b@assoc.example' },
-        associations: [{ to: { id: company.id }, types: [{ associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: 279 }] }],
+        associations: [
+          {
+            to: { id: company.id },
+            types: [
+              { associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: 279 },
+            ],
+          },
+        ],
       }),
     ).rejects.toMatchObject({ code: 400 });
     // Nothing was created by the refused request.
@@ -254,7 +378,9 @@ describe('lists as marketing campaigns', () => {
   it('demo: MANUAL campaign lists and an active DYNAMIC one, told apart by processingType', async () => {
     const all = await client.crm.lists.listsApi.getAll();
     const byType = (t: string) => all.lists.filter((l) => l.processingType === t).map((l) => l.name);
-    expect(byType('MANUAL')).toEqual(expect.arrayContaining(['Newsletter', 'Webinar: Q4 Launch', 'Nurture – Trial users', 'Event: Field Summit']));
+    expect(byType('MANUAL')).toEqual(
+      expect.arrayContaining(['Newsletter', 'Webinar: Q4 Launch', 'Nurture – Trial users', 'Event: Field Summit']),
+    );
     expect(byType('DYNAMIC')).toEqual([DEMO_DYNAMIC_LIST.name]);
     const dynamic = all.lists.find((l) => l.processingType === 'DYNAMIC')!;
     expect(dynamic.size).toBeGreaterThan(0);
@@ -263,7 +389,11 @@ describe('lists as marketing campaigns', () => {
   it('a DYNAMIC list follows its filters: assigning an owner takes a lead out of the campaign', async () => {
     const members = await client.crm.lists.membershipsApi.getPage(DEMO_DYNAMIC_LIST.listId, undefined, undefined, 250);
     const leadId = members.results[0]!.recordId;
-    const lead = await client.crm.contacts.basicApi.getById(leadId, ['hubspotscore', 'lifecyclestage', 'hubspot_owner_id']);
+    const lead = await client.crm.contacts.basicApi.getById(leadId, [
+      'hubspotscore',
+      'lifecyclestage',
+      'hubspot_owner_id',
+    ]);
     expect(Number(lead.properties.hubspotscore)).toBeGreaterThanOrEqual(40);
     expect(lead.properties.hubspot_owner_id).toBeNull();
 
@@ -272,9 +402,13 @@ describe('lists as marketing campaigns', () => {
     const memberships = await client.crm.lists.membershipsApi.getLists('0-1', leadId);
     expect(memberships.results.map((m) => m.listId)).not.toContain(DEMO_DYNAMIC_LIST.listId);
     await client.crm.contacts.basicApi.update(leadId, { properties: { hubspot_owner_id: '' } });
-    expect((await client.crm.lists.membershipsApi.getLists('0-1', leadId)).results.map((m) => m.listId)).toContain(DEMO_DYNAMIC_LIST.listId);
+    expect((await client.crm.lists.membershipsApi.getLists('0-1', leadId)).results.map((m) => m.listId)).toContain(
+      DEMO_DYNAMIC_LIST.listId,
+    );
     // Manual changes to an active list are refused.
-    await expect(client.crm.lists.membershipsApi.remove(DEMO_DYNAMIC_LIST.listId, [leadId])).rejects.toMatchObject({ code: 400 });
+    await expect(client.crm.lists.membershipsApi.remove(DEMO_DYNAMIC_LIST.listId, [leadId])).rejects.toMatchObject({
+      code: 400,
+    });
   });
 
   it('admin: DYNAMIC lists on a suppression property; API: MANUAL lists and search by name', async () => {
@@ -288,7 +422,14 @@ describe('lists as marketing campaigns', () => {
     const created = await raw('POST', '/__sandbox/lists', {
       name: 'Campaign: spring promo',
       processingType: 'DYNAMIC',
-      filterGroups: [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ', value: 'lead' }, { propertyName: 'baton_suppressed', operator: 'NEQ', value: 'true' }] }],
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'lifecyclestage', operator: 'EQ', value: 'lead' },
+            { propertyName: 'baton_suppressed', operator: 'NEQ', value: 'true' },
+          ],
+        },
+      ],
     });
     expect(created.status).toBe(201);
     const listId = created.json.listId as string;
@@ -298,13 +439,23 @@ describe('lists as marketing campaigns', () => {
     await client.crm.contacts.basicApi.update(first, { properties: { baton_suppressed: 'true' } });
     expect((await client.crm.lists.listsApi.getById(listId)).list.size).toBe(before - 1);
 
-    const manual = await client.crm.lists.listsApi.create({ name: 'Baton: handed over', objectTypeId: '0-1', processingType: 'MANUAL' });
+    const manual = await client.crm.lists.listsApi.create({
+      name: 'Baton: handed over',
+      objectTypeId: '0-1',
+      processingType: 'MANUAL',
+    });
     expect(manual.list).toMatchObject({ processingType: 'MANUAL', size: 0 });
     const search = await client.crm.lists.listsApi.doSearch({ query: 'campaign', count: 10, offset: 0 });
-    expect(search.lists.map((l) => [l.name, l.processingType, l.additionalProperties.hs_list_size])).toEqual([['Campaign: spring promo', 'DYNAMIC', String(before - 1)]]);
+    expect(search.lists.map((l) => [l.name, l.processingType, l.additionalProperties.hs_list_size])).toEqual([
+      ['Campaign: spring promo', 'DYNAMIC', String(before - 1)],
+    ]);
     expect(search).toMatchObject({ total: 1, hasMore: false });
-    expect((await raw('POST', '/__sandbox/lists', { name: 'x', processingType: 'MANUAL', filterGroups: [] })).status).toBe(400);
-    await expect(client.crm.lists.listsApi.create({ name: 'Dyn', objectTypeId: '0-1', processingType: 'DYNAMIC' })).rejects.toMatchObject({ code: 400 });
+    expect(
+      (await raw('POST', '/__sandbox/lists', { name: 'x', processingType: 'MANUAL', filterGroups: [] })).status,
+    ).toBe(400);
+    await expect(
+      client.crm.lists.listsApi.create({ name: 'Dyn', objectTypeId: '0-1', processingType: 'DYNAMIC' }),
+    ).rejects.toMatchObject({ code: 400 });
   });
 
   it('a deleted contact leaves every list', async () => {
@@ -389,20 +540,34 @@ describe('persistence of the wider state', () => {
     const contact = (await c1.crm.contacts.basicApi.getPage(1)).results[0]!;
     await c1.crm.contacts.basicApi.update(contact.id, { properties: { lifecyclestage: 'other' } });
     const before = {
-      history: (await c1.crm.contacts.basicApi.getById(contact.id, undefined, ['lifecyclestage', 'hubspotscore'])).propertiesWithHistory,
+      history: (await c1.crm.contacts.basicApi.getById(contact.id, undefined, ['lifecyclestage', 'hubspotscore']))
+        .propertiesWithHistory,
       companies: (await c1.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'companies')).results,
       lists: (await c1.crm.lists.listsApi.getAll()).lists.map((l) => [l.listId, l.processingType, l.size]),
-      enrollments: await (await c1.apiRequest({ method: 'GET', path: `/automation/v2/workflows/enrollments/contacts/${contact.id}` })).json(),
+      enrollments: await (
+        await c1.apiRequest({ method: 'GET', path: `/automation/v2/workflows/enrollments/contacts/${contact.id}` })
+      ).json(),
     };
     await first.close();
 
     const second = await startHubSpotSandbox({ stateFile: file, preset: 'empty' });
     try {
       const c2 = new Client({ accessToken: second.accessToken, basePath: second.url, numberOfApiCallRetries: 0 });
-      expect((await c2.crm.contacts.basicApi.getById(contact.id, undefined, ['lifecyclestage', 'hubspotscore'])).propertiesWithHistory).toEqual(before.history);
-      expect((await c2.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'companies')).results).toEqual(before.companies);
-      expect((await c2.crm.lists.listsApi.getAll()).lists.map((l) => [l.listId, l.processingType, l.size])).toEqual(before.lists);
-      expect(await (await c2.apiRequest({ method: 'GET', path: `/automation/v2/workflows/enrollments/contacts/${contact.id}` })).json()).toEqual(before.enrollments);
+      expect(
+        (await c2.crm.contacts.basicApi.getById(contact.id, undefined, ['lifecyclestage', 'hubspotscore']))
+          .propertiesWithHistory,
+      ).toEqual(before.history);
+      expect((await c2.crm.associations.v4.basicApi.getPage('contacts', contact.id, 'companies')).results).toEqual(
+        before.companies,
+      );
+      expect((await c2.crm.lists.listsApi.getAll()).lists.map((l) => [l.listId, l.processingType, l.size])).toEqual(
+        before.lists,
+      );
+      expect(
+        await (
+          await c2.apiRequest({ method: 'GET', path: `/automation/v2/workflows/enrollments/contacts/${contact.id}` })
+        ).json(),
+      ).toEqual(before.enrollments);
       expect((await c2.crm.companies.basicApi.getPage(100)).results).toHaveLength(DEMO_COMPANIES.length);
       const next = await c2.crm.companies.basicApi.create({ properties: { name: 'After restart' }, associations: [] });
       expect(Number(next.id)).toBeGreaterThan(5_000_000 + DEMO_COMPANIES.length);
@@ -418,7 +583,15 @@ describe('persistence of the wider state', () => {
       objects: {
         contacts: {
           nextId: 1002,
-          records: [{ id: '1001', properties: { email: 'old@example.org', hs_object_id: '1001' }, createdAt: T0, updatedAt: T0, archived: false }],
+          records: [
+            {
+              id: '1001',
+              properties: { email: 'old@example.org', hs_object_id: '1001' },
+              createdAt: T0,
+              updatedAt: T0,
+              archived: false,
+            },
+          ],
         },
       },
       customProperties: { contacts: [] },
@@ -444,7 +617,12 @@ describe('persistence of the wider state', () => {
     const first = await startHubSpotSandbox({ stateFile: file, preset: 'demo' });
     await first.close();
     // The file as an older Baton saved it: no lead_score definition, no values, no history.
-    type Saved = { customProperties: { contacts: { name: string }[] }; objects: { contacts: { records: { properties: Record<string, string>; history: { values: Record<string, string> }[] }[] } } };
+    type Saved = {
+      customProperties: { contacts: { name: string }[] };
+      objects: {
+        contacts: { records: { properties: Record<string, string>; history: { values: Record<string, string> }[] }[] };
+      };
+    };
     const old = JSON.parse(await fs.readFile(file, 'utf8')) as Saved;
     old.customProperties.contacts = old.customProperties.contacts.filter((p) => p.name !== 'lead_score');
     for (const r of old.objects.contacts.records) {
@@ -461,12 +639,15 @@ describe('persistence of the wider state', () => {
       const scored = page.results.filter((r) => r.properties.hubspotscore);
       expect(scored.length).toBeGreaterThan(50);
       for (const r of scored) expect(r.properties.lead_score).toBe(r.properties.hubspotscore);
-      const history = (await c.crm.contacts.basicApi.getById(scored[0]!.id, undefined, ['lead_score'])).propertiesWithHistory?.lead_score;
+      const history = (await c.crm.contacts.basicApi.getById(scored[0]!.id, undefined, ['lead_score']))
+        .propertiesWithHistory?.lead_score;
       expect(history?.map((h) => h.sourceType)).toEqual(['INTEGRATION']);
     } finally {
       await second.close();
     }
     // Saved at once: the file now has the property.
-    expect((JSON.parse(await fs.readFile(file, 'utf8')) as Saved).customProperties.contacts.map((p) => p.name)).toContain('lead_score');
+    expect(
+      (JSON.parse(await fs.readFile(file, 'utf8')) as Saved).customProperties.contacts.map((p) => p.name),
+    ).toContain('lead_score');
   });
 });

@@ -32,7 +32,12 @@ class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const n = this.requests.length;
-        this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        this.requests.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         const answer = this.respond(n);
         if (answer === 'hang') {
           const release = (): void => void res.destroy();
@@ -66,7 +71,14 @@ const webhookEvent = z
     portalId: z.number().int(),
     appId: z.number().int(),
     occurredAt: z.number().int(),
-    subscriptionType: z.enum(['contact.creation', 'contact.propertyChange', 'contact.deletion', 'company.creation', 'company.propertyChange', 'company.deletion']),
+    subscriptionType: z.enum([
+      'contact.creation',
+      'contact.propertyChange',
+      'contact.deletion',
+      'company.creation',
+      'company.propertyChange',
+      'company.deletion',
+    ]),
     attemptNumber: z.number().int().nonnegative(),
     objectId: z.number().int(),
     propertyName: z.string().optional(),
@@ -82,16 +94,27 @@ const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 let receiver: Receiver;
 let sandbox: RunningHubSpotSandbox | undefined;
 
-async function start(webhooks: Partial<WebhookOptions> = {}, now?: () => number): Promise<{ sb: RunningHubSpotSandbox; client: Client }> {
+async function start(
+  webhooks: Partial<WebhookOptions> = {},
+  now?: () => number,
+): Promise<{ sb: RunningHubSpotSandbox; client: Client }> {
   sandbox = await startHubSpotSandbox({
     preset: 'empty',
     ...(now ? { now } : {}),
     webhooks: { targetUrl: receiver.url, clientSecret: SECRET, retryBaseMs: 5, batchWindowMs: 10, ...webhooks },
   });
-  return { sb: sandbox, client: new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url, numberOfApiCallRetries: 0 }) };
+  return {
+    sb: sandbox,
+    client: new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url, numberOfApiCallRetries: 0 }),
+  };
 }
 
-async function admin(sb: RunningHubSpotSandbox, method: string, urlPath: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function admin(
+  sb: RunningHubSpotSandbox,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${sb.url}${urlPath}`, {
     method,
     ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
@@ -114,7 +137,10 @@ afterEach(async () => {
 describe('delivery', () => {
   it('sends contact.creation and contact.propertyChange, signed so that Signature.isValid accepts them', async () => {
     const { sb, client } = await start({}, () => T0);
-    const created = await client.crm.contacts.basicApi.create({ properties: { email: 'hook@example.org', firstname: 'Hook' }, associations: [] });
+    const created = await client.crm.contacts.basicApi.create({
+      properties: { email: 'hook@example.org', firstname: 'Hook' },
+      associations: [],
+    });
     await sb.webhooks.settled();
 
     expect(receiver.requests).toHaveLength(1);
@@ -125,17 +151,34 @@ describe('delivery', () => {
     const timestamp = Number(request!.headers['x-hubspot-request-timestamp']);
     expect(Math.abs(Date.now() - timestamp)).toBeLessThan(60_000);
     const signature = String(request!.headers['x-hubspot-signature-v3']);
-    const check = { signatureVersion: 'v3', method: 'POST', url: receiver.url, requestBody: request!.body, signature, timestamp };
+    const check = {
+      signatureVersion: 'v3',
+      method: 'POST',
+      url: receiver.url,
+      requestBody: request!.body,
+      signature,
+      timestamp,
+    };
     expect(Signature.isValid({ ...check, clientSecret: SECRET })).toBe(true);
     expect(Signature.isValid({ ...check, clientSecret: 'another-secret' })).toBe(false);
-    expect(Signature.isValid({ ...check, clientSecret: SECRET, requestBody: request!.body.replace('Hook', 'Hack') })).toBe(false);
+    expect(
+      Signature.isValid({ ...check, clientSecret: SECRET, requestBody: request!.body.replace('Hook', 'Hack') }),
+    ).toBe(false);
     // The client refuses requests older than five minutes outright.
-    expect(() => Signature.isValid({ ...check, clientSecret: SECRET, timestamp: timestamp - 6 * 60_000 })).toThrow(/Timestamp is invalid/);
+    expect(() => Signature.isValid({ ...check, clientSecret: SECRET, timestamp: timestamp - 6 * 60_000 })).toThrow(
+      /Timestamp is invalid/,
+    );
 
     const events = receiver.events();
     const creation = events.filter((e) => e.subscriptionType === 'contact.creation');
     expect(creation).toEqual([
-      expect.objectContaining({ objectId: Number(created.id), changeFlag: 'CREATED', attemptNumber: 0, occurredAt: T0, changeSource: 'INTEGRATION' }),
+      expect.objectContaining({
+        objectId: Number(created.id),
+        changeFlag: 'CREATED',
+        attemptNumber: 0,
+        occurredAt: T0,
+        changeSource: 'INTEGRATION',
+      }),
     ]);
     const changes = events.filter((e) => e.subscriptionType === 'contact.propertyChange');
     expect(Object.fromEntries(changes.map((e) => [e.propertyName, e.propertyValue]))).toEqual({
@@ -149,8 +192,13 @@ describe('delivery', () => {
   });
 
   it('reports updates, cleared values included, and deletions when subscribed', async () => {
-    const { sb, client } = await start({ subscriptions: [{ subscriptionType: 'contact.propertyChange' }, { subscriptionType: 'contact.deletion' }] });
-    const c = await client.crm.contacts.basicApi.create({ properties: { email: 'u@example.org', jobtitle: 'CTO' }, associations: [] });
+    const { sb, client } = await start({
+      subscriptions: [{ subscriptionType: 'contact.propertyChange' }, { subscriptionType: 'contact.deletion' }],
+    });
+    const c = await client.crm.contacts.basicApi.create({
+      properties: { email: 'u@example.org', jobtitle: 'CTO' },
+      associations: [],
+    });
     await sb.webhooks.settled();
     receiver.requests.length = 0;
 
@@ -169,9 +217,15 @@ describe('delivery', () => {
   });
 
   it('batches up to 100 events per request', async () => {
-    const { sb, client } = await start({ subscriptions: [{ subscriptionType: 'contact.creation' }], batchWindowMs: 200 });
+    const { sb, client } = await start({
+      subscriptions: [{ subscriptionType: 'contact.creation' }],
+      batchWindowMs: 200,
+    });
     const inputs = (from: number) =>
-      Array.from({ length: 100 }, (_, i) => ({ properties: { email: `b${from + i}@batch.example` }, associations: [] }));
+      Array.from({ length: 100 }, (_, i) => ({
+        properties: { email: `b${from + i}@batch.example` },
+        associations: [],
+      }));
     await client.crm.contacts.batchApi.create({ inputs: inputs(0) });
     await client.crm.contacts.batchApi.create({ inputs: inputs(100) });
     await client.crm.contacts.batchApi.create({ inputs: inputs(200).slice(0, 50) });
@@ -184,18 +238,30 @@ describe('delivery', () => {
 
   it('filters property changes by propertyName (subscriptions made through the admin API)', async () => {
     const { sb, client } = await start({ subscriptions: [] });
-    const sub = await admin(sb, 'POST', '/__sandbox/webhooks/subscriptions', { subscriptionType: 'contact.propertyChange', propertyName: 'lifecyclestage' });
+    const sub = await admin(sb, 'POST', '/__sandbox/webhooks/subscriptions', {
+      subscriptionType: 'contact.propertyChange',
+      propertyName: 'lifecyclestage',
+    });
     expect(sub.status).toBe(201);
-    expect(sub.json).toMatchObject({ subscriptionType: 'contact.propertyChange', propertyName: 'lifecyclestage', active: true });
+    expect(sub.json).toMatchObject({
+      subscriptionType: 'contact.propertyChange',
+      propertyName: 'lifecyclestage',
+      active: true,
+    });
     const listed = await admin(sb, 'GET', '/__sandbox/webhooks/subscriptions');
     expect(listed.json).toMatchObject({ target: { targetUrl: receiver.url }, results: [sub.json] });
     expect(JSON.stringify(listed.json)).not.toContain(SECRET);
 
-    const c = await client.crm.contacts.basicApi.create({ properties: { email: 'f@example.org', firstname: 'F' }, associations: [] });
+    const c = await client.crm.contacts.basicApi.create({
+      properties: { email: 'f@example.org', firstname: 'F' },
+      associations: [],
+    });
     await client.crm.contacts.basicApi.update(c.id, { properties: { firstname: 'G' } });
     await client.crm.contacts.basicApi.update(c.id, { properties: { lifecyclestage: 'marketingqualifiedlead' } });
     await sb.webhooks.settled();
-    expect(receiver.events().map((e) => [e.propertyName, e.propertyValue])).toEqual([['lifecyclestage', 'marketingqualifiedlead']]);
+    expect(receiver.events().map((e) => [e.propertyName, e.propertyValue])).toEqual([
+      ['lifecyclestage', 'marketingqualifiedlead'],
+    ]);
   });
 
   it('sends nothing for seeded data, and nothing without subscriptions', async () => {
@@ -224,10 +290,34 @@ describe('retries', () => {
     for (const r of receiver.requests) {
       const timestamp = Number(r.headers['x-hubspot-request-timestamp']);
       const signature = String(r.headers['x-hubspot-signature-v3']);
-      expect(Signature.isValid({ signatureVersion: 'v3', method: 'POST', url: receiver.url, requestBody: r.body, signature, timestamp, clientSecret: SECRET })).toBe(true);
+      expect(
+        Signature.isValid({
+          signatureVersion: 'v3',
+          method: 'POST',
+          url: receiver.url,
+          requestBody: r.body,
+          signature,
+          timestamp,
+          clientSecret: SECRET,
+        }),
+      ).toBe(true);
     }
     const log = await admin(sb, 'GET', '/__sandbox/webhooks/deliveries');
-    const results = z.object({ total: z.number(), results: z.array(z.object({ status: z.string(), attemptNumber: z.number(), responseStatus: z.number().optional(), batchId: z.number() }).passthrough()) }).parse(log.json).results;
+    const results = z
+      .object({
+        total: z.number(),
+        results: z.array(
+          z
+            .object({
+              status: z.string(),
+              attemptNumber: z.number(),
+              responseStatus: z.number().optional(),
+              batchId: z.number(),
+            })
+            .passthrough(),
+        ),
+      })
+      .parse(log.json).results;
     expect(results.map((d) => [d.attemptNumber, d.status, d.responseStatus])).toEqual([
       [0, 'retrying', 500],
       [1, 'retrying', 500],
@@ -247,7 +337,11 @@ describe('retries', () => {
 
   it('times out a slow endpoint, retries it, and gives up after maxAttempts', async () => {
     receiver.respond = (n) => (n === 0 ? 'hang' : 503);
-    const { sb, client } = await start({ subscriptions: [{ subscriptionType: 'contact.creation' }], timeoutMs: 150, maxAttempts: 3 });
+    const { sb, client } = await start({
+      subscriptions: [{ subscriptionType: 'contact.creation' }],
+      timeoutMs: 150,
+      maxAttempts: 3,
+    });
     await client.crm.contacts.basicApi.create({ properties: { email: 't@example.org' }, associations: [] });
     await sb.webhooks.settled();
     expect(receiver.requests).toHaveLength(3);
@@ -272,7 +366,10 @@ describe('retries', () => {
 
 describe('shutdown and admin API', () => {
   it('close() delivers what is queued and cancels scheduled retries', async () => {
-    const { sb, client } = await start({ subscriptions: [{ subscriptionType: 'contact.creation' }], batchWindowMs: 60_000 });
+    const { sb, client } = await start({
+      subscriptions: [{ subscriptionType: 'contact.creation' }],
+      batchWindowMs: 60_000,
+    });
     await client.crm.contacts.basicApi.create({ properties: { email: 'late@example.org' }, associations: [] });
     expect(receiver.requests).toHaveLength(0);
     await sb.close();
@@ -290,7 +387,9 @@ describe('shutdown and admin API', () => {
 
   it('refuses subscriptions it cannot honour', async () => {
     sandbox = await startHubSpotSandbox({ preset: 'empty' });
-    const noTarget = await admin(sandbox, 'POST', '/__sandbox/webhooks/subscriptions', { subscriptionType: 'contact.creation' });
+    const noTarget = await admin(sandbox, 'POST', '/__sandbox/webhooks/subscriptions', {
+      subscriptionType: 'contact.creation',
+    });
     expect(noTarget.status).toBe(400);
     const wrongKind = await admin(sandbox, 'POST', '/__sandbox/webhooks/subscriptions', {
       subscriptionType: 'contact.creation',
@@ -310,7 +409,9 @@ describe('shutdown and admin API', () => {
     const client = new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url, numberOfApiCallRetries: 0 });
     await client.crm.companies.basicApi.create({ properties: { name: 'Hooked Co' }, associations: [] });
     expect((await admin(sandbox, 'POST', '/__sandbox/webhooks/flush')).status).toBe(200);
-    expect(receiver.events()).toEqual([expect.objectContaining({ subscriptionType: 'company.creation', appId: 42, changeFlag: 'CREATED' })]);
+    expect(receiver.events()).toEqual([
+      expect.objectContaining({ subscriptionType: 'company.creation', appId: 42, changeFlag: 'CREATED' }),
+    ]);
     const id = (ok.json as { id: number }).id;
     expect((await admin(sandbox, 'DELETE', `/__sandbox/webhooks/subscriptions/${id}`)).status).toBe(204);
     expect((await admin(sandbox, 'DELETE', `/__sandbox/webhooks/subscriptions/${id}`)).status).toBe(404);

@@ -24,7 +24,13 @@ function clientFor(sb: RunningSandbox, accessToken = sb.accessToken): Client {
 
 interface ApiError {
   code: number;
-  body: { message: string; category?: string; correlationId?: string; context?: Record<string, string[]>; errors?: unknown[] };
+  body: {
+    message: string;
+    category?: string;
+    correlationId?: string;
+    context?: Record<string, string[]>;
+    errors?: unknown[];
+  };
 }
 
 /** The ApiException the client throws, for assertions on code and body. */
@@ -53,7 +59,11 @@ async function raw(
     ...(opts.headers ? { headers: opts.headers } : {}),
   });
   const text = await res.text();
-  return { status: res.status, contentType: res.headers.get('content-type'), json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }
 
 const search = (req: PublicObjectSearchRequest) => client.crm.contacts.searchApi.doSearch(req);
@@ -107,7 +117,11 @@ describe('demo preset', () => {
   });
 
   it('gives some contacts an owner that exists, and has marketing lists with members', async () => {
-    const owned = await search({ filterGroups: [{ filters: [{ propertyName: 'hubspot_owner_id', operator: FilterOperatorEnum.HasProperty }] }], properties: ['hubspot_owner_id'], limit: 200 });
+    const owned = await search({
+      filterGroups: [{ filters: [{ propertyName: 'hubspot_owner_id', operator: FilterOperatorEnum.HasProperty }] }],
+      properties: ['hubspot_owner_id'],
+      limit: 200,
+    });
     expect(owned.total).toBeGreaterThan(0);
     const ownerIds = new Set((await client.crm.owners.ownersApi.getPage()).results.map((o) => o.id));
     for (const c of owned.results) expect(ownerIds.has(c.properties.hubspot_owner_id!)).toBe(true);
@@ -160,7 +174,9 @@ describe('contacts: single-record endpoints', () => {
       fieldType: PropertyCreateFieldTypeEnum.Booleancheckbox,
       groupName: 'contactinformation',
     });
-    const res = await raw('POST', '/crm/v3/objects/contacts', { properties: { email: 'n@example.org', baton_synced: true, zip: 12345 } });
+    const res = await raw('POST', '/crm/v3/objects/contacts', {
+      properties: { email: 'n@example.org', baton_synced: true, zip: 12345 },
+    });
     expect(res.status).toBe(201);
     expect(res.json.properties).toMatchObject({ baton_synced: 'true', zip: '12345' });
   });
@@ -175,7 +191,9 @@ describe('contacts: single-record endpoints', () => {
   });
 
   it('reads a contact by id or by email, with requested properties', async () => {
-    const c = await client.crm.contacts.basicApi.create({ properties: { email: 'read.me@example.org', firstname: 'Read' } });
+    const c = await client.crm.contacts.basicApi.create({
+      properties: { email: 'read.me@example.org', firstname: 'Read' },
+    });
     const byId = await client.crm.contacts.basicApi.getById(c.id, ['firstname', 'jobtitle', 'no_such_property']);
     // Requested and unset → null; unknown → left out; createdate, hs_object_id, lastmodifieddate always.
     expect(byId.properties).toEqual({
@@ -185,10 +203,24 @@ describe('contacts: single-record endpoints', () => {
       jobtitle: null,
       lastmodifieddate: c.properties.lastmodifieddate,
     });
-    const byEmail = await client.crm.contacts.basicApi.getById('READ.ME@example.org', undefined, undefined, undefined, false, 'email');
+    const byEmail = await client.crm.contacts.basicApi.getById(
+      'READ.ME@example.org',
+      undefined,
+      undefined,
+      undefined,
+      false,
+      'email',
+    );
     expect(byEmail.id).toBe(c.id);
     // Without `properties`: the contact defaults.
-    expect(Object.keys(byEmail.properties).sort()).toEqual(['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);
+    expect(Object.keys(byEmail.properties).sort()).toEqual([
+      'createdate',
+      'email',
+      'firstname',
+      'hs_object_id',
+      'lastmodifieddate',
+      'lastname',
+    ]);
     expect(byEmail.properties.lastname).toBeNull();
   });
 
@@ -199,12 +231,16 @@ describe('contacts: single-record endpoints', () => {
     const word = await apiError(client.crm.contacts.basicApi.getById('not-an-id'));
     expect(word.code).toBe(404);
     expect(word.body).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { id: ['not-an-id'] } });
-    const email = await apiError(client.crm.contacts.basicApi.getById('nobody@example.org', undefined, undefined, undefined, false, 'email'));
+    const email = await apiError(
+      client.crm.contacts.basicApi.getById('nobody@example.org', undefined, undefined, undefined, false, 'email'),
+    );
     expect(email.code).toBe(404);
   });
 
   it('updates: 200, "" clears, lastmodifieddate moves only on a real change', async () => {
-    const c = await client.crm.contacts.basicApi.create({ properties: { email: 'upd@example.org', firstname: 'A', jobtitle: 'CTO' } });
+    const c = await client.crm.contacts.basicApi.create({
+      properties: { email: 'upd@example.org', firstname: 'A', jobtitle: 'CTO' },
+    });
     clock = T0 + 60_000;
     const u = await client.crm.contacts.basicApi.update(c.id, { properties: { firstname: 'B', jobtitle: '' } });
     expect(u.properties.firstname).toBe('B');
@@ -217,7 +253,11 @@ describe('contacts: single-record endpoints', () => {
     const same = await client.crm.contacts.basicApi.update(c.id, { properties: { firstname: 'B' } });
     expect(same.properties.lastmodifieddate).toBe('2026-03-02T09:01:00.000Z');
 
-    const byEmail = await client.crm.contacts.basicApi.update('UPD@example.org', { properties: { lastname: 'Z' } }, 'email');
+    const byEmail = await client.crm.contacts.basicApi.update(
+      'UPD@example.org',
+      { properties: { lastname: 'Z' } },
+      'email',
+    );
     expect(byEmail.properties.lastname).toBe('Z');
     const read = await client.crm.contacts.basicApi.getById(c.id, ['jobtitle']);
     expect(read.properties.jobtitle).toBeNull();
@@ -229,7 +269,9 @@ describe('contacts: single-record endpoints', () => {
     const err = await apiError(client.crm.contacts.basicApi.update(b.id, { properties: { email: 'A@example.org' } }));
     expect(err.code).toBe(409);
     expect(err.body.message).toBe(`Contact already exists. Existing ID: ${a.id}`);
-    expect((await apiError(client.crm.contacts.basicApi.update('999999999', { properties: { firstname: 'x' } }))).code).toBe(404);
+    expect(
+      (await apiError(client.crm.contacts.basicApi.update('999999999', { properties: { firstname: 'x' } }))).code,
+    ).toBe(404);
   });
 
   it('archives: 204, gone from reads and search, email free again, still readable with archived=true', async () => {
@@ -274,7 +316,10 @@ describe('contacts: property validation', () => {
     expect(err.code).toBe(400);
     expect(err.body.category).toBe('VALIDATION_ERROR');
     expect(err.body.message.startsWith('Property values were not valid: [')).toBe(true);
-    const results = JSON.parse(err.body.message.slice('Property values were not valid: '.length)) as { error: string; name: string }[];
+    const results = JSON.parse(err.body.message.slice('Property values were not valid: '.length)) as {
+      error: string;
+      name: string;
+    }[];
     expect(results.map((r) => [r.name, r.error])).toEqual([
       ['favourite_colour', 'PROPERTY_DOESNT_EXIST'],
       ['hubspotscore', 'READ_ONLY_VALUE'],
@@ -287,7 +332,9 @@ describe('contacts: property validation', () => {
 
   it('accepts only existing owners in hubspot_owner_id, and invalid emails are refused', async () => {
     const owner = (await client.crm.owners.ownersApi.getPage()).results[0]!;
-    const ok = await client.crm.contacts.basicApi.create({ properties: { email: 'o@example.org', hubspot_owner_id: owner.id } });
+    const ok = await client.crm.contacts.basicApi.create({
+      properties: { email: 'o@example.org', hubspot_owner_id: owner.id },
+    });
     expect(ok.properties.hubspot_owner_id).toBe(owner.id);
     const bad = await apiError(client.crm.contacts.basicApi.update(ok.id, { properties: { hubspot_owner_id: '123' } }));
     expect(bad.code).toBe(400);
@@ -310,8 +357,12 @@ describe('contacts: property validation', () => {
     });
     expect(created.name).toBe('baton_handover_status');
     const all = await client.crm.properties.coreApi.getAll('contacts');
-    expect(all.results.map((p) => p.name)).toEqual(expect.arrayContaining(['email', 'lifecyclestage', 'baton_handover_status']));
-    const c = await client.crm.contacts.basicApi.create({ properties: { email: 'h@example.org', baton_handover_status: 'pending' } });
+    expect(all.results.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['email', 'lifecyclestage', 'baton_handover_status']),
+    );
+    const c = await client.crm.contacts.basicApi.create({
+      properties: { email: 'h@example.org', baton_handover_status: 'pending' },
+    });
     expect(c.properties.baton_handover_status).toBe('pending');
     const found = await search({ filterGroups: [{ filters: [eq('baton_handover_status', 'pending')] }] });
     expect(found.results.map((r) => r.id)).toEqual([c.id]);
@@ -330,7 +381,10 @@ describe('contacts: property validation', () => {
 
 describe('contacts: batch endpoints', () => {
   const inputsOf = (n: number, prefix: string) =>
-    Array.from({ length: n }, (_, i) => ({ properties: { email: `${prefix}${i}@batch.example`, firstname: `F${i}` }, associations: [] }));
+    Array.from({ length: n }, (_, i) => ({
+      properties: { email: `${prefix}${i}@batch.example`, firstname: `F${i}` },
+      associations: [],
+    }));
 
   it('batch/create: 201 COMPLETE with every record', async () => {
     clock = T0 + 5000;
@@ -357,19 +411,29 @@ describe('contacts: batch endpoints', () => {
     expect(err.code).toBe(400);
     expect(err.body).toMatchObject({
       category: 'VALIDATION_ERROR',
-      message: 'The maximum number of inputs supported in a batch is 100. Please reduce the number of items and try again',
+      message:
+        'The maximum number of inputs supported in a batch is 100. Please reduce the number of items and try again',
     });
     const ids = Array.from({ length: 101 }, (_, i) => ({ id: String(1001 + i) }));
-    const read = await apiError(client.crm.contacts.batchApi.read({ inputs: ids, properties: [], propertiesWithHistory: [] }));
+    const read = await apiError(
+      client.crm.contacts.batchApi.read({ inputs: ids, properties: [], propertiesWithHistory: [] }),
+    );
     expect(read.code).toBe(400);
-    expect((await apiError(client.crm.contacts.batchApi.update({ inputs: ids.map((i) => ({ ...i, properties: {} })) }))).code).toBe(400);
+    expect(
+      (await apiError(client.crm.contacts.batchApi.update({ inputs: ids.map((i) => ({ ...i, properties: {} })) })))
+        .code,
+    ).toBe(400);
     expect((await apiError(client.crm.contacts.batchApi.archive({ inputs: ids }))).code).toBe(400);
   });
 
   it('batch/read: 200 for found ids, 207 with OBJECT_NOT_FOUND for missing ones', async () => {
     const created = await client.crm.contacts.batchApi.create({ inputs: inputsOf(3, 'r') });
     const ids = created.results.map((r) => r.id);
-    const ok = await client.crm.contacts.batchApi.read({ inputs: ids.map((id) => ({ id })), properties: ['firstname'], propertiesWithHistory: [] });
+    const ok = await client.crm.contacts.batchApi.read({
+      inputs: ids.map((id) => ({ id })),
+      properties: ['firstname'],
+      propertiesWithHistory: [],
+    });
     expect(ok.results.map((r) => r.id).sort()).toEqual([...ids].sort());
     expect(ok.results[0]!.properties).toHaveProperty('firstname');
     expect('errors' in ok ? ok.errors : undefined).toBeUndefined();
@@ -380,7 +444,10 @@ describe('contacts: batch endpoints', () => {
       propertiesWithHistory: [],
     });
     expect(partial.results).toHaveLength(1);
-    const withErrors = partial as typeof partial & { numErrors?: number; errors?: { category: string; message: string; context: Record<string, string[]> }[] };
+    const withErrors = partial as typeof partial & {
+      numErrors?: number;
+      errors?: { category: string; message: string; context: Record<string, string[]> }[];
+    };
     expect(withErrors.numErrors).toBe(1);
     expect(withErrors.errors?.[0]).toMatchObject({
       category: 'OBJECT_NOT_FOUND',
@@ -415,7 +482,10 @@ describe('contacts: batch endpoints', () => {
         { id: a, properties: { jobtitle: 'CTO' } },
         { id: '999999999', properties: { jobtitle: 'x' } },
       ],
-    })) as { results: { properties: Record<string, string> }[]; errors?: { category: string; context: Record<string, string[]> }[] };
+    })) as {
+      results: { properties: Record<string, string> }[];
+      errors?: { category: string; context: Record<string, string[]> }[];
+    };
     expect(partial.results).toHaveLength(1);
     expect(partial.errors?.[0]).toMatchObject({ category: 'OBJECT_NOT_FOUND', context: { ids: ['999999999'] } });
     expect((await client.crm.contacts.basicApi.getById(a, ['jobtitle'])).properties.jobtitle).toBe('CTO');
@@ -433,7 +503,9 @@ describe('contacts: batch endpoints', () => {
   });
 
   it('batch/upsert by email: creates the new, updates the existing, and says which', async () => {
-    const existing = await client.crm.contacts.basicApi.create({ properties: { email: 'old@upsert.example', firstname: 'Old' } });
+    const existing = await client.crm.contacts.basicApi.create({
+      properties: { email: 'old@upsert.example', firstname: 'Old' },
+    });
     const res = await client.crm.contacts.batchApi.upsert({
       inputs: [
         { id: 'OLD@upsert.example', idProperty: 'email', properties: { firstname: 'Updated' } },
@@ -455,7 +527,9 @@ describe('contacts: batch endpoints', () => {
 
   it('batch/archive: 204, and the records are gone', async () => {
     const created = await client.crm.contacts.batchApi.create({ inputs: inputsOf(3, 'a') });
-    await client.crm.contacts.batchApi.archive({ inputs: [...created.results.map((r) => ({ id: r.id })), { id: '999999999' }] });
+    await client.crm.contacts.batchApi.archive({
+      inputs: [...created.results.map((r) => ({ id: r.id })), { id: '999999999' }],
+    });
     const read = (await client.crm.contacts.batchApi.read({
       inputs: created.results.map((r) => ({ id: r.id })),
       properties: [],
@@ -478,10 +552,37 @@ describe('contacts: search', () => {
   async function fixtures(): Promise<Record<string, string>> {
     await raw('POST', '/__sandbox/seed', { preset: 'empty' });
     const rows: Record<string, string>[] = [
-      { email: 'ann@acme.example', firstname: 'Ann', lastname: 'Lee', company: 'Acme Robotics', lifecyclestage: 'lead', zip: '02134' },
-      { email: 'bob@acme.example', firstname: 'Bob', lastname: 'Ray', company: 'Acme Robotics', lifecyclestage: 'marketingqualifiedlead', jobtitle: 'VP Sales' },
-      { email: 'cy@bluefin.example', firstname: 'Cy', lastname: 'Day', company: 'Bluefin Analytics', lifecyclestage: 'marketingqualifiedlead', hs_lead_status: 'NEW' },
-      { email: 'di@bluefin.example', firstname: 'Di', lastname: 'Fox', company: 'Bluefin Analytics', lifecyclestage: 'customer' },
+      {
+        email: 'ann@acme.example',
+        firstname: 'Ann',
+        lastname: 'Lee',
+        company: 'Acme Robotics',
+        lifecyclestage: 'lead',
+        zip: '02134',
+      },
+      {
+        email: 'bob@acme.example',
+        firstname: 'Bob',
+        lastname: 'Ray',
+        company: 'Acme Robotics',
+        lifecyclestage: 'marketingqualifiedlead',
+        jobtitle: 'VP Sales',
+      },
+      {
+        email: 'cy@bluefin.example',
+        firstname: 'Cy',
+        lastname: 'Day',
+        company: 'Bluefin Analytics',
+        lifecyclestage: 'marketingqualifiedlead',
+        hs_lead_status: 'NEW',
+      },
+      {
+        email: 'di@bluefin.example',
+        firstname: 'Di',
+        lastname: 'Fox',
+        company: 'Bluefin Analytics',
+        lifecyclestage: 'customer',
+      },
     ];
     const ids: Record<string, string> = {};
     for (const [i, properties] of rows.entries()) {
@@ -491,31 +592,53 @@ describe('contacts: search', () => {
     }
     // hubspotscore is calculated by HubSpot: the sandbox sets it through its state.
     const scores: Record<string, string> = { Ann: '10', Bob: '75', Cy: '90', Di: '100' };
-    for (const [name, id] of Object.entries(ids)) sandbox.state.contacts.get(id)!.properties.hubspotscore = scores[name]!;
+    for (const [name, id] of Object.entries(ids))
+      sandbox.state.contacts.get(id)!.properties.hubspotscore = scores[name]!;
     return ids;
   }
-  const names = (res: { results: { properties: Record<string, string | null> }[] }) => res.results.map((r) => r.properties.firstname);
-  const one = (propertyName: string, operator: FilterOperatorEnum, extra: { value?: string; highValue?: string; values?: string[] } = {}) =>
-    search({ filterGroups: [{ filters: [{ propertyName, operator, ...extra }] }], properties: ['firstname'], sorts: ['hs_object_id'] });
+  const names = (res: { results: { properties: Record<string, string | null> }[] }) =>
+    res.results.map((r) => r.properties.firstname);
+  const one = (
+    propertyName: string,
+    operator: FilterOperatorEnum,
+    extra: { value?: string; highValue?: string; values?: string[] } = {},
+  ) =>
+    search({
+      filterGroups: [{ filters: [{ propertyName, operator, ...extra }] }],
+      properties: ['firstname'],
+      sorts: ['hs_object_id'],
+    });
 
   it('applies every operator', async () => {
     await fixtures();
     expect(names(await one('firstname', FilterOperatorEnum.Eq, { value: 'aNN' }))).toEqual(['Ann']);
-    expect(names(await one('lifecyclestage', FilterOperatorEnum.Neq, { value: 'marketingqualifiedlead' }))).toEqual(['Ann', 'Di']);
+    expect(names(await one('lifecyclestage', FilterOperatorEnum.Neq, { value: 'marketingqualifiedlead' }))).toEqual([
+      'Ann',
+      'Di',
+    ]);
     expect(names(await one('hubspotscore', FilterOperatorEnum.Lt, { value: '75' }))).toEqual(['Ann']);
     expect(names(await one('hubspotscore', FilterOperatorEnum.Lte, { value: '75' }))).toEqual(['Ann', 'Bob']);
     // Numeric, not text: "100" > "90".
     expect(names(await one('hubspotscore', FilterOperatorEnum.Gt, { value: '90' }))).toEqual(['Di']);
     expect(names(await one('hubspotscore', FilterOperatorEnum.Gte, { value: '90' }))).toEqual(['Cy', 'Di']);
-    expect(names(await one('hubspotscore', FilterOperatorEnum.Between, { value: '50', highValue: '90' }))).toEqual(['Bob', 'Cy']);
+    expect(names(await one('hubspotscore', FilterOperatorEnum.Between, { value: '50', highValue: '90' }))).toEqual([
+      'Bob',
+      'Cy',
+    ]);
     // IN on a text property lowercases the stored value only: values must be lowercase.
     expect(names(await one('firstname', FilterOperatorEnum.In, { values: ['ann', 'cy'] }))).toEqual(['Ann', 'Cy']);
     expect(names(await one('firstname', FilterOperatorEnum.In, { values: ['Ann'] }))).toEqual([]);
-    expect(names(await one('lifecyclestage', FilterOperatorEnum.NotIn, { values: ['lead', 'customer'] }))).toEqual(['Bob', 'Cy']);
+    expect(names(await one('lifecyclestage', FilterOperatorEnum.NotIn, { values: ['lead', 'customer'] }))).toEqual([
+      'Bob',
+      'Cy',
+    ]);
     expect(names(await one('jobtitle', FilterOperatorEnum.HasProperty))).toEqual(['Bob']);
     expect(names(await one('hs_lead_status', FilterOperatorEnum.NotHasProperty))).toEqual(['Ann', 'Bob', 'Di']);
     expect(names(await one('email', FilterOperatorEnum.ContainsToken, { value: 'bluefin' }))).toEqual(['Cy', 'Di']);
-    expect(names(await one('email', FilterOperatorEnum.ContainsToken, { value: '*@acme.example' }))).toEqual(['Ann', 'Bob']);
+    expect(names(await one('email', FilterOperatorEnum.ContainsToken, { value: '*@acme.example' }))).toEqual([
+      'Ann',
+      'Bob',
+    ]);
     expect(names(await one('company', FilterOperatorEnum.NotContainsToken, { value: 'acme' }))).toEqual(['Cy', 'Di']);
     // Text properties compare as text: "02134" is not 2134.
     expect(names(await one('zip', FilterOperatorEnum.Eq, { value: '2134' }))).toEqual([]);
@@ -525,8 +648,12 @@ describe('contacts: search', () => {
     const ids = await fixtures();
     const at = (s: number) => String(T0 + s * 1000);
     expect(names(await one('createdate', FilterOperatorEnum.Gte, { value: at(2) }))).toEqual(['Cy', 'Di']);
-    expect(names(await one('lastmodifieddate', FilterOperatorEnum.Lt, { value: '2026-03-02T09:00:01.000Z' }))).toEqual(['Ann']);
-    expect(names(await one('createdate', FilterOperatorEnum.Between, { value: '2026-03-02T09:00:01Z', highValue: at(2) }))).toEqual(['Bob', 'Cy']);
+    expect(names(await one('lastmodifieddate', FilterOperatorEnum.Lt, { value: '2026-03-02T09:00:01.000Z' }))).toEqual([
+      'Ann',
+    ]);
+    expect(
+      names(await one('createdate', FilterOperatorEnum.Between, { value: '2026-03-02T09:00:01Z', highValue: at(2) })),
+    ).toEqual(['Bob', 'Cy']);
     expect(names(await one('hs_object_id', FilterOperatorEnum.Gt, { value: ids.Bob! }))).toEqual(['Cy', 'Di']);
   });
 
@@ -534,7 +661,12 @@ describe('contacts: search', () => {
     await fixtures();
     const res = await search({
       filterGroups: [
-        { filters: [eq('company', 'acme robotics'), { propertyName: 'hubspotscore', operator: FilterOperatorEnum.Gt, value: '50' }] },
+        {
+          filters: [
+            eq('company', 'acme robotics'),
+            { propertyName: 'hubspotscore', operator: FilterOperatorEnum.Gt, value: '50' },
+          ],
+        },
         { filters: [eq('lifecyclestage', 'customer')] },
       ],
       properties: ['firstname'],
@@ -545,7 +677,10 @@ describe('contacts: search', () => {
 
   it('sorts in both forms, with ties broken by id', async () => {
     const ids = await fixtures();
-    const desc = await search({ sorts: [{ propertyName: 'hubspotscore', direction: 'DESCENDING' }] as unknown as string[], properties: ['firstname'] });
+    const desc = await search({
+      sorts: [{ propertyName: 'hubspotscore', direction: 'DESCENDING' }] as unknown as string[],
+      properties: ['firstname'],
+    });
     expect(names(desc)).toEqual(['Di', 'Cy', 'Bob', 'Ann']);
     const asc = await search({ sorts: ['company'], properties: ['firstname'] });
     // Ann and Bob share a company: id order decides.
@@ -558,7 +693,14 @@ describe('contacts: search', () => {
   it('returns the default properties, or the requested ones plus the three system ones', async () => {
     await fixtures();
     const plain = await search({ limit: 1 });
-    expect(Object.keys(plain.results[0]!.properties).sort()).toEqual(['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);
+    expect(Object.keys(plain.results[0]!.properties).sort()).toEqual([
+      'createdate',
+      'email',
+      'firstname',
+      'hs_object_id',
+      'lastmodifieddate',
+      'lastname',
+    ]);
     const chosen = await search({ limit: 1, properties: ['jobtitle', 'company'], sorts: ['hs_object_id'] });
     expect(chosen.results[0]!.properties).toEqual({
       company: 'Acme Robotics',
@@ -594,7 +736,10 @@ describe('contacts: search', () => {
     clock = T0;
     for (let i = 0; i < 3; i++) {
       await client.crm.contacts.batchApi.create({
-        inputs: Array.from({ length: 100 }, (_, j) => ({ properties: { email: `same${i}-${j}@tick.example` }, associations: [] })),
+        inputs: Array.from({ length: 100 }, (_, j) => ({
+          properties: { email: `same${i}-${j}@tick.example` },
+          associations: [],
+        })),
       });
     }
     const seen: string[] = [];
@@ -603,7 +748,12 @@ describe('contacts: search', () => {
       const page = await search({
         filterGroups: [
           { filters: [{ propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Gt, value: cursor.ts }] },
-          { filters: [eq('lastmodifieddate', cursor.ts), { propertyName: 'hs_object_id', operator: FilterOperatorEnum.Gt, value: cursor.id }] },
+          {
+            filters: [
+              eq('lastmodifieddate', cursor.ts),
+              { propertyName: 'hs_object_id', operator: FilterOperatorEnum.Gt, value: cursor.id },
+            ],
+          },
         ],
         sorts: [
           { propertyName: 'lastmodifieddate', direction: 'ASCENDING' },
@@ -629,13 +779,19 @@ describe('contacts: search', () => {
     const tooManyGroups = await apiError(search({ filterGroups: groups }));
     expect(tooManyGroups.code).toBe(400);
     expect(tooManyGroups.body.message).toContain('filter groups');
-    const filters = Array.from({ length: 5 }, (_, g) => ({ filters: Array.from({ length: g === 0 ? 6 : 5 }, () => eq('firstname', 'x')) }));
+    const filters = Array.from({ length: 5 }, (_, g) => ({
+      filters: Array.from({ length: g === 0 ? 6 : 5 }, () => eq('firstname', 'x')),
+    }));
     const tooManyFilters = await apiError(search({ filterGroups: filters }));
     expect(tooManyFilters.code).toBe(400);
     expect(tooManyFilters.body.message).toContain('Too many filters (26)');
-    const perGroup = await apiError(search({ filterGroups: [{ filters: Array.from({ length: 11 }, () => eq('firstname', 'x')) }] }));
+    const perGroup = await apiError(
+      search({ filterGroups: [{ filters: Array.from({ length: 11 }, () => eq('firstname', 'x')) }] }),
+    );
     expect(perGroup.code).toBe(400);
-    const badOperator = await raw('POST', '/crm/v3/objects/contacts/search', { filterGroups: [{ filters: [{ propertyName: 'x', operator: 'LIKE', value: 'y' }] }] });
+    const badOperator = await raw('POST', '/crm/v3/objects/contacts/search', {
+      filterGroups: [{ filters: [{ propertyName: 'x', operator: 'LIKE', value: 'y' }] }],
+    });
     expect(badOperator.status).toBe(400);
   });
 
@@ -680,7 +836,9 @@ describe('owners', () => {
 
     const noSlash = await raw('GET', '/crm/v3/owners?limit=100&email=DANA.KOWALSKI%40baton-demo.example');
     expect(noSlash.status).toBe(200);
-    expect(noSlash.json.results).toEqual([expect.objectContaining({ firstName: 'Dana', lastName: 'Kowalski', type: 'PERSON', archived: false })]);
+    expect(noSlash.json.results).toEqual([
+      expect.objectContaining({ firstName: 'Dana', lastName: 'Kowalski', type: 'PERSON', archived: false }),
+    ]);
 
     const archived = await client.crm.owners.ownersApi.getPage(undefined, undefined, 100, true);
     expect(archived.results).toEqual([]);
@@ -698,10 +856,13 @@ describe('owners', () => {
 
 describe('lists', () => {
   it('adds and removes members with a bare array of ids, in HubSpot’s response shape', async () => {
-    const [a, b] = (await search({ limit: 2, sorts: ['hs_object_id'], filterGroups: [{ filters: [eq('lifecyclestage', 'customer')] }] })).results.map((r) => r.id) as [
-      string,
-      string,
-    ];
+    const [a, b] = (
+      await search({
+        limit: 2,
+        sorts: ['hs_object_id'],
+        filterGroups: [{ filters: [eq('lifecyclestage', 'customer')] }],
+      })
+    ).results.map((r) => r.id) as [string, string];
     await raw('PUT', '/crm/v3/lists/102/memberships/remove', [a, b]);
 
     const added = await raw('PUT', '/crm/v3/lists/102/memberships/add', [a, b, '999999999']);
@@ -831,7 +992,9 @@ describe('persistence', () => {
       fieldType: PropertyCreateFieldTypeEnum.Text,
       groupName: 'contactinformation',
     });
-    const created = await c1.crm.contacts.basicApi.create({ properties: { email: 'kept@example.org', baton_note: 'hi' } });
+    const created = await c1.crm.contacts.basicApi.create({
+      properties: { email: 'kept@example.org', baton_note: 'hi' },
+    });
     await first.close();
     expect((await fs.readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
@@ -844,7 +1007,9 @@ describe('persistence', () => {
       expect((await c2.crm.contacts.searchApi.doSearch({})).total).toBe(1);
       const next = await c2.crm.contacts.basicApi.create({ properties: { email: 'next@example.org' } });
       expect(Number(next.id)).toBe(Number(created.id) + 1);
-      expect((await apiError(c2.crm.contacts.basicApi.create({ properties: { email: 'KEPT@example.org' } }))).code).toBe(409);
+      expect(
+        (await apiError(c2.crm.contacts.basicApi.create({ properties: { email: 'KEPT@example.org' } }))).code,
+      ).toBe(409);
     } finally {
       await second.close();
     }
@@ -854,7 +1019,9 @@ describe('persistence', () => {
     const file = path.join(dir, 'hubspot.json');
     const sb = await startHubSpotSandbox({ stateFile: file, preset: 'empty' });
     try {
-      const seededFile = JSON.parse(await fs.readFile(file, 'utf8')) as { objects: { contacts: { records: unknown[] } } };
+      const seededFile = JSON.parse(await fs.readFile(file, 'utf8')) as {
+        objects: { contacts: { records: unknown[] } };
+      };
       expect(seededFile.objects.contacts.records).toHaveLength(0);
       await clientFor(sb).crm.contacts.basicApi.create({ properties: { email: 'soon@example.org' } });
       await new Promise((r) => setTimeout(r, 600));

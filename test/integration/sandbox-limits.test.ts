@@ -21,7 +21,11 @@ const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function putConfig(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${url}/__sandbox/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/__sandbox/config`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -38,8 +42,12 @@ async function getConfig(url: string): Promise<Record<string, unknown>> {
  * The client's retry and limiter settings are process-wide and applied when an API object
  * is built, so each client's contact APIs are built right after it (CRM_API_NOTES.md).
  */
-function hubspotClient(sb: HubSpotSandbox, extra: ConstructorParameters<typeof Client>[0] = {}): Client['crm']['contacts'] {
-  return new Client({ accessToken: sb.accessToken, basePath: sb.url, numberOfApiCallRetries: 0, ...extra }).crm.contacts;
+function hubspotClient(
+  sb: HubSpotSandbox,
+  extra: ConstructorParameters<typeof Client>[0] = {},
+): Client['crm']['contacts'] {
+  return new Client({ accessToken: sb.accessToken, basePath: sb.url, numberOfApiCallRetries: 0, ...extra }).crm
+    .contacts;
 }
 
 interface HubSpotFailure {
@@ -127,7 +135,12 @@ describe('HubSpot sandbox limits and faults', () => {
     });
 
     it('applies a profile with a seed and overrides', async () => {
-      const { status, json } = await putConfig(sandbox.url, { profile: 'flaky', seed: 42, searchLagMs: 750, rateLimits: { search: 5 } });
+      const { status, json } = await putConfig(sandbox.url, {
+        profile: 'flaky',
+        seed: 42,
+        searchLagMs: 750,
+        rateLimits: { search: 5 },
+      });
       expect(status).toBe(200);
       expect(json).toEqual({
         ...HUBSPOT_PROFILES.flaky,
@@ -202,8 +215,15 @@ describe('HubSpot sandbox limits and faults', () => {
       await contacts.basicApi.getPage(1);
       const limited = await hubspotFailure(contacts.basicApi.getPage(1));
       expect(limited.code).toBe(429);
-      expect(limited.body).toMatchObject({ message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT', policyName: 'SECONDLY' });
-      expect(rateLimitHeaders(limited.headers)).toEqual({ 'x-hubspot-ratelimit-secondly': '2', 'x-hubspot-ratelimit-secondly-remaining': '0' });
+      expect(limited.body).toMatchObject({
+        message: 'You have reached your secondly limit.',
+        errorType: 'RATE_LIMIT',
+        policyName: 'SECONDLY',
+      });
+      expect(rateLimitHeaders(limited.headers)).toEqual({
+        'x-hubspot-ratelimit-secondly': '2',
+        'x-hubspot-ratelimit-secondly-remaining': '0',
+      });
       clock += 1_000;
       await expect(contacts.basicApi.getPage(1)).resolves.toBeDefined();
     });
@@ -231,10 +251,17 @@ describe('HubSpot sandbox limits and faults', () => {
       await configure(sandbox.url, { rateLimits: { daily: 2 } });
       await contacts.basicApi.getPage(1);
       const last = await contacts.basicApi.getPageWithHttpInfo(1);
-      expect(rateLimitHeaders(last.headers)).toEqual({ 'x-hubspot-ratelimit-daily': '2', 'x-hubspot-ratelimit-daily-remaining': '0' });
+      expect(rateLimitHeaders(last.headers)).toEqual({
+        'x-hubspot-ratelimit-daily': '2',
+        'x-hubspot-ratelimit-daily-remaining': '0',
+      });
       const limited = await hubspotFailure(contacts.basicApi.getPage(1));
       expect(limited.code).toBe(429);
-      expect(limited.body).toMatchObject({ message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', policyName: 'DAILY' });
+      expect(limited.body).toMatchObject({
+        message: 'You have reached your daily limit.',
+        errorType: 'RATE_LIMIT',
+        policyName: 'DAILY',
+      });
       clock = Date.parse('2026-03-03T00:00:00.000Z');
       await expect(contacts.basicApi.getPage(1)).resolves.toBeDefined();
     });
@@ -246,12 +273,24 @@ describe('HubSpot sandbox limits and faults', () => {
       // The client logs each retry with console.error; its 10-s wait runs on fake timers.
       const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       jest.useFakeTimers({
-        doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval'],
+        doNotFake: [
+          'Date',
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+        ],
       });
       try {
         const call = retrying.basicApi.getPage(1);
         await until(() => logged.mock.calls.length > 0);
-        expect(logged.mock.calls[0]?.[0]).toBe('Request failed with status code [429], will retry [1] time in [10000] ms');
+        expect(logged.mock.calls[0]?.[0]).toBe(
+          'Request failed with status code [429], will retry [1] time in [10000] ms',
+        );
         clock += 10_000;
         await jest.advanceTimersByTimeAsync(10_000);
         await expect(call).resolves.toMatchObject({ results: expect.any(Array) });
@@ -286,11 +325,18 @@ describe('HubSpot sandbox limits and faults', () => {
       await configure(sandbox.url, { errors: [{ rate: 1, statuses: [503] }] });
       const failed = await hubspotFailure(contacts.basicApi.getPage(1));
       expect(failed.code).toBe(503);
-      expect(failed.body).toEqual({ status: 'error', message: 'Service Unavailable', correlationId: expect.stringMatching(UUID) });
+      expect(failed.body).toEqual({
+        status: 'error',
+        message: 'Service Unavailable',
+        correlationId: expect.stringMatching(UUID),
+      });
     });
 
     it('latency: fixed plus jitter', async () => {
-      await configure(sandbox.url, { seed: 1, latency: [{ route: '/crm/v3/objects/contacts', fixedMs: 150, jitterMs: 50 }] });
+      await configure(sandbox.url, {
+        seed: 1,
+        latency: [{ route: '/crm/v3/objects/contacts', fixedMs: 150, jitterMs: 50 }],
+      });
       for (let i = 0; i < 4; i++) {
         const t = await elapsed(() => contacts.basicApi.getPage(1));
         expect(t).toBeGreaterThanOrEqual(149);
@@ -314,8 +360,13 @@ describe('HubSpot sandbox limits and faults', () => {
     });
 
     it('partial batch failures: a seeded share of records fails with 207 errors[] and is not written', async () => {
-      const inputs = Array.from({ length: 60 }, (_, i) => ({ properties: { email: `batch${i}@limits.example`, firstname: `B${i}` } }));
-      await configure(sandbox.url, { seed: 3, recordFailures: [{ route: 'POST /crm/v3/objects/contacts/batch/*', rate: 0.2 }] });
+      const inputs = Array.from({ length: 60 }, (_, i) => ({
+        properties: { email: `batch${i}@limits.example`, firstname: `B${i}` },
+      }));
+      await configure(sandbox.url, {
+        seed: 3,
+        recordFailures: [{ route: 'POST /crm/v3/objects/contacts/batch/*', rate: 0.2 }],
+      });
       const created = await contacts.batchApi.createWithHttpInfo({ inputs });
       expect(created.httpStatusCode).toBe(207);
       const errors = 'errors' in created.data ? (created.data.errors ?? []) : [];
@@ -323,24 +374,42 @@ describe('HubSpot sandbox limits and faults', () => {
       expect(created.data.results.length + errors.length).toBe(60);
       expect('numErrors' in created.data && created.data.numErrors).toBe(errors.length);
       const failedEmails = errors.map((e) => e.context?.email?.[0]);
-      expect(errors[0]).toMatchObject({ status: 'error', category: 'INTERNAL_ERROR', message: expect.stringContaining('temporary') });
+      expect(errors[0]).toMatchObject({
+        status: 'error',
+        category: 'INTERNAL_ERROR',
+        message: expect.stringContaining('temporary'),
+      });
       // The failed records were not created; the others were.
-      const read = await contacts.batchApi.read({ idProperty: 'email', inputs: inputs.map((i) => ({ id: i.properties.email })), properties: [], propertiesWithHistory: [] });
+      const read = await contacts.batchApi.read({
+        idProperty: 'email',
+        inputs: inputs.map((i) => ({ id: i.properties.email })),
+        properties: [],
+        propertiesWithHistory: [],
+      });
       const stored = new Set(read.results.map((r) => r.properties.email));
       for (const email of failedEmails) expect(stored.has(email ?? '')).toBe(false);
       expect(stored.size).toBe(60 - errors.length);
 
       // Updates name the failed records by id.
       const ids = created.data.results.map((r) => r.id);
-      const updated = await contacts.batchApi.update({ inputs: ids.map((id) => ({ id, properties: { lastname: 'Updated' } })) });
+      const updated = await contacts.batchApi.update({
+        inputs: ids.map((id) => ({ id, properties: { lastname: 'Updated' } })),
+      });
       const updateErrors = 'errors' in updated ? (updated.errors ?? []) : [];
       expect(updateErrors.length).toBeGreaterThan(0);
       const failedIds = updateErrors.map((e) => e.context?.ids?.[0]);
       expect(updated.results.map((r) => r.id).sort()).toEqual(ids.filter((id) => !failedIds.includes(id)).sort());
 
       // The same seed picks the same records.
-      await fetch(`${sandbox.url}/__sandbox/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"preset":"demo"}' });
-      await configure(sandbox.url, { seed: 3, recordFailures: [{ route: 'POST /crm/v3/objects/contacts/batch/*', rate: 0.2 }] });
+      await fetch(`${sandbox.url}/__sandbox/seed`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"preset":"demo"}',
+      });
+      await configure(sandbox.url, {
+        seed: 3,
+        recordFailures: [{ route: 'POST /crm/v3/objects/contacts/batch/*', rate: 0.2 }],
+      });
       const again = await contacts.batchApi.create({ inputs });
       expect(('errors' in again ? (again.errors ?? []) : []).map((e) => e.context?.email?.[0])).toEqual(failedEmails);
     });
@@ -356,7 +425,10 @@ describe('HubSpot sandbox limits and faults', () => {
     });
 
     it('a hung request is never answered: the client times out, and close() still returns', async () => {
-      const sb = await startHubSpotSandbox({ preset: 'empty', faults: { hangs: [{ route: 'GET /crm/v3/objects/contacts', rate: 1 }] } });
+      const sb = await startHubSpotSandbox({
+        preset: 'empty',
+        faults: { hangs: [{ route: 'GET /crm/v3/objects/contacts', rate: 1 }] },
+      });
       try {
         const impatient = hubspotClient(sb, { limiterOptions: {}, limiterJobOptions: { expiration: 300 } });
         const started = performance.now();
@@ -372,14 +444,23 @@ describe('HubSpot sandbox limits and faults', () => {
 
   // Needs the one-line hook in CrmObjects.search (src/sandbox/hubspot/objects.ts) that reads
   // `searchIndexView`; until it is there this part waits.
-  const searchHooked = readFileSync(path.join(__dirname, '../../src/sandbox/hubspot/objects.ts'), 'utf8').includes('searchIndexView');
+  const searchHooked = readFileSync(path.join(__dirname, '../../src/sandbox/hubspot/objects.ts'), 'utf8').includes(
+    'searchIndexView',
+  );
   (searchHooked ? describe : describe.skip)('search-index lag', () => {
     const byEmail = (email: string) =>
-      contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: email }] }], properties: ['firstname'], limit: 10 });
+      contacts.searchApi.doSearch({
+        filterGroups: [{ filters: [{ propertyName: 'email', operator: FilterOperatorEnum.Eq, value: email }] }],
+        properties: ['firstname'],
+        limit: 10,
+      });
 
     it('a new or changed record shows in search only after the lag; reads by id see it at once', async () => {
       await configure(sandbox.url, { searchLagMs: 2_000 });
-      const created = await contacts.basicApi.create({ properties: { email: 'lagging@limits.example', firstname: 'Before' }, associations: [] });
+      const created = await contacts.basicApi.create({
+        properties: { email: 'lagging@limits.example', firstname: 'Before' },
+        associations: [],
+      });
       expect((await byEmail('lagging@limits.example')).total).toBe(0);
       await expect(contacts.basicApi.getById(created.id)).resolves.toMatchObject({ id: created.id });
       clock += 2_000;
@@ -404,8 +485,14 @@ describe('Salesforce sandbox limits and faults', () => {
   let sandbox: SalesforceSandbox;
   let conn: Connection;
 
-  const connect = (sb: SalesforceSandbox): Connection => new Connection({ instanceUrl: sb.url, accessToken: sb.accessToken, version: '62.0' });
-  const leads = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ LastName: `Lead ${i}`, Company: 'Limits Inc', Email: `${tag}${i}@limits.example` }));
+  const connect = (sb: SalesforceSandbox): Connection =>
+    new Connection({ instanceUrl: sb.url, accessToken: sb.accessToken, version: '62.0' });
+  const leads = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) => ({
+      LastName: `Lead ${i}`,
+      Company: 'Limits Inc',
+      Email: `${tag}${i}@limits.example`,
+    }));
 
   beforeAll(async () => {
     sandbox = await startSalesforceSandbox({ now: () => clock });
@@ -425,7 +512,8 @@ describe('Salesforce sandbox limits and faults', () => {
     expect(status).toBe(400);
     expect(json).toEqual([
       {
-        message: 'Invalid sandbox config: dailyApiLimit: Too small: expected number to be >0; Unrecognized key: "rateLimits"',
+        message:
+          'Invalid sandbox config: dailyApiLimit: Too small: expected number to be >0; Unrecognized key: "rateLimits"',
         errorCode: 'INVALID_SANDBOX_CONFIG',
       },
     ]);
@@ -440,10 +528,14 @@ describe('Salesforce sandbox limits and faults', () => {
       (e: unknown) => e as { errorCode?: string; message?: string },
     );
     expect(refused).toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
-    const raw = await fetch(`${sandbox.url}/services/data/v62.0/limits`, { headers: { authorization: `Bearer ${sandbox.accessToken}` } });
+    const raw = await fetch(`${sandbox.url}/services/data/v62.0/limits`, {
+      headers: { authorization: `Bearer ${sandbox.accessToken}` },
+    });
     expect(raw.status).toBe(403);
     expect(raw.headers.get('sforce-limit-info')).toBe('api-usage=5/3');
-    expect(await raw.json()).toEqual([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+    expect(await raw.json()).toEqual([
+      { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+    ]);
   });
 
   it('server errors in Salesforce’s shape, the same sequence for the same seed', async () => {
@@ -466,7 +558,10 @@ describe('Salesforce sandbox limits and faults', () => {
   });
 
   it('latency: fixed plus jitter', async () => {
-    await configure(sandbox.url, { seed: 2, latency: [{ route: 'GET /services/data/*/query', fixedMs: 100, jitterMs: 50 }] });
+    await configure(sandbox.url, {
+      seed: 2,
+      latency: [{ route: 'GET /services/data/*/query', fixedMs: 100, jitterMs: 50 }],
+    });
     for (let i = 0; i < 3; i++) {
       const t = await elapsed(() => conn.query('SELECT Id FROM Lead LIMIT 1'));
       expect(t).toBeGreaterThanOrEqual(99);
@@ -487,26 +582,40 @@ describe('Salesforce sandbox limits and faults', () => {
   });
 
   it('partial failures in Collections: per-record success:false, the rest written', async () => {
-    await configure(sandbox.url, { seed: 4, recordFailures: [{ route: '/services/data/*/composite/sobjects', rate: 0.25 }] });
+    await configure(sandbox.url, {
+      seed: 4,
+      recordFailures: [{ route: '/services/data/*/composite/sobjects', rate: 0.25 }],
+    });
     const results = await conn.sobject('Lead').create(leads(40, 'part'), { allOrNone: false });
     expect(results).toHaveLength(40);
     const failed = results.filter((r) => !r.success);
     expect(failed.length).toBeGreaterThanOrEqual(4);
     expect(failed[0]).toEqual({
       success: false,
-      errors: [{ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [] }],
+      errors: [
+        { statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [] },
+      ],
     });
     const stored = await conn.query<{ Email: string }>("SELECT Email FROM Lead WHERE Email LIKE 'part%'");
     expect(stored.totalSize).toBe(40 - failed.length);
 
     // Updates keep the id on the failed records.
     const ids = results.flatMap((r) => (r.success ? [r.id] : []));
-    const updated = await conn.sobject('Lead').update(ids.map((Id) => ({ Id, Rating: 'Hot' })), { allOrNone: false });
+    const updated = await conn.sobject('Lead').update(
+      ids.map((Id) => ({ Id, Rating: 'Hot' })),
+      { allOrNone: false },
+    );
     const updateFailures = updated.filter((r) => !r.success);
     expect(updateFailures.length).toBeGreaterThan(0);
     for (const f of updateFailures) {
       expect(f.id).toMatch(/^00Q/);
-      expect(f.errors).toEqual([{ statusCode: 'UNABLE_TO_LOCK_ROW', message: `unable to obtain exclusive access to this record or 1 records: ${f.id}`, fields: [] }]);
+      expect(f.errors).toEqual([
+        {
+          statusCode: 'UNABLE_TO_LOCK_ROW',
+          message: `unable to obtain exclusive access to this record or 1 records: ${f.id}`,
+          fields: [],
+        },
+      ]);
     }
   });
 
@@ -515,7 +624,9 @@ describe('Salesforce sandbox limits and faults', () => {
     const results = await conn.sobject('Lead').create(leads(20, 'aon'), { allOrNone: true });
     expect(results).toHaveLength(20);
     expect(results.every((r) => !r.success)).toBe(true);
-    const codes = results.flatMap((r) => (r.success ? [] : r.errors.map((e) => (e as unknown as { statusCode: string }).statusCode)));
+    const codes = results.flatMap((r) =>
+      r.success ? [] : r.errors.map((e) => (e as unknown as { statusCode: string }).statusCode),
+    );
     expect(codes).toContain('UNABLE_TO_LOCK_ROW');
     expect(codes).toContain('ALL_OR_NONE_OPERATION_ROLLED_BACK');
     expect((await conn.query("SELECT Id FROM Lead WHERE Email LIKE 'aon%'")).totalSize).toBe(0);
@@ -528,14 +639,24 @@ describe('Salesforce sandbox limits and faults', () => {
 
     await configure(sandbox.url, { profile: 'flaky', seed: 42 });
     const config = await getConfig(sandbox.url);
-    expect(config).toMatchObject({ profile: 'flaky', seed: 42, errors: [{ route: '*', rate: 0.05 }], latency: [{ fixedMs: 10, jitterMs: 50 }] });
+    expect(config).toMatchObject({
+      profile: 'flaky',
+      seed: 42,
+      errors: [{ route: '*', rate: 0.05 }],
+      latency: [{ fixedMs: 10, jitterMs: 50 }],
+    });
   });
 
   it('a hung request is never answered: jsforce times out, and close() still returns', async () => {
-    const sb = await startSalesforceSandbox({ preset: 'empty', faults: { hangs: [{ route: 'GET /services/data/*/limits', rate: 1 }] } });
+    const sb = await startSalesforceSandbox({
+      preset: 'empty',
+      faults: { hangs: [{ route: 'GET /services/data/*/limits', rate: 1 }] },
+    });
     try {
       const started = performance.now();
-      await expect(connect(sb).request({ method: 'GET', url: '/services/data/v62.0/limits' }, { timeout: 300 })).rejects.toThrow(/aborted/);
+      await expect(
+        connect(sb).request({ method: 'GET', url: '/services/data/v62.0/limits' }, { timeout: 300 }),
+      ).rejects.toThrow(/aborted/);
       expect(performance.now() - started).toBeLessThan(3_000);
     } finally {
       const closing = performance.now();

@@ -45,23 +45,37 @@ describe('Salesforce sandbox: merge() through jsforce', () => {
       { scanAll: true },
     );
     expect(all.records).toEqual([expect.objectContaining({ Id: loser, IsDeleted: true, MasterRecordId: master })]);
-    const kept = (await conn.query<{ Title: string; FirstName: string; SystemModstamp: string }>(`SELECT Title, FirstName, SystemModstamp FROM Lead WHERE Id = '${master}'`)).records[0];
+    const kept = (
+      await conn.query<{ Title: string; FirstName: string; SystemModstamp: string }>(
+        `SELECT Title, FirstName, SystemModstamp FROM Lead WHERE Id = '${master}'`,
+      )
+    ).records[0];
     expect(kept).toMatchObject({ Title: 'CTO', FirstName: 'Ann' });
     expect(Date.parse(kept?.SystemModstamp.replace('+0000', 'Z') ?? '')).toBe(clock);
-    expect((await conn.query<{ WhoId: string }>(`SELECT WhoId FROM Task WHERE Id = '${task.id}'`)).records[0]?.WhoId).toBe(master);
+    expect(
+      (await conn.query<{ WhoId: string }>(`SELECT WhoId FROM Task WHERE Id = '${task.id}'`)).records[0]?.WhoId,
+    ).toBe(master);
 
     // getDeleted lists it once the minute of the merge is over.
     const mergedAt = clock;
     clock += 120_000;
     const deleted = await conn.sobject('Lead').deleted(new Date(START), new Date(clock));
-    expect(deleted.deletedRecords).toEqual([{ id: loser, deletedDate: expect.stringContaining(new Date(mergedAt).toISOString().slice(0, 16)) }]);
+    expect(deleted.deletedRecords).toEqual([
+      { id: loser, deletedDate: expect.stringContaining(new Date(mergedAt).toISOString().slice(0, 16)) },
+    ]);
   });
 
   it('refuses converted Leads, the master itself, more than two records and unknown ids, changing nothing', async () => {
     const master = await lead({ Email: 'c@merge.example' });
     const other = await lead({ Email: 'd@merge.example' });
     const converted = await lead({ Email: 'e@merge.example' });
-    const conversion = one(await conn.soap.convertLead({ leadId: converted, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true }));
+    const conversion = one(
+      await conn.soap.convertLead({
+        leadId: converted,
+        convertedStatus: 'Closed - Converted',
+        doNotCreateOpportunity: true,
+      }),
+    );
     expect(conversion.success).toBe(true);
 
     const failure = async (recordToMergeIds: string[]) => {
@@ -87,7 +101,8 @@ describe('HubSpot sandbox: contact merge through the official client', () => {
   });
   afterEach(async () => sandbox.close());
 
-  const create = async (properties: Record<string, string>) => (await client.crm.contacts.basicApi.create({ properties, associations: [] })).id;
+  const create = async (properties: Record<string, string>) =>
+    (await client.crm.contacts.basicApi.create({ properties, associations: [] })).id;
 
   it('answers with the primary, which then answers for the old id too; the old id is in no search and no recycle bin', async () => {
     const primary = await create({ email: 'keep@merge.example', firstname: 'Kay' });
@@ -96,21 +111,46 @@ describe('HubSpot sandbox: contact merge through the official client', () => {
     const merged = await client.crm.contacts.basicApi.merge({ primaryObjectId: primary, objectIdToMerge: secondary });
     expect(merged.id).toBe(primary);
 
-    const read = await client.crm.contacts.basicApi.getById(secondary, ['firstname', 'jobtitle', 'email', 'hs_merged_object_ids', 'hs_additional_emails']);
+    const read = await client.crm.contacts.basicApi.getById(secondary, [
+      'firstname',
+      'jobtitle',
+      'email',
+      'hs_merged_object_ids',
+      'hs_additional_emails',
+    ]);
     expect(read.id).toBe(primary);
-    expect(read.properties).toMatchObject({ firstname: 'Kay', jobtitle: 'CFO', email: 'keep@merge.example', hs_merged_object_ids: secondary, hs_additional_emails: 'gone@merge.example' });
+    expect(read.properties).toMatchObject({
+      firstname: 'Kay',
+      jobtitle: 'CFO',
+      email: 'keep@merge.example',
+      hs_merged_object_ids: secondary,
+      hs_additional_emails: 'gone@merge.example',
+    });
 
-    const search = await client.crm.contacts.searchApi.doSearch({ filterGroups: [], properties: ['email'], limit: 100, after: '0', sorts: [] });
+    const search = await client.crm.contacts.searchApi.doSearch({
+      filterGroups: [],
+      properties: ['email'],
+      limit: 100,
+      after: '0',
+      sorts: [],
+    });
     expect(search.results.map((r) => r.id)).toEqual([primary]);
     const bin = await client.crm.contacts.basicApi.getPage(100, undefined, ['email'], undefined, undefined, true);
     expect(bin.results).toEqual([]);
-    const archivedRead = await client.crm.contacts.batchApi.read({ inputs: [{ id: secondary }], properties: [], propertiesWithHistory: [] }, true);
+    const archivedRead = await client.crm.contacts.batchApi.read(
+      { inputs: [{ id: secondary }], properties: [], propertiesWithHistory: [] },
+      true,
+    );
     expect(archivedRead.results).toEqual([]);
   });
 
   it('refuses unknown ids (404) and a contact merged into itself (400)', async () => {
     const id = await create({ email: 'self@merge.example' });
-    await expect(client.crm.contacts.basicApi.merge({ primaryObjectId: id, objectIdToMerge: '999999' })).rejects.toMatchObject({ code: 404 });
-    await expect(client.crm.contacts.basicApi.merge({ primaryObjectId: id, objectIdToMerge: id })).rejects.toMatchObject({ code: 400 });
+    await expect(
+      client.crm.contacts.basicApi.merge({ primaryObjectId: id, objectIdToMerge: '999999' }),
+    ).rejects.toMatchObject({ code: 404 });
+    await expect(
+      client.crm.contacts.basicApi.merge({ primaryObjectId: id, objectIdToMerge: id }),
+    ).rejects.toMatchObject({ code: 400 });
   });
 });

@@ -14,7 +14,9 @@ function connect(sandbox: Pick<Sandbox, 'url' | 'accessToken'>, accessToken = sa
 }
 
 /** The errorCode of what a promise rejects with (jsforce raises HttpApiError). */
-async function errorOf(promise: PromiseLike<unknown>): Promise<{ errorCode?: string; message: string; data?: unknown }> {
+async function errorOf(
+  promise: PromiseLike<unknown>,
+): Promise<{ errorCode?: string; message: string; data?: unknown }> {
   try {
     await promise;
   } catch (err) {
@@ -55,7 +57,9 @@ describe('Salesforce sandbox through jsforce', () => {
 
   describe('demo preset', () => {
     test('the sales reps are active Users with the shared emails; plus the API user, an inactive user and a queue', async () => {
-      const users = await conn.query<{ Email: string; IsActive: boolean; Name: string }>('SELECT Name, Email, IsActive FROM User ORDER BY Email');
+      const users = await conn.query<{ Email: string; IsActive: boolean; Name: string }>(
+        'SELECT Name, Email, IsActive FROM User ORDER BY Email',
+      );
       const active = users.records.filter((u) => u.IsActive).map((u) => u.Email);
       for (const rep of DEMO_SALES_REPS) expect(active).toContain(rep.email);
       expect(users.records.find((u) => u.Name === 'Baton Integration')?.IsActive).toBe(true);
@@ -67,7 +71,9 @@ describe('Salesforce sandbox through jsforce', () => {
 
     test('accounts for the demo companies with a website and a rep as owner; twenty leads', async () => {
       const repEmails = DEMO_SALES_REPS.map((r) => r.email);
-      const accounts = await conn.query<{ Name: string; Website: string; Owner: { Email: string } }>('SELECT Name, Website, Owner.Email FROM Account');
+      const accounts = await conn.query<{ Name: string; Website: string; Owner: { Email: string } }>(
+        'SELECT Name, Website, Owner.Email FROM Account',
+      );
       expect(accounts.records.map((a) => a.Name).sort()).toEqual(DEMO_COMPANIES.map((c) => c.name).sort());
       for (const a of accounts.records) {
         expect(a.Website).toContain(DEMO_COMPANIES.find((c) => c.name === a.Name)?.domain);
@@ -91,7 +97,11 @@ describe('Salesforce sandbox through jsforce', () => {
 
   describe('query', () => {
     test('autoFetch follows nextRecordsUrl past 2,000 records', async () => {
-      const records = Array.from({ length: 2500 }, (_, i) => ({ LastName: `Bulk ${i}`, Company: 'Bulk Co', Email: `bulk${i}@bulk.example` }));
+      const records = Array.from({ length: 2500 }, (_, i) => ({
+        LastName: `Bulk ${i}`,
+        Company: 'Bulk Co',
+        Email: `bulk${i}@bulk.example`,
+      }));
       const created = await conn.sobject('Lead').create(records, { allOrNone: true, allowRecursive: true });
       expect(created.every((r) => r.success)).toBe(true);
 
@@ -101,8 +111,14 @@ describe('Salesforce sandbox through jsforce', () => {
       expect(all.records).toHaveLength(2520);
       expect(new Set(all.records.map((r) => r.Id)).size).toBe(2520);
       const after = await stats(sandbox);
-      expect((after.requests['GET /services/data/:version/query'] ?? 0) - (before.requests['GET /services/data/:version/query'] ?? 0)).toBe(1);
-      expect((after.requests['GET /services/data/:version/query/:locator'] ?? 0) - (before.requests['GET /services/data/:version/query/:locator'] ?? 0)).toBe(1);
+      expect(
+        (after.requests['GET /services/data/:version/query'] ?? 0) -
+          (before.requests['GET /services/data/:version/query'] ?? 0),
+      ).toBe(1);
+      expect(
+        (after.requests['GET /services/data/:version/query/:locator'] ?? 0) -
+          (before.requests['GET /services/data/:version/query/:locator'] ?? 0),
+      ).toBe(1);
     });
 
     test('queryMore continues from nextRecordsUrl; batchSize is honoured', async () => {
@@ -110,14 +126,19 @@ describe('Salesforce sandbox through jsforce', () => {
         Array.from({ length: 480 }, (_, i) => ({ LastName: `Page ${i}`, Company: 'Paging Co' })),
         { allowRecursive: true },
       );
-      const first = await conn.query<{ LastName: string }>("SELECT LastName FROM Lead WHERE Company = 'Paging Co' ORDER BY LastName", {
-        headers: { 'Sforce-Query-Options': 'batchSize=200' },
-      });
+      const first = await conn.query<{ LastName: string }>(
+        "SELECT LastName FROM Lead WHERE Company = 'Paging Co' ORDER BY LastName",
+        {
+          headers: { 'Sforce-Query-Options': 'batchSize=200' },
+        },
+      );
       expect(first.done).toBe(false);
       expect(first.totalSize).toBe(480);
       expect(first.records).toHaveLength(200);
       // jsforce rebuilds nextRecordsUrl from its own base URL and the locator it parsed.
-      expect(first.nextRecordsUrl).toBe(`${sandbox.url}/services/data/v62.0/query/${first.nextRecordsUrl?.split('/').pop() ?? ''}`);
+      expect(first.nextRecordsUrl).toBe(
+        `${sandbox.url}/services/data/v62.0/query/${first.nextRecordsUrl?.split('/').pop() ?? ''}`,
+      );
       expect(first.nextRecordsUrl).toMatch(/\/query\/01g[A-Za-z0-9]{15}-200$/);
 
       const second = await conn.queryMore<{ LastName: string }>(first.nextRecordsUrl ?? '');
@@ -135,7 +156,9 @@ describe('Salesforce sandbox through jsforce', () => {
     });
 
     test('parent relationship fields and COUNT()', async () => {
-      const leads = await conn.query<{ Owner: { attributes: { type: string }; Email: string } }>('SELECT Id, Owner.Email FROM Lead LIMIT 5');
+      const leads = await conn.query<{ Owner: { attributes: { type: string }; Email: string } }>(
+        'SELECT Id, Owner.Email FROM Lead LIMIT 5',
+      );
       for (const l of leads.records) expect(l.Owner.attributes.type).toBe('Name');
       const count = await conn.query("SELECT COUNT() FROM Lead WHERE Status = 'Open - Not Contacted'");
       expect(count.records).toEqual([]);
@@ -144,7 +167,9 @@ describe('Salesforce sandbox through jsforce', () => {
 
     test('the delta cursor (SystemModstamp, Id) pages through ties', async () => {
       clock = START + 60_000;
-      const tied = await conn.sobject('Lead').create([1, 2, 3].map((i) => ({ LastName: `Tie ${i}`, Company: 'Tie Co' })));
+      const tied = await conn
+        .sobject('Lead')
+        .create([1, 2, 3].map((i) => ({ LastName: `Tie ${i}`, Company: 'Tie Co' })));
       const ids = tied.map((r) => (r.success ? r.id : ''));
       const mark = '2026-03-02T09:01:00.000Z';
       const soql = (afterId: string) =>
@@ -160,20 +185,26 @@ describe('Salesforce sandbox through jsforce', () => {
     });
 
     test("jsforce's query builder: find, findOne, count", async () => {
-      const open = await conn.sobject('Lead').find({ Status: 'Open - Not Contacted' }, ['Id', 'Email'], { sort: { Email: 1 }, limit: 3 });
+      const open = await conn
+        .sobject('Lead')
+        .find({ Status: 'Open - Not Contacted' }, ['Id', 'Email'], { sort: { Email: 1 }, limit: 3 });
       expect(open).toHaveLength(3);
       const one = await conn.sobject('Lead').findOne({ Email: open[0]?.Email ?? '' }, ['Id']);
       expect(one?.Id).toBe(open[0]?.Id);
       const total = await conn.sobject('Lead').count({ Status: 'Open - Not Contacted' });
       expect(total).toBeGreaterThanOrEqual(3);
-      const recent = await conn.sobject('Lead').count({ CreatedDate: { $gte: SfDate.toDateTimeLiteral(new Date(START - 90 * 86_400_000)) } });
+      const recent = await conn
+        .sobject('Lead')
+        .count({ CreatedDate: { $gte: SfDate.toDateTimeLiteral(new Date(START - 90 * 86_400_000)) } });
       expect(recent).toBe(20);
     });
 
     test('IN lists of emails, as the adapter chunks them', async () => {
       const leads = await conn.query<{ Email: string }>('SELECT Email FROM Lead LIMIT 3');
       const emails = leads.records.map((l) => l.Email.toUpperCase());
-      const found = await conn.query<{ Email: string }>(`SELECT Id, Email FROM Lead WHERE Email IN (${emails.map((e) => `'${e}'`).join(', ')})`);
+      const found = await conn.query<{ Email: string }>(
+        `SELECT Id, Email FROM Lead WHERE Email IN (${emails.map((e) => `'${e}'`).join(', ')})`,
+      );
       expect(found.totalSize).toBe(3);
     });
 
@@ -183,14 +214,24 @@ describe('Salesforce sandbox through jsforce', () => {
       await conn.sobject('Lead').destroy(id);
       const live = await conn.query(`SELECT Id FROM Lead WHERE Id = '${id}'`);
       expect(live.totalSize).toBe(0);
-      const all = await conn.query<{ IsDeleted: boolean }>(`SELECT Id, IsDeleted FROM Lead WHERE Id = '${id}'`, { scanAll: true });
+      const all = await conn.query<{ IsDeleted: boolean }>(`SELECT Id, IsDeleted FROM Lead WHERE Id = '${id}'`, {
+        scanAll: true,
+      });
       expect(all.records[0]?.IsDeleted).toBe(true);
     });
 
     test.each([
       ['MALFORMED_QUERY', 'SELECT FROM Lead', /unexpected token: FROM/],
-      ['MALFORMED_QUERY', "SELECT Id FROM Lead WHERE Status = 'a' AND Status = 'b' OR Status = 'c'", /unexpected token: OR/],
-      ['INVALID_FIELD', 'SELECT Foo FROM Lead', /No such column 'Foo' on entity 'Lead'\. If you are attempting to use a custom field, be sure to append the '__c'/],
+      [
+        'MALFORMED_QUERY',
+        "SELECT Id FROM Lead WHERE Status = 'a' AND Status = 'b' OR Status = 'c'",
+        /unexpected token: OR/,
+      ],
+      [
+        'INVALID_FIELD',
+        'SELECT Foo FROM Lead',
+        /No such column 'Foo' on entity 'Lead'\. If you are attempting to use a custom field, be sure to append the '__c'/,
+      ],
       ['INVALID_TYPE', 'SELECT Id FROM Foo', /sObject type 'Foo' is not supported\./],
     ])('%s: %s', async (errorCode, soql, message) => {
       const err = await errorOf(conn.query(soql));
@@ -201,7 +242,9 @@ describe('Salesforce sandbox through jsforce', () => {
 
   describe('single records', () => {
     test('create, retrieve, update and destroy', async () => {
-      const created = await conn.sobject('Lead').create({ FirstName: 'Grace', LastName: 'Hopper', Company: 'Navy', Email: 'grace@navy.example' });
+      const created = await conn
+        .sobject('Lead')
+        .create({ FirstName: 'Grace', LastName: 'Hopper', Company: 'Navy', Email: 'grace@navy.example' });
       expect(created).toEqual({ id: expect.stringMatching(/^00Q[A-Za-z0-9]{15}$/), success: true, errors: [] });
       const id = created.success ? created.id : '';
 
@@ -220,10 +263,16 @@ describe('Salesforce sandbox through jsforce', () => {
       });
 
       clock += 5_000;
-      const repId = (await conn.query<{ Id: string }>(`SELECT Id FROM User WHERE Email = '${DEMO_SALES_REPS[0]?.email ?? ''}'`)).records[0]?.Id ?? '';
-      const updated = await conn.sobject('Lead').update({ Id: id, Rating: 'Hot', OwnerId: repId, Status: 'Working - Contacted' });
+      const repId =
+        (await conn.query<{ Id: string }>(`SELECT Id FROM User WHERE Email = '${DEMO_SALES_REPS[0]?.email ?? ''}'`))
+          .records[0]?.Id ?? '';
+      const updated = await conn
+        .sobject('Lead')
+        .update({ Id: id, Rating: 'Hot', OwnerId: repId, Status: 'Working - Contacted' });
       expect(updated).toEqual({ id, success: true, errors: [] });
-      const some = await conn.sobject('Lead').retrieve(id, { fields: ['Rating', 'OwnerId', 'LastModifiedDate', 'CreatedDate'] });
+      const some = await conn
+        .sobject('Lead')
+        .retrieve(id, { fields: ['Rating', 'OwnerId', 'LastModifiedDate', 'CreatedDate'] });
       expect(some).toEqual({
         attributes: { type: 'Lead', url: `/services/data/v62.0/sobjects/Lead/${id}` },
         Rating: 'Hot',
@@ -250,7 +299,11 @@ describe('Salesforce sandbox through jsforce', () => {
       const err = await errorOf(conn.sobject('Lead').create({ FirstName: 'Nobody' }));
       expect(err.errorCode).toBe('REQUIRED_FIELD_MISSING');
       expect(err.message).toBe('Required fields are missing: [LastName, Company]');
-      expect(err.data).toEqual({ message: 'Required fields are missing: [LastName, Company]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName', 'Company'] });
+      expect(err.data).toEqual({
+        message: 'Required fields are missing: [LastName, Company]',
+        errorCode: 'REQUIRED_FIELD_MISSING',
+        fields: ['LastName', 'Company'],
+      });
     });
 
     test('an unknown field is INVALID_FIELD', async () => {
@@ -262,15 +315,19 @@ describe('Salesforce sandbox through jsforce', () => {
     test('lookups are checked: a malformed id, an inactive owner', async () => {
       const malformed = await errorOf(conn.sobject('Lead').create({ LastName: 'X', Company: 'Y', OwnerId: 'nope' }));
       expect(malformed.errorCode).toBe('MALFORMED_ID');
-      const inactive = (await conn.query<{ Id: string }>('SELECT Id FROM User WHERE IsActive = false')).records[0]?.Id ?? '';
+      const inactive =
+        (await conn.query<{ Id: string }>('SELECT Id FROM User WHERE IsActive = false')).records[0]?.Id ?? '';
       const err = await errorOf(conn.sobject('Lead').create({ LastName: 'X', Company: 'Y', OwnerId: inactive }));
       expect(err.errorCode).toBe('INACTIVE_OWNER_OR_USER');
-      const queue = (await conn.query<{ Id: string }>("SELECT Id FROM Group WHERE Type = 'Queue'")).records[0]?.Id ?? '';
+      const queue =
+        (await conn.query<{ Id: string }>("SELECT Id FROM Group WHERE Type = 'Queue'")).records[0]?.Id ?? '';
       expect((await conn.sobject('Lead').create({ LastName: 'X', Company: 'Y', OwnerId: queue })).success).toBe(true);
     });
 
     test('Sforce-Auto-Assign is recorded on create and update', async () => {
-      const created = await conn.sobject('Lead').create({ LastName: 'Assign', Company: 'Rules' }, { headers: { 'Sforce-Auto-Assign': 'FALSE' } });
+      const created = await conn
+        .sobject('Lead')
+        .create({ LastName: 'Assign', Company: 'Rules' }, { headers: { 'Sforce-Auto-Assign': 'FALSE' } });
       const id = created.success ? created.id : '';
       expect(sandbox.state.autoAssign.get(id)).toEqual({ onCreate: false });
       await conn.sobject('Lead').update({ Id: id, Rating: 'Warm' });
@@ -279,9 +336,16 @@ describe('Salesforce sandbox through jsforce', () => {
 
     test('upsert by an external id field creates, then updates', async () => {
       if (!sandbox.state.objectSchema('Lead')?.fieldsByLowerName.has('baton_id__c')) {
-        sandbox.state.defineField('Lead', 'Baton_Id__c', 'string', { length: 64, externalId: true, unique: true, label: 'Baton ID' });
+        sandbox.state.defineField('Lead', 'Baton_Id__c', 'string', {
+          length: 64,
+          externalId: true,
+          unique: true,
+          label: 'Baton ID',
+        });
       }
-      const first = await conn.sobject('Lead').upsert({ Baton_Id__c: 'hs-1', LastName: 'Upsert', Company: 'Ext Co' }, 'Baton_Id__c');
+      const first = await conn
+        .sobject('Lead')
+        .upsert({ Baton_Id__c: 'hs-1', LastName: 'Upsert', Company: 'Ext Co' }, 'Baton_Id__c');
       expect(first).toMatchObject({ success: true, created: true });
       const second = await conn.sobject('Lead').upsert({ Baton_Id__c: 'hs-1', Rating: 'Cold' }, 'Baton_Id__c');
       expect(second).toMatchObject({ success: true, created: false });
@@ -311,27 +375,50 @@ describe('Salesforce sandbox through jsforce', () => {
 
   describe('sObject collections', () => {
     test('create, retrieve, update and destroy arrays, with per-record errors', async () => {
-      const created = await conn.sobject('Lead').create(
-        [
-          { LastName: 'One', Company: 'Batch' },
-          { LastName: 'Two' },
-          { LastName: 'Three', Company: 'Batch', Email: 'not-an-email' },
-          { LastName: 'Four', Company: 'Batch' },
-        ],
-        { allOrNone: false },
-      );
+      const created = await conn
+        .sobject('Lead')
+        .create(
+          [
+            { LastName: 'One', Company: 'Batch' },
+            { LastName: 'Two' },
+            { LastName: 'Three', Company: 'Batch', Email: 'not-an-email' },
+            { LastName: 'Four', Company: 'Batch' },
+          ],
+          { allOrNone: false },
+        );
       expect(created[0]).toEqual({ id: expect.stringMatching(/^00Q/), success: true, errors: [] });
       expect(created[1]).toEqual({
         success: false,
-        errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Company]', fields: ['Company'] }],
+        errors: [
+          {
+            statusCode: 'REQUIRED_FIELD_MISSING',
+            message: 'Required fields are missing: [Company]',
+            fields: ['Company'],
+          },
+        ],
       });
-      expect(created[2]).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', fields: ['Email'] }] });
+      expect(created[2]).toMatchObject({
+        success: false,
+        errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', fields: ['Email'] }],
+      });
       const ids = [created[0], created[3]].map((r) => (r?.success ? r.id : ''));
 
-      const retrieved = await conn.sobject('Lead').retrieve([...ids, '00QDn000000000AAAA'], { fields: ['LastName', 'Company'] });
+      const retrieved = await conn
+        .sobject('Lead')
+        .retrieve([...ids, '00QDn000000000AAAA'], { fields: ['LastName', 'Company'] });
       expect(retrieved).toEqual([
-        { attributes: { type: 'Lead', url: `/services/data/v62.0/sobjects/Lead/${ids[0]}` }, LastName: 'One', Company: 'Batch', Id: ids[0] },
-        { attributes: { type: 'Lead', url: `/services/data/v62.0/sobjects/Lead/${ids[1]}` }, LastName: 'Four', Company: 'Batch', Id: ids[1] },
+        {
+          attributes: { type: 'Lead', url: `/services/data/v62.0/sobjects/Lead/${ids[0]}` },
+          LastName: 'One',
+          Company: 'Batch',
+          Id: ids[0],
+        },
+        {
+          attributes: { type: 'Lead', url: `/services/data/v62.0/sobjects/Lead/${ids[1]}` },
+          LastName: 'Four',
+          Company: 'Batch',
+          Id: ids[1],
+        },
         null,
       ]);
       // Without fields jsforce describes the object first and asks for every field.
@@ -347,35 +434,49 @@ describe('Salesforce sandbox through jsforce', () => {
         { allOrNone: false },
       );
       expect(updated[0]).toEqual({ id: ids[0], success: true, errors: [] });
-      expect(updated[1]).toMatchObject({ id: ids[1], success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'] }] });
+      expect(updated[1]).toMatchObject({
+        id: ids[1],
+        success: false,
+        errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'] }],
+      });
       expect(updated[2]).toMatchObject({ success: false, errors: [{ statusCode: 'MALFORMED_ID', fields: ['Id'] }] });
 
       const destroyed = await conn.sobject('Lead').destroy([...ids, ids[0] ?? '']);
       expect(destroyed.map((r) => r.success)).toEqual([true, true, false]);
-      expect(destroyed[2]).toEqual({ id: ids[0], success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] });
+      expect(destroyed[2]).toEqual({
+        id: ids[0],
+        success: false,
+        errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
+      });
     });
 
     test('allOrNone rolls every record back', async () => {
       const before = (await conn.query('SELECT COUNT() FROM Lead')).totalSize;
-      const results = await conn.sobject('Lead').create(
-        [
-          { LastName: 'Fine', Company: 'Atomic' },
-          { LastName: 'Broken' },
-        ],
-        { allOrNone: true },
-      );
+      const results = await conn
+        .sobject('Lead')
+        .create([{ LastName: 'Fine', Company: 'Atomic' }, { LastName: 'Broken' }], { allOrNone: true });
       expect(results).toEqual([
         {
           success: false,
           errors: [
             {
               statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
-              message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+              message:
+                'Record rolled back because not all records were valid and the request was using AllOrNone header',
               fields: [],
             },
           ],
         },
-        { success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Company]', fields: ['Company'] }] },
+        {
+          success: false,
+          errors: [
+            {
+              statusCode: 'REQUIRED_FIELD_MISSING',
+              message: 'Required fields are missing: [Company]',
+              fields: ['Company'],
+            },
+          ],
+        },
       ]);
       expect((await conn.query('SELECT COUNT() FROM Lead')).totalSize).toBe(before);
 
@@ -383,7 +484,11 @@ describe('Salesforce sandbox through jsforce', () => {
       const ids = records.map((r) => r.Id);
       const deletes = await conn.sobject('Lead').destroy([...ids, '00QDn000000000AAAA'], { allOrNone: true });
       // The wire format says statusCode; jsforce's SaveError type calls it errorCode.
-      expect(deletes.map((r) => (r.errors[0] as { statusCode?: string } | undefined)?.statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'ALL_OR_NONE_OPERATION_ROLLED_BACK', 'INVALID_CROSS_REFERENCE_KEY']);
+      expect(deletes.map((r) => (r.errors[0] as { statusCode?: string } | undefined)?.statusCode)).toEqual([
+        'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+        'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+        'INVALID_CROSS_REFERENCE_KEY',
+      ]);
       expect((await conn.query(`SELECT COUNT() FROM Lead WHERE Id IN ('${ids.join("','")}')`)).totalSize).toBe(2);
     });
 
@@ -400,18 +505,67 @@ describe('Salesforce sandbox through jsforce', () => {
       const d = await conn.sobject('Lead').describe();
       expect(d).toMatchObject({ name: 'Lead', label: 'Lead', keyPrefix: '00Q', createable: true, queryable: true });
       const byName = new Map(d.fields.map((f) => [f.name, f]));
-      expect(byName.get('LastName')).toMatchObject({ type: 'string', length: 80, nillable: false, createable: true, defaultedOnCreate: false });
+      expect(byName.get('LastName')).toMatchObject({
+        type: 'string',
+        length: 80,
+        nillable: false,
+        createable: true,
+        defaultedOnCreate: false,
+      });
       expect(byName.get('Company')).toMatchObject({ type: 'string', length: 255, nillable: false });
       expect(byName.get('Email')).toMatchObject({ type: 'email', length: 80, nillable: true });
       expect(byName.get('Status')?.picklistValues).toEqual([
-        { active: true, defaultValue: true, label: 'Open - Not Contacted', validFor: null, value: 'Open - Not Contacted' },
-        { active: true, defaultValue: false, label: 'Working - Contacted', validFor: null, value: 'Working - Contacted' },
+        {
+          active: true,
+          defaultValue: true,
+          label: 'Open - Not Contacted',
+          validFor: null,
+          value: 'Open - Not Contacted',
+        },
+        {
+          active: true,
+          defaultValue: false,
+          label: 'Working - Contacted',
+          validFor: null,
+          value: 'Working - Contacted',
+        },
         { active: true, defaultValue: false, label: 'Closed - Converted', validFor: null, value: 'Closed - Converted' },
-        { active: true, defaultValue: false, label: 'Closed - Not Converted', validFor: null, value: 'Closed - Not Converted' },
+        {
+          active: true,
+          defaultValue: false,
+          label: 'Closed - Not Converted',
+          validFor: null,
+          value: 'Closed - Not Converted',
+        },
       ]);
-      expect(byName.get('OwnerId')).toMatchObject({ type: 'reference', referenceTo: ['Group', 'User'], relationshipName: 'Owner', defaultedOnCreate: true });
+      expect(byName.get('OwnerId')).toMatchObject({
+        type: 'reference',
+        referenceTo: ['Group', 'User'],
+        relationshipName: 'Owner',
+        defaultedOnCreate: true,
+      });
       expect(byName.get('SystemModstamp')).toMatchObject({ type: 'datetime', createable: false, updateable: false });
-      for (const name of ['Id', 'FirstName', 'Phone', 'Title', 'Country', 'State', 'City', 'Industry', 'NumberOfEmployees', 'Website', 'LeadSource', 'Rating', 'IsConverted', 'ConvertedContactId', 'ConvertedAccountId', 'Description', 'CreatedDate', 'LastModifiedDate', 'IsDeleted']) {
+      for (const name of [
+        'Id',
+        'FirstName',
+        'Phone',
+        'Title',
+        'Country',
+        'State',
+        'City',
+        'Industry',
+        'NumberOfEmployees',
+        'Website',
+        'LeadSource',
+        'Rating',
+        'IsConverted',
+        'ConvertedContactId',
+        'ConvertedAccountId',
+        'Description',
+        'CreatedDate',
+        'LastModifiedDate',
+        'IsDeleted',
+      ]) {
         expect(byName.has(name)).toBe(true);
       }
     });
@@ -419,7 +573,15 @@ describe('Salesforce sandbox through jsforce', () => {
     test('describeGlobal lists the objects with their key prefixes', async () => {
       const g = await conn.describeGlobal();
       const prefixes = Object.fromEntries(g.sobjects.map((s) => [s.name, s.keyPrefix]));
-      expect(prefixes).toMatchObject({ Lead: '00Q', User: '005', Account: '001', Contact: '003', Task: '00T', Campaign: '701', CampaignMember: '00v' });
+      expect(prefixes).toMatchObject({
+        Lead: '00Q',
+        User: '005',
+        Account: '001',
+        Contact: '003',
+        Task: '00T',
+        Campaign: '701',
+        CampaignMember: '00v',
+      });
     });
 
     test('describe of an unknown object is NOT_FOUND', async () => {
@@ -429,15 +591,22 @@ describe('Salesforce sandbox through jsforce', () => {
 
   describe('HTTP', () => {
     test('every answer carries Sforce-Limit-Info and the JSON content type; jsforce reads the usage', async () => {
-      const res = await fetch(`${sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Lead LIMIT 1')}`, {
-        headers: { Authorization: `Bearer ${sandbox.accessToken}` },
-      });
+      const res = await fetch(
+        `${sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Lead LIMIT 1')}`,
+        {
+          headers: { Authorization: `Bearer ${sandbox.accessToken}` },
+        },
+      );
       expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
       expect(res.headers.get('sforce-limit-info')).toMatch(/^api-usage=\d+\/15000$/);
-      const notFound = await fetch(`${sandbox.url}/services/data/v62.0/sobjects/Lead/00QDn000000000AAAA`, { headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
+      const notFound = await fetch(`${sandbox.url}/services/data/v62.0/sobjects/Lead/00QDn000000000AAAA`, {
+        headers: { Authorization: `Bearer ${sandbox.accessToken}` },
+      });
       expect(notFound.status).toBe(404);
       expect(notFound.headers.get('content-type')).toBe('application/json;charset=UTF-8');
-      expect(await notFound.text()).toBe('[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]');
+      expect(await notFound.text()).toBe(
+        '[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]',
+      );
 
       await conn.query('SELECT Id FROM Lead LIMIT 1');
       const used = conn.limitInfo.apiUsage?.used ?? 0;
@@ -446,9 +615,12 @@ describe('Salesforce sandbox through jsforce', () => {
     });
 
     test('a paged answer carries a relative nextRecordsUrl before the records', async () => {
-      const res = await fetch(`${sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM User')}`, {
-        headers: { Authorization: `Bearer ${sandbox.accessToken}`, 'Sforce-Query-Options': 'batchSize=5' },
-      });
+      const res = await fetch(
+        `${sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM User')}`,
+        {
+          headers: { Authorization: `Bearer ${sandbox.accessToken}`, 'Sforce-Query-Options': 'batchSize=5' },
+        },
+      );
       const body = (await res.json()) as Record<string, unknown>;
       // batchSize below 200 is raised to 200, so all ten users fit in one batch.
       expect(Object.keys(body)).toEqual(['totalSize', 'done', 'records']);
@@ -456,13 +628,18 @@ describe('Salesforce sandbox through jsforce', () => {
         Array.from({ length: 250 }, (_, i) => ({ LastName: `Raw ${i}`, Company: 'Raw Co' })),
         { allowRecursive: true },
       );
-      const paged = await fetch(`${sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Lead')}`, {
-        headers: { Authorization: `Bearer ${sandbox.accessToken}`, 'Sforce-Query-Options': 'batchSize=200' },
-      });
+      const paged = await fetch(
+        `${sandbox.url}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Lead')}`,
+        {
+          headers: { Authorization: `Bearer ${sandbox.accessToken}`, 'Sforce-Query-Options': 'batchSize=200' },
+        },
+      );
       const page = (await paged.json()) as { nextRecordsUrl: string };
       expect(Object.keys(page)).toEqual(['totalSize', 'done', 'nextRecordsUrl', 'records']);
       expect(page.nextRecordsUrl).toMatch(/^\/services\/data\/v62\.0\/query\/01g[A-Za-z0-9]{15}-200$/);
-      const rest = await fetch(`${sandbox.url}${page.nextRecordsUrl}`, { headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
+      const rest = await fetch(`${sandbox.url}${page.nextRecordsUrl}`, {
+        headers: { Authorization: `Bearer ${sandbox.accessToken}` },
+      });
       expect(((await rest.json()) as { records: unknown[] }).records).toHaveLength(70);
     });
 
@@ -478,9 +655,13 @@ describe('Salesforce sandbox through jsforce', () => {
         expect(res.status).toBe(400);
         expect(((await res.json()) as { errorCode: string }[])[0]?.errorCode).toBe('JSON_PARSER_ERROR');
       }
-      const unknown = await fetch(`${sandbox.url}/services/data/v62.0/nothing/here`, { headers: { Authorization: `Bearer ${sandbox.accessToken}` } });
+      const unknown = await fetch(`${sandbox.url}/services/data/v62.0/nothing/here`, {
+        headers: { Authorization: `Bearer ${sandbox.accessToken}` },
+      });
       expect(unknown.status).toBe(404);
-      expect(await unknown.json()).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+      expect(await unknown.json()).toEqual([
+        { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' },
+      ]);
     });
 
     test('any API version works', async () => {
@@ -493,7 +674,9 @@ describe('Salesforce sandbox through jsforce', () => {
       const err = await errorOf(connect(sandbox, 'not-the-token').query('SELECT Id FROM Lead'));
       expect(err.errorCode).toBe('INVALID_SESSION_ID');
       expect(err.message).toBe('Session expired or invalid');
-      const raw = await fetch(`${sandbox.url}/services/data/v62.0/sobjects`, { headers: { Authorization: 'Bearer wrong' } });
+      const raw = await fetch(`${sandbox.url}/services/data/v62.0/sobjects`, {
+        headers: { Authorization: 'Bearer wrong' },
+      });
       expect(raw.status).toBe(401);
       expect(await raw.text()).toBe('[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]');
     });
@@ -506,7 +689,9 @@ describe('Salesforce sandbox through jsforce', () => {
       await conn.sobject('Lead').create([{ LastName: 'S', Company: 'Stats' }]);
       const end = await stats(sandbox);
       expect(end.total - start.total).toBe(2);
-      expect(end.requests['POST /services/data/:version/composite/sobjects']).toBe((start.requests['POST /services/data/:version/composite/sobjects'] ?? 0) + 1);
+      expect(end.requests['POST /services/data/:version/composite/sobjects']).toBe(
+        (start.requests['POST /services/data/:version/composite/sobjects'] ?? 0) + 1,
+      );
       expect(Object.keys(end.requests).every((k) => !k.includes('__sandbox'))).toBe(true);
     });
 
@@ -558,13 +743,18 @@ describe('Salesforce sandbox persistence', () => {
     const second = await startSalesforceSandbox({ stateFile, preset: 'demo' });
     try {
       const conn2 = connect(second);
-      const leads = await conn2.query<{ Id: string; Rating: string; Baton_Id__c: string }>('SELECT Id, Rating, Baton_Id__c FROM Lead');
+      const leads = await conn2.query<{ Id: string; Rating: string; Baton_Id__c: string }>(
+        'SELECT Id, Rating, Baton_Id__c FROM Lead',
+      );
       expect(leads.records.map((r) => [r.Id, r.Rating, r.Baton_Id__c])).toEqual([[id, 'Hot', 'hs-42']]);
       expect((await conn2.query('SELECT Id FROM Lead', { scanAll: true })).totalSize).toBe(2);
       const next = await conn2.sobject('Lead').create({ LastName: 'After restart', Company: 'Disk Co' });
       expect(next.success && next.id > id).toBe(true);
       expect(next.success && next.id).not.toBe(deleted.success && deleted.id);
-      expect((await conn2.sobject('Lead').upsert({ Baton_Id__c: 'hs-42', Title: 'Found by external id' }, 'Baton_Id__c')).created).toBe(false);
+      expect(
+        (await conn2.sobject('Lead').upsert({ Baton_Id__c: 'hs-42', Title: 'Found by external id' }, 'Baton_Id__c'))
+          .created,
+      ).toBe(false);
     } finally {
       await second.close();
     }
@@ -576,7 +766,9 @@ describe('Salesforce sandbox persistence', () => {
     try {
       await connect(sandbox).sobject('Lead').create({ LastName: 'Soon', Company: 'Debounce' });
       await new Promise((resolve) => setTimeout(resolve, 600));
-      const saved = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { objects: Record<string, { LastName?: string }[]> };
+      const saved = JSON.parse(await fs.readFile(stateFile, 'utf8')) as {
+        objects: Record<string, { LastName?: string }[]>;
+      };
       expect(saved.objects.Lead?.map((l) => l.LastName)).toEqual(['Soon']);
     } finally {
       await sandbox.close();

@@ -12,7 +12,10 @@ describe('ensureSearchAttributes on a real dev server', () => {
   beforeAll(async () => {
     const bin = findTemporalBinary('cli');
     env = await TestWorkflowEnvironment.createLocal({
-      server: { ...(bin ? { executable: { type: 'existing-path' as const, path: bin.path } } : {}), log: { format: 'pretty', level: 'error' } },
+      server: {
+        ...(bin ? { executable: { type: 'existing-path' as const, path: bin.path } } : {}),
+        log: { format: 'pretty', level: 'error' },
+      },
     });
   });
   afterAll(async () => {
@@ -24,9 +27,17 @@ describe('ensureSearchAttributes on a real dev server', () => {
     const before = await env.connection.operatorService.listSearchAttributes({ namespace });
     expect(Object.keys(before.customAttributes ?? {})).not.toContain('BatonStage');
 
-    expect((await ensureSearchAttributes(env.connection, namespace)).sort()).toEqual(['BatonMapping', 'BatonOutcome', 'BatonOwner', 'BatonSlaDueAt', 'BatonStage']);
+    expect((await ensureSearchAttributes(env.connection, namespace)).sort()).toEqual([
+      'BatonMapping',
+      'BatonOutcome',
+      'BatonOwner',
+      'BatonSlaDueAt',
+      'BatonStage',
+    ]);
     const after = await env.connection.operatorService.listSearchAttributes({ namespace });
-    expect(Object.keys(after.customAttributes ?? {})).toEqual(expect.arrayContaining(['BatonStage', 'BatonOwner', 'BatonSlaDueAt', 'BatonOutcome', 'BatonMapping']));
+    expect(Object.keys(after.customAttributes ?? {})).toEqual(
+      expect.arrayContaining(['BatonStage', 'BatonOwner', 'BatonSlaDueAt', 'BatonOutcome', 'BatonMapping']),
+    );
 
     expect(await ensureSearchAttributes(env.connection, namespace)).toEqual([]);
   });

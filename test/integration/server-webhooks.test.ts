@@ -28,7 +28,9 @@ import { waitFor } from '../helpers/processes';
 import { createLocalEnv, uniqueId } from '../helpers/temporal';
 
 const SECRET = 'test-client-secret';
-const POLICY = { qualification: { score: { property: 'hubspotscore', at_least: 70 }, conditions: [], domain_lists: {} } };
+const POLICY = {
+  qualification: { score: { property: 'hubspotscore', at_least: 70 }, conditions: [], domain_lists: {} },
+};
 const logger = createLogger('silent');
 
 let env: TestWorkflowEnvironment;
@@ -48,8 +50,16 @@ function deps(over: Partial<ServerDeps> = {}): ServerDeps {
 beforeAll(async () => {
   env = await createLocalEnv();
   taskQueue = uniqueId('server');
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../fixtures/workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} } });
-  worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, workflowBundle });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../fixtures/workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} },
+  });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle,
+  });
   workerRun = worker.run();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-server-'));
   store = await openStore(`sqlite://${path.join(tmp, 'baton.db')}`);
@@ -89,15 +99,24 @@ function event(e: EventInput) {
   };
 }
 
-const score = (objectId: string, value: string, extra: Partial<EventInput> = {}) => event({ objectId, propertyName: 'hubspotscore', propertyValue: value, ...extra });
+const score = (objectId: string, value: string, extra: Partial<EventInput> = {}) =>
+  event({ objectId, propertyName: 'hubspotscore', propertyValue: value, ...extra });
 
-async function post(target: RunningServer, events: unknown[], opts: { secret?: string; timestamp?: number; tamper?: (body: string) => string } = {}) {
+async function post(
+  target: RunningServer,
+  events: unknown[],
+  opts: { secret?: string; timestamp?: number; tamper?: (body: string) => string } = {},
+) {
   const body = JSON.stringify(events);
   const timestamp = opts.timestamp ?? Date.now();
   const signature = signatureV3(opts.secret ?? SECRET, 'POST', target.webhookUrl, body, timestamp);
   const res = await fetch(target.webhookUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) },
+    headers: {
+      'content-type': 'application/json',
+      'x-hubspot-signature-v3': signature,
+      'x-hubspot-request-timestamp': String(timestamp),
+    },
     body: opts.tamper ? opts.tamper(body) : body,
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -120,12 +139,15 @@ async function recorded(hubspotId: string): Promise<RecordedHandover> {
 
 async function runIds(hubspotId: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const wf of env.client.workflow.list({ query: `WorkflowId = 'handover:${hubspotId}'` })) ids.push(wf.runId);
+  for await (const wf of env.client.workflow.list({ query: `WorkflowId = 'handover:${hubspotId}'` }))
+    ids.push(wf.runId);
   return ids;
 }
 
 async function expectNoHandover(hubspotId: string): Promise<void> {
-  await expect(env.client.workflow.getHandle(`handover:${hubspotId}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  await expect(env.client.workflow.getHandle(`handover:${hubspotId}`).describe()).rejects.toBeInstanceOf(
+    WorkflowNotFoundError,
+  );
 }
 
 describe('POST /webhooks/hubspot', () => {
@@ -133,8 +155,14 @@ describe('POST /webhooks/hubspot', () => {
     const id = contactId();
     const e = score(id, '80');
     const res = await post(server, [e]);
-    expect(res).toEqual({ status: 200, body: { received: 1, signaled: 1, duplicates: 0, belowThreshold: 0, ignored: 0, failed: 0 } });
-    expect(await recorded(id)).toEqual({ input: { hubspotId: id, trigger: 'webhook' }, signals: [{ score: 80, at: e.occurredAt }] });
+    expect(res).toEqual({
+      status: 200,
+      body: { received: 1, signaled: 1, duplicates: 0, belowThreshold: 0, ignored: 0, failed: 0 },
+    });
+    expect(await recorded(id)).toEqual({
+      input: { hubspotId: id, trigger: 'webhook' },
+      signals: [{ score: 80, at: e.occurredAt }],
+    });
     const description = await env.client.workflow.getHandle(`handover:${id}`).describe();
     expect(description.type).toBe('leadHandover');
     expect(description.taskQueue).toBe(taskQueue);
@@ -145,7 +173,10 @@ describe('POST /webhooks/hubspot', () => {
     const e = score(id, '90');
     expect((await post(server, [e])).body).toMatchObject({ signaled: 1 });
     const again = await post(server, [{ ...e, attemptNumber: 1 }]);
-    expect(again).toEqual({ status: 200, body: { received: 1, signaled: 0, duplicates: 1, belowThreshold: 0, ignored: 0, failed: 0 } });
+    expect(again).toEqual({
+      status: 200,
+      body: { received: 1, signaled: 0, duplicates: 1, belowThreshold: 0, ignored: 0, failed: 0 },
+    });
     // Concurrent redeliveries too.
     const burst = await Promise.all([1, 2, 3].map((n) => post(server, [{ ...e, attemptNumber: n }])));
     expect(burst.map((r) => r.body.duplicates)).toEqual([1, 1, 1]);
@@ -178,7 +209,10 @@ describe('POST /webhooks/hubspot', () => {
       event({ objectId: other, propertyName: 'firstname', propertyValue: 'Ada' }),
       event({ objectId: other, subscriptionType: 'company.creation' }),
     ]);
-    expect(res).toEqual({ status: 200, body: { received: 4, signaled: 0, duplicates: 0, belowThreshold: 2, ignored: 2, failed: 0 } });
+    expect(res).toEqual({
+      status: 200,
+      body: { received: 4, signaled: 0, duplicates: 0, belowThreshold: 2, ignored: 2, failed: 0 },
+    });
     await expectNoHandover(low);
     await expectNoHandover(cleared);
     await expectNoHandover(other);
@@ -194,11 +228,22 @@ describe('POST /webhooks/hubspot', () => {
   test('bad signature, wrong secret, stale or future timestamp, missing headers: 401 and nothing started', async () => {
     const id = contactId();
     const events = [score(id, '99')];
-    expect(await post(server, events, { secret: 'not-the-secret' })).toEqual({ status: 401, body: { error: 'invalid_signature', reason: 'bad_signature' } });
+    expect(await post(server, events, { secret: 'not-the-secret' })).toEqual({
+      status: 401,
+      body: { error: 'invalid_signature', reason: 'bad_signature' },
+    });
     expect((await post(server, events, { tamper: (b) => b.replace('"99"', '"98"') })).status).toBe(401);
-    expect((await post(server, events, { timestamp: Date.now() - 6 * 60_000 })).body).toMatchObject({ reason: 'stale_timestamp' });
-    expect((await post(server, events, { timestamp: Date.now() + 6 * 60_000 })).body).toMatchObject({ reason: 'future_timestamp' });
-    const bare = await fetch(server.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
+    expect((await post(server, events, { timestamp: Date.now() - 6 * 60_000 })).body).toMatchObject({
+      reason: 'stale_timestamp',
+    });
+    expect((await post(server, events, { timestamp: Date.now() + 6 * 60_000 })).body).toMatchObject({
+      reason: 'future_timestamp',
+    });
+    const bare = await fetch(server.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
     expect(bare.status).toBe(401);
     await expectNoHandover(id);
     // The delivery was not recorded: once signed correctly, it goes through.
@@ -221,7 +266,10 @@ describe('POST /webhooks/hubspot', () => {
       const id = contactId();
       const e = score(id, '88');
       const res = await post(failing, [e, score(id, '89', { occurredAt: e.occurredAt + 1 }), score(contactId(), '12')]);
-      expect(res).toEqual({ status: 500, body: { received: 3, signaled: 0, duplicates: 0, belowThreshold: 1, ignored: 0, failed: 2 } });
+      expect(res).toEqual({
+        status: 500,
+        body: { received: 3, signaled: 0, duplicates: 0, belowThreshold: 1, ignored: 0, failed: 2 },
+      });
       await expectNoHandover(id);
       // The retry reaches a healthy server sharing the store.
       expect((await post(server, [{ ...e, attemptNumber: 1 }])).body).toMatchObject({ signaled: 1, duplicates: 0 });
@@ -240,7 +288,10 @@ describe('speed and privacy', () => {
     try {
       const ids = Array.from({ length: 100 }, () => contactId());
       const started = Date.now();
-      const res = await post(quiet, ids.map((id) => score(id, '90')));
+      const res = await post(
+        quiet,
+        ids.map((id) => score(id, '90')),
+      );
       const ms = Date.now() - started;
       expect(res.body).toMatchObject({ received: 100, signaled: 100, failed: 0 });
       expect(ms).toBeLessThan(4_000);
@@ -261,7 +312,10 @@ describe('speed and privacy', () => {
     const logging = await startServer({ host: '127.0.0.1', port: 0 }, deps({ logger: pino({ level: 'trace' }, sink) }));
     try {
       const id = contactId();
-      await post(logging, [score(id, '8123'), event({ objectId: id, propertyName: 'email', propertyValue: 'ada.lovelace@example.com' })]);
+      await post(logging, [
+        score(id, '8123'),
+        event({ objectId: id, propertyName: 'email', propertyValue: 'ada.lovelace@example.com' }),
+      ]);
       await post(logging, [score(id, '8124')], { secret: 'wrong' });
     } finally {
       await logging.close();
@@ -295,7 +349,10 @@ describe('workflow id reuse', () => {
 
 describe('behind a proxy', () => {
   test('the signature is checked against the configured public URL, not the address the proxy called', async () => {
-    const proxied = await startServer({ host: '127.0.0.1', port: 0, publicBaseUrl: 'https://baton.example.com/hooks/' }, deps());
+    const proxied = await startServer(
+      { host: '127.0.0.1', port: 0, publicBaseUrl: 'https://baton.example.com/hooks/' },
+      deps(),
+    );
     try {
       expect(proxied.webhookUrl).toBe('https://baton.example.com/hooks/webhooks/hubspot');
       const id = contactId();
@@ -304,7 +361,11 @@ describe('behind a proxy', () => {
       const send = (signedFor: string) =>
         fetch(`${proxied.url}/webhooks/hubspot`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': signatureV3(SECRET, 'POST', signedFor, body, timestamp), 'x-hubspot-request-timestamp': String(timestamp) },
+          headers: {
+            'content-type': 'application/json',
+            'x-hubspot-signature-v3': signatureV3(SECRET, 'POST', signedFor, body, timestamp),
+            'x-hubspot-request-timestamp': String(timestamp),
+          },
           body,
         });
       expect((await send(`${proxied.url}/webhooks/hubspot`)).status).toBe(401);
@@ -327,7 +388,13 @@ describe('behind a proxy', () => {
           'content-type': 'application/json',
           'x-forwarded-proto': 'https',
           'x-forwarded-host': 'hooks.example.com',
-          'x-hubspot-signature-v3': signatureV3(SECRET, 'POST', 'https://hooks.example.com/webhooks/hubspot', body, timestamp),
+          'x-hubspot-signature-v3': signatureV3(
+            SECRET,
+            'POST',
+            'https://hooks.example.com/webhooks/hubspot',
+            body,
+            timestamp,
+          ),
           'x-hubspot-request-timestamp': String(timestamp),
         },
         body,
@@ -347,7 +414,10 @@ describe('health', () => {
     expect(await ready.json()).toEqual({ status: 'ready', temporal: 'ok' });
 
     const nowhere = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const unready = await startServer({ host: '127.0.0.1', port: 0 }, deps({ temporal: nowhere, readinessTimeoutMs: 500 }));
+    const unready = await startServer(
+      { host: '127.0.0.1', port: 0 },
+      deps({ temporal: nowhere, readinessTimeoutMs: 500 }),
+    );
     try {
       const res = await fetch(`${unready.url}/readyz`);
       expect(res.status).toBe(503);
@@ -370,12 +440,23 @@ describe('end to end with the HubSpot sandbox', () => {
     sandbox = await startHubSpotSandbox({
       preset: 'empty',
       // The app subscribes to the score property only, as a Baton deployment would.
-      webhooks: { targetUrl: server.webhookUrl, clientSecret: SECRET, subscriptions: [{ subscriptionType: 'contact.propertyChange', propertyName: 'hubspotscore' }], retryBaseMs: 10, batchWindowMs: 5 },
+      webhooks: {
+        targetUrl: server.webhookUrl,
+        clientSecret: SECRET,
+        subscriptions: [{ subscriptionType: 'contact.propertyChange', propertyName: 'hubspotscore' }],
+        retryBaseMs: 10,
+        batchWindowMs: 5,
+      },
     });
     isolateIds(sandbox);
     // hubspotscore is read-only through the API: HubSpot's scoring engine writes it, so the
     // test writes into the sandbox state with the CALCULATED source, as the simulation does.
-    const contact = sandbox.state.contacts.insert({ email: 'ada@example.com', firstname: 'Ada', hubspotscore: '20' }, Date.now(), Date.now(), CALCULATED_SOURCE);
+    const contact = sandbox.state.contacts.insert(
+      { email: 'ada@example.com', firstname: 'Ada', hubspotscore: '20' },
+      Date.now(),
+      Date.now(),
+      CALCULATED_SOURCE,
+    );
     await sandbox.webhooks.settled();
     expect(sandbox.webhooks.deliveries().map((d) => [d.status, d.responseStatus])).toEqual([['delivered', 200]]);
     await expectNoHandover(contact.id);
@@ -383,17 +464,24 @@ describe('end to end with the HubSpot sandbox', () => {
     sandbox.state.contacts.update(contact, { hubspotscore: '82' }, Date.now(), CALCULATED_SOURCE);
     await sandbox.webhooks.settled();
     expect(sandbox.webhooks.deliveries().map((d) => d.status)).toEqual(['delivered', 'delivered']);
-    expect(await recorded(contact.id)).toEqual({ input: { hubspotId: contact.id, trigger: 'webhook' }, signals: [{ score: 82, at: expect.any(Number) }] });
+    expect(await recorded(contact.id)).toEqual({
+      input: { hubspotId: contact.id, trigger: 'webhook' },
+      signals: [{ score: 82, at: expect.any(Number) }],
+    });
   });
 
   test('startDevServer (baton dev) subscribes the sandbox and starts handovers from its score changes', async () => {
     sandbox = await startHubSpotSandbox({ preset: 'demo' });
     isolateIds(sandbox);
-    const base = loadConfig({ BATON_MAPPINGS_DIR: path.resolve(__dirname, '../../mappings'), BATON_TASK_QUEUE: taskQueue });
+    const base = loadConfig({
+      BATON_MAPPINGS_DIR: path.resolve(__dirname, '../../mappings'),
+      BATON_TASK_QUEUE: taskQueue,
+    });
     const config = { ...base, server: { ...base.server, port: 0 } };
     const dev = await startDevServer({ config, temporal: env.client, store, hubspotSandbox: sandbox, log: logger });
     // The shipped policy's score property, whichever it is.
-    const scoreProperty = loadHandoverPolicy(path.join(config.mappingsDir, 'handover.yaml')).qualification.score.property;
+    const scoreProperty = loadHandoverPolicy(path.join(config.mappingsDir, 'handover.yaml')).qualification.score
+      .property;
     try {
       const contact = sandbox.state.contacts.insert({ email: 'grace@example.com', [scoreProperty]: '3' }, Date.now());
       await sandbox.webhooks.settled();

@@ -14,7 +14,10 @@ describe.each(['sqlite', 'postgres'] as const)('store lifecycle on %s', (dialect
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-store-lifecycle-'));
-    store = dialect === 'sqlite' ? await openStore(`sqlite://${path.join(tmp, 'baton.db')}`) : await openStore(PG_URL, { schema });
+    store =
+      dialect === 'sqlite'
+        ? await openStore(`sqlite://${path.join(tmp, 'baton.db')}`)
+        : await openStore(PG_URL, { schema });
   });
 
   afterAll(async () => {
@@ -23,14 +26,24 @@ describe.each(['sqlite', 'postgres'] as const)('store lifecycle on %s', (dialect
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const link = (mapping: string, hubspotId: string, salesforceId: string) => ({ mapping, hubspotId, salesforceObject: 'Lead', salesforceId });
+  const link = (mapping: string, hubspotId: string, salesforceId: string) => ({
+    mapping,
+    hubspotId,
+    salesforceObject: 'Lead',
+    salesforceId,
+  });
 
   it('forgets links with their snapshots, only in the mapping named', async () => {
     await store.upsertLinks([link('a', 'h1', 'L1'), link('a', 'h2', 'L2'), link('b', 'h1', 'L9')]);
-    await store.putSnapshots([{ mapping: 'a', hubspotId: 'h1', hubspot: { email: 'x' }, salesforce: { Email: 'x' } }, { mapping: 'b', hubspotId: 'h1', hubspot: {}, salesforce: {} }]);
+    await store.putSnapshots([
+      { mapping: 'a', hubspotId: 'h1', hubspot: { email: 'x' }, salesforce: { Email: 'x' } },
+      { mapping: 'b', hubspotId: 'h1', hubspot: {}, salesforce: {} },
+    ]);
 
     expect(await store.deleteLinks('a', ['h1', 'unknown'])).toBe(1);
-    expect(await store.findLinksByHubSpotIds('a', ['h1', 'h2'])).toEqual([expect.objectContaining({ hubspotId: 'h2' })]);
+    expect(await store.findLinksByHubSpotIds('a', ['h1', 'h2'])).toEqual([
+      expect.objectContaining({ hubspotId: 'h2' }),
+    ]);
     expect([...(await store.getSnapshots('a', ['h1'])).keys()]).toEqual([]);
     expect([...(await store.getSnapshots('b', ['h1'])).keys()]).toEqual(['h1']);
     expect(await store.deleteLinks('a', [])).toBe(0);
@@ -54,15 +67,26 @@ describe.each(['sqlite', 'postgres'] as const)('store lifecycle on %s', (dialect
   });
 
   it('stores an error that no retry can fix as given up, and keeps it so when it repeats', async () => {
-    const error = { mapping: 'e', direction: 'to_salesforce' as const, sourceId: 'h1', reason: 'converted', errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD', retry: false };
+    const error = {
+      mapping: 'e',
+      direction: 'to_salesforce' as const,
+      sourceId: 'h1',
+      reason: 'converted',
+      errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD',
+      retry: false,
+    };
     await store.recordSyncErrors([error]);
-    expect(await store.listSyncErrors({ mapping: 'e' })).toEqual([expect.objectContaining({ status: 'gave_up', attempts: 1 })]);
+    expect(await store.listSyncErrors({ mapping: 'e' })).toEqual([
+      expect.objectContaining({ status: 'gave_up', attempts: 1 }),
+    ]);
     await store.recordSyncErrors([error]);
     expect(await store.listSyncErrors({ mapping: 'e' })).toEqual([expect.objectContaining({ status: 'gave_up' })]);
     expect(await store.dueSyncErrors('e', 'to_salesforce', new Date(Date.now() + 365 * 86_400_000), 10)).toEqual([]);
 
     // An ordinary failure of the same record later is retried again.
     await store.recordSyncErrors([{ ...error, retry: undefined, reason: 'HubSpot 500' }]);
-    expect(await store.listSyncErrors({ mapping: 'e' })).toEqual([expect.objectContaining({ status: 'open', attempts: 1, reason: 'HubSpot 500' })]);
+    expect(await store.listSyncErrors({ mapping: 'e' })).toEqual([
+      expect.objectContaining({ status: 'open', attempts: 1, reason: 'HubSpot 500' }),
+    ]);
   });
 });

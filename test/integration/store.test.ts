@@ -78,7 +78,9 @@ function migrateInChild(store: Store): Promise<void> {
   const dist = path.join(__dirname, '..', '..', 'dist', 'src', 'store');
   const script = `require(${JSON.stringify(dist)}).openStore(${JSON.stringify(`sqlite://${filename}`)}).then((s) => s.close()).catch((e) => { console.error(String(e)); process.exit(1); })`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', script], (err, _stdout, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve()));
+    execFile(process.execPath, ['-e', script], (err, _stdout, stderr) =>
+      err ? reject(new Error(stderr || String(err))) : resolve(),
+    );
   });
 }
 
@@ -117,7 +119,11 @@ describe.each([
       await store.migrate();
       await store.migrate();
       const applied = await store.knex(MIGRATIONS_TABLE).select('name');
-      expect(applied.map((r: { name: string }) => r.name)).toEqual(['0001_initial', '0002_orphans', '0003_creation_claims']);
+      expect(applied.map((r: { name: string }) => r.name)).toEqual([
+        '0001_initial',
+        '0002_orphans',
+        '0003_creation_claims',
+      ]);
     });
 
     test('migrates down and up again', async () => {
@@ -139,7 +145,10 @@ describe.each([
           dialect === 'sqlite'
             ? await Promise.allSettled([migrateInChild(a), migrateInChild(b)])
             : await Promise.allSettled([a.migrate(), b.migrate()]);
-        expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual(['fulfilled', 'fulfilled']);
+        expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.status))).toEqual([
+          'fulfilled',
+          'fulfilled',
+        ]);
         for (const table of TABLES) expect(await a.knex.schema.hasTable(table)).toBe(true);
         const [{ n }] = (await a.knex(MIGRATIONS_TABLE).count({ n: '*' })) as [{ n: number | string }];
         expect(Number(n)).toBe(3);
@@ -161,10 +170,16 @@ describe.each([
 
   describe('creation claims', () => {
     test('one holder per contact; the other gets only what is free, and a holder keeps what it holds', async () => {
-      expect([...(await store.claimCreations('contact', ['h1', 'h2'], 'sync:a', 600_000))].sort()).toEqual(['h1', 'h2']);
+      expect([...(await store.claimCreations('contact', ['h1', 'h2'], 'sync:a', 600_000))].sort()).toEqual([
+        'h1',
+        'h2',
+      ]);
       expect([...(await store.claimCreations('contact', ['h2', 'h3'], 'handover:b', 600_000))]).toEqual(['h3']);
       // A retried attempt of the same holder still holds its claims.
-      expect([...(await store.claimCreations('contact', ['h1', 'h2'], 'sync:a', 600_000))].sort()).toEqual(['h1', 'h2']);
+      expect([...(await store.claimCreations('contact', ['h1', 'h2'], 'sync:a', 600_000))].sort()).toEqual([
+        'h1',
+        'h2',
+      ]);
       // Claims are per mapping.
       expect([...(await store.claimCreations('other', ['h1'], 'handover:b', 600_000))]).toEqual(['h1']);
     });
@@ -196,13 +211,19 @@ describe.each([
       expect(await store.getCursor<typeof cursor>('contact:hubspot')).toEqual(cursor);
 
       await store.setCursor('contact:hubspot', { lastmodifieddate: '2024-05-02T00:00:00.000Z', id: '2' });
-      expect(await store.getCursor('contact:hubspot')).toEqual({ lastmodifieddate: '2024-05-02T00:00:00.000Z', id: '2' });
+      expect(await store.getCursor('contact:hubspot')).toEqual({
+        lastmodifieddate: '2024-05-02T00:00:00.000Z',
+        id: '2',
+      });
 
       for (const value of [42, 'opaque', [1, 'two', { three: null }], true, { nested: { emoji: 'Zoë 🚀' } }]) {
         await store.setCursor('contact:salesforce', value);
         expect(await store.getCursor('contact:salesforce')).toEqual(value);
       }
-      expect(await store.getCursor('contact:hubspot')).toEqual({ lastmodifieddate: '2024-05-02T00:00:00.000Z', id: '2' });
+      expect(await store.getCursor('contact:hubspot')).toEqual({
+        lastmodifieddate: '2024-05-02T00:00:00.000Z',
+        id: '2',
+      });
     });
 
     test('refuses undefined', async () => {
@@ -229,7 +250,10 @@ describe.each([
       expect(byHubSpot).toHaveLength(1_234);
       expect(new Set(byHubSpot.map((l) => l.hubspotId))).toEqual(new Set(input.map((l) => l.hubspotId)));
 
-      const bySalesforce = await store.findLinksBySalesforceIds('links-big', input.map((l) => l.salesforceId));
+      const bySalesforce = await store.findLinksBySalesforceIds(
+        'links-big',
+        input.map((l) => l.salesforceId),
+      );
       expect(bySalesforce).toHaveLength(1_234);
       const first = bySalesforce.find((l) => l.hubspotId === '100000');
       expect(first).toEqual({
@@ -254,7 +278,12 @@ describe.each([
       ]);
       const found = await store.findLinksByHubSpotIds('links-update', ['100000', '100001']);
       const byId = new Map(found.map((l) => [l.hubspotId, l]));
-      expect(byId.get('100000')).toMatchObject({ salesforceObject: 'Lead', salesforceId: '00Q000000000000AAA', createdAt: T0, updatedAt: at(60_000) });
+      expect(byId.get('100000')).toMatchObject({
+        salesforceObject: 'Lead',
+        salesforceId: '00Q000000000000AAA',
+        createdAt: T0,
+        updatedAt: at(60_000),
+      });
       expect(byId.get('100001')?.salesforceId).toBe('second');
       expect(await store.findLinksBySalesforceIds('links-update', ['003000000000000000'])).toEqual([]);
     });
@@ -270,9 +299,16 @@ describe.each([
     test('put and get per side, overwrite, and more than 1,000 ids', async () => {
       const n = 1_100;
       const ids = Array.from({ length: n }, (_, i) => `hs-${i}`);
-      await store.upsertLinks(ids.map((id, i) => ({ mapping: 'snap', hubspotId: id, salesforceObject: 'Contact', salesforceId: `sf-${i}` })));
+      await store.upsertLinks(
+        ids.map((id, i) => ({ mapping: 'snap', hubspotId: id, salesforceObject: 'Contact', salesforceId: `sf-${i}` })),
+      );
       await store.putSnapshots(
-        ids.map((id) => ({ mapping: 'snap', hubspotId: id, hubspot: { email: `${id}@example.com`, phone: null }, salesforce: { Email: `${id}@example.com` } })),
+        ids.map((id) => ({
+          mapping: 'snap',
+          hubspotId: id,
+          hubspot: { email: `${id}@example.com`, phone: null },
+          salesforce: { Email: `${id}@example.com` },
+        })),
       );
       const all = await store.getSnapshots('snap', [...ids, 'hs-missing']);
       expect(all.size).toBe(n);
@@ -285,7 +321,15 @@ describe.each([
         syncedAt: T0,
       });
 
-      await store.putSnapshots([{ mapping: 'snap', hubspotId: 'hs-7', hubspot: { email: 'new@example.com' }, salesforce: { Email: 'new@example.com', Phone: '+1 555' }, syncedAt: at(5_000) }]);
+      await store.putSnapshots([
+        {
+          mapping: 'snap',
+          hubspotId: 'hs-7',
+          hubspot: { email: 'new@example.com' },
+          salesforce: { Email: 'new@example.com', Phone: '+1 555' },
+          syncedAt: at(5_000),
+        },
+      ]);
       expect((await store.getSnapshots('snap', ['hs-7'])).get('hs-7')).toEqual({
         mapping: 'snap',
         hubspotId: 'hs-7',
@@ -297,7 +341,9 @@ describe.each([
     });
 
     test('a snapshot needs its link', async () => {
-      await expect(store.putSnapshots([{ mapping: 'snap-orphan', hubspotId: 'nope', hubspot: {}, salesforce: {} }])).rejects.toThrow();
+      await expect(
+        store.putSnapshots([{ mapping: 'snap-orphan', hubspotId: 'nope', hubspot: {}, salesforce: {} }]),
+      ).rejects.toThrow();
     });
   });
 
@@ -330,7 +376,9 @@ describe.each([
       expect(c1?.payload).toEqual({ Email: `${c1?.sourceId}@example.com`, LastName: null });
 
       now = at(10_000);
-      await store.recordSyncErrors([{ ...error('errs', 'c1', 'FIELD_CUSTOM_VALIDATION_EXCEPTION: bad phone'), errorCode: null, payload: [1] }]);
+      await store.recordSyncErrors([
+        { ...error('errs', 'c1', 'FIELD_CUSTOM_VALIDATION_EXCEPTION: bad phone'), errorCode: null, payload: [1] },
+      ]);
       const repeated = (await store.listSyncErrors({ mapping: 'errs' })).find((e) => e.sourceId === 'c1');
       expect(repeated).toMatchObject({
         attempts: 2,
@@ -344,9 +392,16 @@ describe.each([
       });
 
       expect(await store.dueSyncErrors('errs', 'to_salesforce', at(59_999), 10)).toEqual([]);
-      expect((await store.dueSyncErrors('errs', 'to_salesforce', at(60_000), 10)).map((e) => e.sourceId)).toEqual(['c2']);
-      expect((await store.dueSyncErrors('errs', 'to_salesforce', at(200_000), 10)).map((e) => e.sourceId)).toEqual(['c2', 'c1']);
-      expect((await store.dueSyncErrors('errs', 'to_salesforce', at(200_000), 1)).map((e) => e.sourceId)).toEqual(['c2']);
+      expect((await store.dueSyncErrors('errs', 'to_salesforce', at(60_000), 10)).map((e) => e.sourceId)).toEqual([
+        'c2',
+      ]);
+      expect((await store.dueSyncErrors('errs', 'to_salesforce', at(200_000), 10)).map((e) => e.sourceId)).toEqual([
+        'c2',
+        'c1',
+      ]);
+      expect((await store.dueSyncErrors('errs', 'to_salesforce', at(200_000), 1)).map((e) => e.sourceId)).toEqual([
+        'c2',
+      ]);
       expect(await store.dueSyncErrors('errs', 'to_hubspot', at(200_000), 10)).toEqual([]);
       expect(await store.dueSyncErrors('errs-other', 'to_salesforce', at(200_000), 10)).toEqual([]);
 
@@ -354,14 +409,18 @@ describe.each([
       expect(await store.resolveSyncErrors('errs', 'to_salesforce', ['c1', 'not-an-error'])).toBe(1);
       expect(await store.resolveSyncErrors('errs', 'to_salesforce', ['c1'])).toBe(0);
       expect(await store.resolveSyncErrors('errs', 'to_hubspot', ['c2'])).toBe(0);
-      expect((await store.dueSyncErrors('errs', 'to_salesforce', at(10_000_000), 10)).map((e) => e.sourceId)).toEqual(['c2']);
+      expect((await store.dueSyncErrors('errs', 'to_salesforce', at(10_000_000), 10)).map((e) => e.sourceId)).toEqual([
+        'c2',
+      ]);
       const [resolved] = await store.listSyncErrors({ mapping: 'errs', status: 'resolved' });
       expect(resolved).toMatchObject({ sourceId: 'c1', status: 'resolved', resolvedAt: at(300_000), attempts: 2 });
 
       // Failing again after it was resolved opens a fresh schedule.
       now = at(400_000);
       await store.recordSyncErrors([error('errs', 'c1')]);
-      expect((await store.listSyncErrors({ mapping: 'errs', status: 'open' })).find((e) => e.sourceId === 'c1')).toMatchObject({
+      expect(
+        (await store.listSyncErrors({ mapping: 'errs', status: 'open' })).find((e) => e.sourceId === 'c1'),
+      ).toMatchObject({
         attempts: 1,
         firstSeenAt: at(400_000),
         nextAttemptAt: at(460_000),
@@ -400,12 +459,27 @@ describe.each([
     test('append and filter by workflow, lead and type, oldest first', async () => {
       await store.appendHandoverEvents([
         { workflowId: 'handover:1', hubspotId: '1', type: 'mql', data: { score: 87 }, occurredAt: at(0) },
-        { workflowId: 'handover:1', hubspotId: '1', type: 'assigned', ownerId: '005A', data: { rule: 'region:emea' }, occurredAt: at(2_000) },
+        {
+          workflowId: 'handover:1',
+          hubspotId: '1',
+          type: 'assigned',
+          ownerId: '005A',
+          data: { rule: 'region:emea' },
+          occurredAt: at(2_000),
+        },
         { workflowId: 'handover:2', hubspotId: '2', type: 'mql', occurredAt: at(1_000) },
       ]);
       const lead1 = await store.listHandoverEvents({ workflowId: 'handover:1' });
       expect(lead1.map((e) => e.type)).toEqual(['mql', 'assigned']);
-      expect(lead1[1]).toMatchObject({ workflowId: 'handover:1', hubspotId: '1', type: 'assigned', ownerId: '005A', data: { rule: 'region:emea' }, occurredAt: at(2_000), eventKey: null });
+      expect(lead1[1]).toMatchObject({
+        workflowId: 'handover:1',
+        hubspotId: '1',
+        type: 'assigned',
+        ownerId: '005A',
+        data: { rule: 'region:emea' },
+        occurredAt: at(2_000),
+        eventKey: null,
+      });
       expect(typeof lead1[0]?.id).toBe('number');
 
       expect((await store.listHandoverEvents({ hubspotId: '2' }))[0]).toMatchObject({ ownerId: null, data: null });
@@ -415,7 +489,12 @@ describe.each([
     });
 
     test('an event key makes a retried append idempotent', async () => {
-      const event = { workflowId: 'handover:key', hubspotId: 'k', type: 'contacted', eventKey: 'handover:key:contacted:1' };
+      const event = {
+        workflowId: 'handover:key',
+        hubspotId: 'k',
+        type: 'contacted',
+        eventKey: 'handover:key:contacted:1',
+      };
       await store.appendHandoverEvents([event, { ...event, eventKey: undefined }]);
       await store.appendHandoverEvents([event, event]);
       expect(await store.listHandoverEvents({ workflowId: 'handover:key' })).toHaveLength(2);
@@ -424,11 +503,18 @@ describe.each([
 
   describe('routing counters', () => {
     test('increments atomically under 50 concurrent calls', async () => {
-      const results = await Promise.all(Array.from({ length: 50 }, () => store.incrementRoutingCounter('emea', 'rep-1', '2024-05')));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => store.incrementRoutingCounter('emea', 'rep-1', '2024-05')),
+      );
       expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
       expect(await store.incrementRoutingCounter('emea', 'rep-2', '2024-05')).toBe(1);
       expect(await store.incrementRoutingCounter('emea', 'rep-1', '2024-06')).toBe(1);
-      expect(await store.getRoutingCounts('emea', '2024-05')).toEqual(new Map([['rep-1', 50], ['rep-2', 1]]));
+      expect(await store.getRoutingCounts('emea', '2024-05')).toEqual(
+        new Map([
+          ['rep-1', 50],
+          ['rep-2', 1],
+        ]),
+      );
     });
   });
 
@@ -452,7 +538,9 @@ describe('openStore errors', () => {
   test('an unreachable PostgreSQL fails with a clear message that hides the password', async () => {
     const quiet = { warn: () => undefined, error: () => undefined, debug: () => undefined, deprecate: () => undefined };
     const attempt = openStore('postgres://baton:s3cret@127.0.0.1:1/baton', { log: quiet });
-    await expect(attempt).rejects.toThrow(/^Cannot connect to PostgreSQL at postgres:\/\/baton:\*\*\*@127\.0\.0\.1:1\/baton \(BATON_DATABASE_URL\): .*ECONNREFUSED/);
+    await expect(attempt).rejects.toThrow(
+      /^Cannot connect to PostgreSQL at postgres:\/\/baton:\*\*\*@127\.0\.0\.1:1\/baton \(BATON_DATABASE_URL\): .*ECONNREFUSED/,
+    );
     await expect(attempt).rejects.not.toThrow(/s3cret/);
   });
 

@@ -54,13 +54,25 @@ describe('delta sync at scale and under faults', () => {
       mappingsDir,
       workflowBundle: await workflowBundle(),
     });
-    return worker.runUntil(env.client.workflow.execute(deltaSync, { workflowId: uniqueId('delta-sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact', searchLagMs }] }));
+    return worker.runUntil(
+      env.client.workflow.execute(deltaSync, {
+        workflowId: uniqueId('delta-sync'),
+        taskQueue: worker.options.taskQueue,
+        args: [{ mapping: 'contact', searchLagMs }],
+      }),
+    );
   }
 
   async function createContacts(n: number, prefix: string, extra: Record<string, string> = {}) {
     for (let i = 0; i < n; i += 100) {
       const inputs = Array.from({ length: Math.min(100, n - i) }, (_, j) => ({
-        properties: { email: `${prefix}${i + j}@scale.example`, firstname: `F${i + j}`, lastname: `L${i + j}`, company: 'Scale Co', ...extra },
+        properties: {
+          email: `${prefix}${i + j}@scale.example`,
+          firstname: `F${i + j}`,
+          lastname: `L${i + j}`,
+          company: 'Scale Co',
+          ...extra,
+        },
         associations: [],
       }));
       await hubspot.crm.contacts.batchApi.create({ inputs });
@@ -68,9 +80,16 @@ describe('delta sync at scale and under faults', () => {
   }
 
   const leadEmails = async (prefix: string): Promise<string[]> =>
-    (await salesforce.query<{ Email: string }>(`SELECT Email FROM Lead WHERE Email LIKE '${prefix}%'`).autoFetch(true).maxFetch(1_000_000).execute()).records.map((r) => r.Email);
+    (
+      await salesforce
+        .query<{ Email: string }>(`SELECT Email FROM Lead WHERE Email LIKE '${prefix}%'`)
+        .autoFetch(true)
+        .maxFetch(1_000_000)
+        .execute()
+    ).records.map((r) => r.Email);
 
-  const stats = async (url: string) => ((await (await fetch(`${url}/__sandbox/stats`)).json()) as { requests: Record<string, number> }).requests;
+  const stats = async (url: string) =>
+    ((await (await fetch(`${url}/__sandbox/stats`)).json()) as { requests: Record<string, number> }).requests;
 
   it('syncs 10,001 contacts sharing one lastmodifieddate exactly once', async () => {
     await createContacts(10_001, 'same');
@@ -83,7 +102,8 @@ describe('delta sync at scale and under faults', () => {
     expect(new Set(emails).size).toBe(10_001);
     // Searching by id within the timestamp never pages past HubSpot's 10,000 cap.
     const after = await stats(hubspotSandbox.url);
-    const searches = (after['POST /crm/v3/objects/contacts/search'] ?? 0) - (before['POST /crm/v3/objects/contacts/search'] ?? 0);
+    const searches =
+      (after['POST /crm/v3/objects/contacts/search'] ?? 0) - (before['POST /crm/v3/objects/contacts/search'] ?? 0);
     expect(searches).toBeLessThanOrEqual(Math.ceil(10_001 / 200) + 3);
   }, 240_000);
 
@@ -91,7 +111,11 @@ describe('delta sync at scale and under faults', () => {
     await createContacts(600, 'flaky');
     const flaky = { profile: 'flaky', seed: 11, searchLagMs: 1500, recordFailures: [{ route: '*', rate: 0.1 }] };
     for (const url of [hubspotSandbox.url, salesforceSandbox.url]) {
-      const res = await fetch(`${url}/__sandbox/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(url === salesforceSandbox.url ? { ...flaky, searchLagMs: undefined } : flaky) });
+      const res = await fetch(`${url}/__sandbox/config`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(url === salesforceSandbox.url ? { ...flaky, searchLagMs: undefined } : flaky),
+      });
       expect(res.status).toBe(200);
     }
     try {
@@ -100,7 +124,11 @@ describe('delta sync at scale and under faults', () => {
       await runSync(1500);
     } finally {
       for (const url of [hubspotSandbox.url, salesforceSandbox.url]) {
-        await fetch(`${url}/__sandbox/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ profile: 'ideal' }) });
+        await fetch(`${url}/__sandbox/config`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ profile: 'ideal' }),
+        });
       }
     }
     const open = await store.listSyncErrors({ mapping: 'contact', status: 'open' });
@@ -123,16 +151,26 @@ describe('delta sync at scale and under faults', () => {
     const file = path.join(mappingsDir, 'contact.yaml');
     // RevOps stop syncing job titles.
     const text = fs.readFileSync(file, 'utf8');
-    fs.writeFileSync(file, text.replace(/ {2}- hubspot: jobtitle\n {4}salesforce: Title\n {4}direction: both\n {4}conflict: hubspot_wins\n/, ''));
+    fs.writeFileSync(
+      file,
+      text.replace(
+        / {2}- hubspot: jobtitle\n {4}salesforce: Title\n {4}direction: both\n {4}conflict: hubspot_wins\n/,
+        '',
+      ),
+    );
     await createContacts(1, 'edited', { jobtitle: 'Head of Ops' });
     await runSync();
-    const [lead] = (await salesforce.query<{ Title: string | null }>("SELECT Title FROM Lead WHERE Email = 'edited0@scale.example'")).records;
+    const [lead] = (
+      await salesforce.query<{ Title: string | null }>("SELECT Title FROM Lead WHERE Email = 'edited0@scale.example'")
+    ).records;
     expect(lead).toEqual(expect.objectContaining({ Title: null }));
 
     fs.writeFileSync(file, text);
     await createContacts(1, 'restored', { jobtitle: 'Head of Sales' });
     await runSync();
-    const [restored] = (await salesforce.query<{ Title: string | null }>("SELECT Title FROM Lead WHERE Email = 'restored0@scale.example'")).records;
+    const [restored] = (
+      await salesforce.query<{ Title: string | null }>("SELECT Title FROM Lead WHERE Email = 'restored0@scale.example'")
+    ).records;
     expect(restored).toEqual(expect.objectContaining({ Title: 'Head of Sales' }));
   }, 120_000);
 });

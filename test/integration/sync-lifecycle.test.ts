@@ -32,12 +32,15 @@ describe('lead conversion and deletions in the delta sync', () => {
   });
 
   async function convert(leadId: string): Promise<string> {
-    const result = await salesforce.soap.convertLead({ leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true });
+    const result = await salesforce.soap.convertLead({
+      leadId,
+      convertedStatus: 'Closed - Converted',
+      doNotCreateOpportunity: true,
+    });
     const one = Array.isArray(result) ? result[0] : result;
     if (!one?.success || !one.contactId) throw new Error(`convertLead failed: ${JSON.stringify(one)}`);
     return one.contactId;
   }
-
 
   describe('lead_conversion: follow', () => {
     const mapping = lifecycleMapping('lead_conversion: follow');
@@ -48,7 +51,9 @@ describe('lead conversion and deletions in the delta sync', () => {
 
       // The dry run says what it would do and does nothing.
       const preview = await cycle(mapping, true);
-      expect(preview.outcomes.filter((o) => o.action === 'follow')).toEqual([expect.objectContaining({ direction: 'to_hubspot', sourceId: leadId, targetId: contactId })]);
+      expect(preview.outcomes.filter((o) => o.action === 'follow')).toEqual([
+        expect.objectContaining({ direction: 'to_hubspot', sourceId: leadId, targetId: contactId }),
+      ]);
       expect(preview.result.to_hubspot.lifecycle.follow).toBe(1);
       expect(await linkOf(mapping, hubspotId)).toMatchObject({ salesforceObject: 'Lead', salesforceId: leadId });
 
@@ -57,14 +62,22 @@ describe('lead conversion and deletions in the delta sync', () => {
       expect(await linkOf(mapping, hubspotId)).toMatchObject({ salesforceObject: 'Contact', salesforceId: contactId });
       // The Contact holds the Lead's values: nothing to write, and Company (not on Contacts) is not cleared in HubSpot.
       expect(moved.writes).toBe(0);
-      expect((await hubspotWith('ann@convert.example'))[0]?.properties).toMatchObject({ company: 'Acme', jobtitle: 'CTO', city: 'Paris' });
+      expect((await hubspotWith('ann@convert.example'))[0]?.properties).toMatchObject({
+        company: 'Acme',
+        jobtitle: 'CTO',
+        city: 'Paris',
+      });
 
       // HubSpot → the Contact (City is MailingCity there), never the read-only Lead.
       await hubspot.crm.contacts.basicApi.update(hubspotId, { properties: { jobtitle: 'CEO', city: 'Berlin' } });
       const down = await cycle(mapping);
       expect(down.result.to_salesforce).toMatchObject({ updated: 1, created: 0, rejected: 0 });
-      expect(await contactsWith('ann@convert.example')).toEqual([expect.objectContaining({ Id: contactId, Title: 'CEO', MailingCity: 'Berlin' })]);
-      expect(await leadsWith('ann@convert.example')).toEqual([expect.objectContaining({ Id: leadId, Title: 'CTO', City: 'Paris', IsConverted: true })]);
+      expect(await contactsWith('ann@convert.example')).toEqual([
+        expect.objectContaining({ Id: contactId, Title: 'CEO', MailingCity: 'Berlin' }),
+      ]);
+      expect(await leadsWith('ann@convert.example')).toEqual([
+        expect.objectContaining({ Id: leadId, Title: 'CTO', City: 'Paris', IsConverted: true }),
+      ]);
 
       // The Contact → HubSpot, read from the Contacts' own watermark.
       await salesforce.sobject('Contact').update({ Id: contactId, FirstName: 'Anna' });
@@ -95,9 +108,20 @@ describe('lead conversion and deletions in the delta sync', () => {
         },
       });
       const sides: SyncSides = { hubspot: new HubSpotContactSide(hubspot), salesforce: stale };
-      const cursor = (await store.getCursor<{ mode: 'after'; ts: number }>('lifecycle:hubspot')) ?? { mode: 'after' as const, ts: 0 };
+      const cursor = (await store.getCursor<{ mode: 'after'; ts: number }>('lifecycle:hubspot')) ?? {
+        mode: 'after' as const,
+        ts: 0,
+      };
       const outcomes: RecordOutcome[] = [];
-      const page = await syncPage(store, sides, mapping, mappersOf(mapping), { direction: 'to_salesforce', cursor }, Date.now(), { onRecord: (o) => outcomes.push(o) });
+      const page = await syncPage(
+        store,
+        sides,
+        mapping,
+        mappersOf(mapping),
+        { direction: 'to_salesforce', cursor },
+        Date.now(),
+        { onRecord: (o) => outcomes.push(o) },
+      );
 
       expect(page.counts).toMatchObject({ read: 1, updated: 1, rejected: 0 });
       expect(outcomes.map((o) => o.action)).toEqual(['follow', 'update']);
@@ -108,7 +132,9 @@ describe('lead conversion and deletions in the delta sync', () => {
     });
 
     it('links a new HubSpot contact whose Lead was converted to the Contact, not a second Lead', async () => {
-      const lead = await salesforce.sobject('Lead').create({ Email: 'late@convert.example', LastName: 'Late', Company: 'Acme', Title: 'VP' });
+      const lead = await salesforce
+        .sobject('Lead')
+        .create({ Email: 'late@convert.example', LastName: 'Late', Company: 'Acme', Title: 'VP' });
       if (!('id' in lead) || !lead.id) throw new Error('no Lead');
       const contactId = await convert(lead.id);
       const hubspotId = await createContact('late@convert.example', { jobtitle: 'VP', lastname: 'Late' });
@@ -133,21 +159,43 @@ describe('lead conversion and deletions in the delta sync', () => {
       const r = await cycle(mapping);
       expect(r.result.to_salesforce).toMatchObject({ read: 1, rejected: 1, created: 0, updated: 0 });
       const [error] = await store.listSyncErrors({ mapping: mapping.name });
-      expect(error).toMatchObject({ sourceId: hubspotId, errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD', status: 'gave_up', attempts: 1 });
+      expect(error).toMatchObject({
+        sourceId: hubspotId,
+        errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD',
+        status: 'gave_up',
+        attempts: 1,
+      });
       expect(error?.reason).toContain(`Lead ${leadId} was converted into Contact ${contactId}`);
       expect(error?.reason).toContain('lead_conversion: follow');
-      expect(await store.dueSyncErrors(mapping.name, 'to_salesforce', new Date(Date.now() + 86_400_000), 10)).toEqual([]);
+      expect(await store.dueSyncErrors(mapping.name, 'to_salesforce', new Date(Date.now() + 86_400_000), 10)).toEqual(
+        [],
+      );
 
       // The same refusal from Salesforce itself (the Lead converted after it was read) lands the same way.
       const real = new SalesforceRecordSide(salesforce);
       const stale = Object.assign(Object.create(real) as SalesforceRecordSide, {
-        fetch: async (m: ObjectMapping, ids: string[]) => new Map([...(await real.fetch(m, ids))].map(([id, rec]): [string, SideRecord] => [id, { ...rec, convertedTo: undefined }])),
+        fetch: async (m: ObjectMapping, ids: string[]) =>
+          new Map(
+            [...(await real.fetch(m, ids))].map(([id, rec]): [string, SideRecord] => [
+              id,
+              { ...rec, convertedTo: undefined },
+            ]),
+          ),
       });
       await hubspot.crm.contacts.basicApi.update(hubspotId, { properties: { jobtitle: 'CIO' } });
       const sides: SyncSides = { hubspot: new HubSpotContactSide(hubspot), salesforce: stale };
-      const page = await syncPage(store, sides, mapping, mappersOf(mapping), { direction: 'to_salesforce', cursor: { mode: 'after', ts: 0 } }, Date.now());
+      const page = await syncPage(
+        store,
+        sides,
+        mapping,
+        mappersOf(mapping),
+        { direction: 'to_salesforce', cursor: { mode: 'after', ts: 0 } },
+        Date.now(),
+      );
       expect(page.counts).toMatchObject({ rejected: 1, updated: 0, created: 0 });
-      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([expect.objectContaining({ errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD', status: 'gave_up' })]);
+      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([
+        expect.objectContaining({ errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD', status: 'gave_up' }),
+      ]);
 
       expect(await leadsWith('stay@convert.example')).toEqual([expect.objectContaining({ Id: leadId, Title: 'CTO' })]);
       expect(await contactsWith('stay@convert.example')).toEqual([expect.objectContaining({ Title: 'CTO' })]);
@@ -162,7 +210,9 @@ describe('lead conversion and deletions in the delta sync', () => {
       await hubspot.crm.contacts.basicApi.archive(hubspotId);
 
       const preview = await cycle(mapping, true);
-      expect(preview.outcomes.filter((o) => o.action === 'unlink')).toEqual([expect.objectContaining({ sourceId: hubspotId, targetId: leadId })]);
+      expect(preview.outcomes.filter((o) => o.action === 'unlink')).toEqual([
+        expect.objectContaining({ sourceId: hubspotId, targetId: leadId }),
+      ]);
       expect(await linkOf(mapping, hubspotId)).toBeDefined();
 
       const r = await cycle(mapping);
@@ -193,12 +243,16 @@ describe('lead conversion and deletions in the delta sync', () => {
       nextMinute();
 
       const r = await cycle(mapping);
-      expect(r.outcomes.filter((o) => o.action === 'unlink')).toEqual([expect.objectContaining({ direction: 'to_hubspot', sourceId: leadId, targetId: hubspotId })]);
+      expect(r.outcomes.filter((o) => o.action === 'unlink')).toEqual([
+        expect.objectContaining({ direction: 'to_hubspot', sourceId: leadId, targetId: hubspotId }),
+      ]);
       expect(await linkOf(mapping, hubspotId)).toBeUndefined();
 
       await hubspot.crm.contacts.basicApi.update(hubspotId, { properties: { jobtitle: 'Founder' } });
       const next = await cycle(mapping);
-      expect(next.outcomes.filter((o) => o.action === 'skip')).toEqual([expect.objectContaining({ sourceId: hubspotId })]);
+      expect(next.outcomes.filter((o) => o.action === 'skip')).toEqual([
+        expect.objectContaining({ sourceId: hubspotId }),
+      ]);
       expect(next.writes).toBe(0);
       expect(await leadsWith('lead-gone@delete.example')).toEqual([]);
       expect(await hubspotWith('lead-gone@delete.example')).toHaveLength(1);
@@ -223,7 +277,8 @@ describe('lead conversion and deletions in the delta sync', () => {
 
   it('reads the HubSpot recycle bin at most once per recycleBinEveryMs, and finds what was archived in between', async () => {
     const mapping = lifecycleMapping('on_delete: clear_link');
-    const requests = async () => ((await (await fetch(`${h.stack.hubspotSandbox.url}/__sandbox/stats`)).json()) as { total: number }).total;
+    const requests = async () =>
+      ((await (await fetch(`${h.stack.hubspotSandbox.url}/__sandbox/stats`)).json()) as { total: number }).total;
     const side = new HubSpotContactSide(hubspot, { recycleBinEveryMs: 600_000 });
     const a = await createContact('a@bin.example');
     await hubspot.crm.contacts.basicApi.archive(a);
@@ -240,7 +295,9 @@ describe('lead conversion and deletions in the delta sync', () => {
     expect((await requests()) - before).toBe(0);
     expect((await side.readDeletions(mapping, first.next, t0 + 600_000)).ids.sort()).toEqual([a, b].sort());
     // Without the option (a manual `baton sync --once`), every read goes to the bin.
-    expect((await new HubSpotContactSide(hubspot).readDeletions(mapping, first.next, t0 + 1)).ids.sort()).toEqual([a, b].sort());
+    expect((await new HubSpotContactSide(hubspot).readDeletions(mapping, first.next, t0 + 1)).ids.sort()).toEqual(
+      [a, b].sort(),
+    );
   });
 
   describe('on_delete: archive', () => {
@@ -251,7 +308,9 @@ describe('lead conversion and deletions in the delta sync', () => {
       await hubspot.crm.contacts.basicApi.archive(hubspotId);
 
       const r = await cycle(mapping);
-      expect(r.outcomes.filter((o) => o.action === 'archive')).toEqual([expect.objectContaining({ direction: 'to_salesforce', sourceId: hubspotId, targetId: leadId })]);
+      expect(r.outcomes.filter((o) => o.action === 'archive')).toEqual([
+        expect.objectContaining({ direction: 'to_salesforce', sourceId: hubspotId, targetId: leadId }),
+      ]);
       expect(await leadsWith('both@archive.example')).toEqual([]);
       expect(await linkOf(mapping, hubspotId)).toBeUndefined();
 
@@ -268,7 +327,9 @@ describe('lead conversion and deletions in the delta sync', () => {
       nextMinute();
 
       const r = await cycle(mapping);
-      expect(r.outcomes.filter((o) => o.action === 'archive')).toEqual([expect.objectContaining({ direction: 'to_hubspot', sourceId: leadId, targetId: hubspotId })]);
+      expect(r.outcomes.filter((o) => o.action === 'archive')).toEqual([
+        expect.objectContaining({ direction: 'to_hubspot', sourceId: leadId, targetId: hubspotId }),
+      ]);
       expect(await isArchived(hubspotId)).toBe(true);
       for (let i = 0; i < 2; i++) expect((await cycle(mapping)).writes).toBe(0);
       expect(await leadsWith('sf@archive.example')).toEqual([]);
@@ -276,15 +337,21 @@ describe('lead conversion and deletions in the delta sync', () => {
     });
 
     it('removes nothing for a partner that is missing but not archived (merged away, say)', async () => {
-      const lead = await salesforce.sobject('Lead').create({ Email: 'merged@archive.example', LastName: 'Kept', Company: 'Acme' });
+      const lead = await salesforce
+        .sobject('Lead')
+        .create({ Email: 'merged@archive.example', LastName: 'Kept', Company: 'Acme' });
       if (!('id' in lead) || !lead.id) throw new Error('no Lead');
       // Linked to a contact id HubSpot does not know, archived or not.
-      await store.upsertLinks([{ mapping: mapping.name, hubspotId: '987654321', salesforceObject: 'Lead', salesforceId: lead.id }]);
+      await store.upsertLinks([
+        { mapping: mapping.name, hubspotId: '987654321', salesforceObject: 'Lead', salesforceId: lead.id },
+      ]);
       await store.setCursor('lifecycle:salesforce', { ts: 0, id: '' });
 
       const r = await cycle(mapping);
       expect(r.outcomes.map((o) => o.action)).not.toContain('archive');
-      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([expect.objectContaining({ sourceId: lead.id, errorCode: 'TARGET_MISSING' })]);
+      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([
+        expect.objectContaining({ sourceId: lead.id, errorCode: 'TARGET_MISSING' }),
+      ]);
       expect(await leadsWith('merged@archive.example')).toHaveLength(1);
       expect(await linkOf(mapping, '987654321')).toBeDefined();
     });
@@ -297,7 +364,9 @@ describe('lead conversion and deletions in the delta sync', () => {
       await hubspot.crm.contacts.basicApi.archive(hubspotId);
 
       const r = await cycle(follow);
-      expect(r.outcomes.filter((o) => o.action === 'archive')).toEqual([expect.objectContaining({ sourceId: hubspotId, targetId: contactId })]);
+      expect(r.outcomes.filter((o) => o.action === 'archive')).toEqual([
+        expect.objectContaining({ sourceId: hubspotId, targetId: contactId }),
+      ]);
       expect(await contactsWith('conv@archive.example')).toEqual([]);
       nextMinute();
       expect((await cycle(follow)).writes).toBe(0);
@@ -317,7 +386,9 @@ describe('lead conversion and deletions in the delta sync', () => {
       await salesforce.sobject('Lead').update({ Id: leadId, Title: 'Changed' });
       const r = await cycle(mapping);
       expect(r.writes).toBe(0);
-      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([expect.objectContaining({ sourceId: leadId, errorCode: 'TARGET_MISSING' })]);
+      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([
+        expect.objectContaining({ sourceId: leadId, errorCode: 'TARGET_MISSING' }),
+      ]);
       expect(await hubspotWith('kept@ignore.example')).toEqual([]);
       expect(await leadsWith('kept@ignore.example')).toHaveLength(1);
     });
@@ -331,7 +402,10 @@ describe('lead conversion and deletions in the delta sync', () => {
     beforeAll(async () => {
       env = await createLocalEnv();
       mappingsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-lifecycle-mappings-'));
-      fs.writeFileSync(path.join(mappingsDir, 'lifecycle.yaml'), lifecycleYaml('on_delete: archive\nlead_conversion: follow'));
+      fs.writeFileSync(
+        path.join(mappingsDir, 'lifecycle.yaml'),
+        lifecycleYaml('on_delete: archive\nlead_conversion: follow'),
+      );
     }, 120_000);
     afterAll(async () => {
       await env?.teardown();
@@ -339,8 +413,23 @@ describe('lead conversion and deletions in the delta sync', () => {
     });
 
     async function run() {
-      const worker = await createBatonWorker({ temporal: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: uniqueId('lifecycle'), hubspot, salesforce, store, mappingsDir, workflowBundle: await workflowBundle() });
-      return worker.runUntil(env.client.workflow.execute(deltaSync, { workflowId: uniqueId('lifecycle-sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'lifecycle', searchLagMs: 0 }] }));
+      const worker = await createBatonWorker({
+        temporal: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue: uniqueId('lifecycle'),
+        hubspot,
+        salesforce,
+        store,
+        mappingsDir,
+        workflowBundle: await workflowBundle(),
+      });
+      return worker.runUntil(
+        env.client.workflow.execute(deltaSync, {
+          workflowId: uniqueId('lifecycle-sync'),
+          taskQueue: worker.options.taskQueue,
+          args: [{ mapping: 'lifecycle', searchLagMs: 0 }],
+        }),
+      );
     }
 
     it('follows a conversion and applies a deletion in scheduled runs, then goes quiet', async () => {
@@ -368,7 +457,9 @@ describe('lead conversion and deletions in the delta sync', () => {
       nextMinute();
       await run();
       const quiet = await run();
-      expect(quiet.to_salesforce.created + quiet.to_salesforce.updated + quiet.to_hubspot.created + quiet.to_hubspot.updated).toBe(0);
+      expect(
+        quiet.to_salesforce.created + quiet.to_salesforce.updated + quiet.to_hubspot.created + quiet.to_hubspot.updated,
+      ).toBe(0);
       expect(await hubspotWith('dropped@workflow.example')).toEqual([]);
       expect(await leadsWith('dropped@workflow.example')).toEqual([]);
     }, 120_000);

@@ -18,16 +18,27 @@ describe('merged records in the delta sync', () => {
     ({ hubspot, salesforce, store } = h);
   });
 
-
   async function mergeLeads(masterId: string, loserId: string) {
-    const result = await salesforce.soap.merge({ masterRecord: { type: 'Lead', Id: masterId }, recordToMergeIds: [loserId] });
+    const result = await salesforce.soap.merge({
+      masterRecord: { type: 'Lead', Id: masterId },
+      recordToMergeIds: [loserId],
+    });
     const one = Array.isArray(result) ? result[0] : result;
     if (!one?.success) throw new Error(`merge failed: ${JSON.stringify(one)}`);
     nextMinute();
   }
-  const leadById = async (id: string) => (await salesforce.query<Row & { LastName: string }>(`SELECT Id, Email, FirstName, LastName, Title, City FROM Lead WHERE Id = '${id}'`).execute()).records[0];
+  const leadById = async (id: string) =>
+    (
+      await salesforce
+        .query<Row & { LastName: string }>(
+          `SELECT Id, Email, FirstName, LastName, Title, City FROM Lead WHERE Id = '${id}'`,
+        )
+        .execute()
+    ).records[0];
   const newLead = async (email: string, values: Record<string, string> = {}) => {
-    const made = await salesforce.sobject('Lead').create({ Email: email, FirstName: 'Bo', LastName: 'Master', Company: 'Acme', ...values });
+    const made = await salesforce
+      .sobject('Lead')
+      .create({ Email: email, FirstName: 'Bo', LastName: 'Master', Company: 'Acme', ...values });
     if (!('id' in made) || !made.id) throw new Error('no Lead');
     return made.id;
   };
@@ -44,18 +55,27 @@ describe('merged records in the delta sync', () => {
 
       // The dry run previews the move and changes nothing.
       const preview = await cycle(mapping, true);
-      expect(preview.outcomes).toContainEqual(expect.objectContaining({ action: 'follow', sourceId: leadId, targetId: masterId }));
-      expect(preview.outcomes.filter((o) => o.action === 'archive' || o.action === 'unlink' || o.action === 'create')).toEqual([]);
+      expect(preview.outcomes).toContainEqual(
+        expect.objectContaining({ action: 'follow', sourceId: leadId, targetId: masterId }),
+      );
+      expect(
+        preview.outcomes.filter((o) => o.action === 'archive' || o.action === 'unlink' || o.action === 'create'),
+      ).toEqual([]);
       expect(await linkOf(mapping, hubspotId)).toMatchObject({ salesforceId: leadId });
 
       const merged = await cycle(mapping);
       expect(merged.outcomes.filter((o) => o.action === 'archive' || o.action === 'unlink')).toEqual([]);
-      expect(merged.outcomes.filter((o) => o.action === 'follow')).toEqual([expect.objectContaining({ sourceId: leadId, targetId: masterId })]);
+      expect(merged.outcomes.filter((o) => o.action === 'follow')).toEqual([
+        expect.objectContaining({ sourceId: leadId, targetId: masterId }),
+      ]);
       expect(await isArchived(hubspotId)).toBe(false);
       expect(await linkOf(mapping, hubspotId)).toMatchObject({ salesforceObject: 'Lead', salesforceId: masterId });
       expect(await store.findOrphans(mapping.name, 'hubspot', [hubspotId])).toEqual(new Set());
       // The master's values, the merge's outcome, reached the contact.
-      expect((await hubspotWith(`ann-${policy}@merge.example`))[0]?.properties).toMatchObject({ jobtitle: 'Head of IT', firstname: 'Bo' });
+      expect((await hubspotWith(`ann-${policy}@merge.example`))[0]?.properties).toMatchObject({
+        jobtitle: 'Head of IT',
+        firstname: 'Bo',
+      });
 
       await hubspot.crm.contacts.basicApi.update(hubspotId, { properties: { city: 'Lyon' } });
       expect((await cycle(mapping)).result.to_salesforce).toMatchObject({ updated: 1, created: 0 });
@@ -97,7 +117,9 @@ describe('merged records in the delta sync', () => {
     nextMinute();
 
     const merged = await cycle(mapping);
-    expect(merged.outcomes.filter((o) => o.action === 'archive' || o.action === 'unlink' || o.action === 'create')).toEqual([]);
+    expect(
+      merged.outcomes.filter((o) => o.action === 'archive' || o.action === 'unlink' || o.action === 'create'),
+    ).toEqual([]);
     expect(await linkOf(mapping, primaryId)).toMatchObject({ salesforceObject: 'Lead', salesforceId: leadId });
     expect(await linkOf(mapping, hubspotId)).toBeUndefined();
     expect(await leadById(leadId)).toMatchObject({ Id: leadId, Email: 'new@merge.example', Title: 'VP' });
@@ -125,8 +147,17 @@ describe('merged records in the delta sync', () => {
     expect(await linkOf(mapping, a.hubspotId)).toBeUndefined();
     expect(await store.findOrphans(mapping.name, 'hubspot', [a.hubspotId])).toEqual(new Set());
     const errors = await store.listSyncErrors({ mapping: mapping.name });
-    expect(errors).toEqual([expect.objectContaining({ direction: 'to_salesforce', sourceId: a.hubspotId, errorCode: 'MERGED_INTO_LINKED', status: 'gave_up' })]);
-    expect(errors[0]?.reason).toContain(`merge HubSpot contact ${a.hubspotId} into HubSpot contact ${b.hubspotId} in HubSpot`);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        direction: 'to_salesforce',
+        sourceId: a.hubspotId,
+        errorCode: 'MERGED_INTO_LINKED',
+        status: 'gave_up',
+      }),
+    ]);
+    expect(errors[0]?.reason).toContain(
+      `merge HubSpot contact ${a.hubspotId} into HubSpot contact ${b.hubspotId} in HubSpot`,
+    );
 
     // A change to the parked contact neither re-creates the merged-away Lead nor links it to the master.
     await hubspot.crm.contacts.basicApi.update(a.hubspotId, { properties: { city: 'Oslo' } });
@@ -145,7 +176,7 @@ describe('merged records in the delta sync', () => {
     expect(await isArchived(b.hubspotId)).toBe(false);
   });
 
-  it('a merge of two linked HubSpot contacts keeps the primary\'s link and asks for the Leads to be merged; nothing is deleted', async () => {
+  it("a merge of two linked HubSpot contacts keeps the primary's link and asks for the Leads to be merged; nothing is deleted", async () => {
     const mapping = lifecycleMapping('on_delete: { in_salesforce: archive, in_hubspot: archive }');
     const a = await linkedPair(mapping, 'hs-a@merge.example');
     const b = await linkedPair(mapping, 'hs-b@merge.example');
@@ -159,8 +190,12 @@ describe('merged records in the delta sync', () => {
     expect(await leadById(a.leadId)).toBeDefined();
     expect(await leadById(b.leadId)).toBeDefined();
     const errors = await store.listSyncErrors({ mapping: mapping.name });
-    expect(errors).toEqual([expect.objectContaining({ direction: 'to_hubspot', sourceId: a.leadId, errorCode: 'MERGED_INTO_LINKED' })]);
-    expect(errors[0]?.reason).toContain(`merge Salesforce Lead ${a.leadId} into Salesforce Lead ${b.leadId} in Salesforce`);
+    expect(errors).toEqual([
+      expect.objectContaining({ direction: 'to_hubspot', sourceId: a.leadId, errorCode: 'MERGED_INTO_LINKED' }),
+    ]);
+    expect(errors[0]?.reason).toContain(
+      `merge Salesforce Lead ${a.leadId} into Salesforce Lead ${b.leadId} in Salesforce`,
+    );
 
     // The Lead left without a link changes: no new HubSpot contact for it.
     await salesforce.sobject('Lead').update({ Id: a.leadId, Title: 'Intern' });

@@ -26,7 +26,10 @@ describe('a worker killed mid-sync', () => {
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-kill-'));
     fs.mkdirSync(path.join(tmp, 'mappings'));
-    fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'mappings', 'two-way', 'contact.yaml'), path.join(tmp, 'mappings', 'contact.yaml'));
+    fs.copyFileSync(
+      path.join(ROOT, 'test', 'fixtures', 'mappings', 'two-way', 'contact.yaml'),
+      path.join(tmp, 'mappings', 'contact.yaml'),
+    );
     env = await createLocalEnv();
     hubspotSandbox = await startHubSpotSandbox({ preset: 'empty' });
     salesforceSandbox = await startSalesforceSandbox({ preset: 'empty' });
@@ -64,11 +67,22 @@ describe('a worker killed mid-sync', () => {
   }
 
   it('loses and duplicates nothing when the worker is SIGKILLed and restarted', async () => {
-    const hubspot = createHubSpotClient({ basePath: hubspotSandbox.url, accessToken: hubspotSandbox.accessToken, retries: 0 });
-    const salesforce = createSalesforceConnection({ instanceUrl: salesforceSandbox.url, accessToken: salesforceSandbox.accessToken, version: '62.0' });
+    const hubspot = createHubSpotClient({
+      basePath: hubspotSandbox.url,
+      accessToken: hubspotSandbox.accessToken,
+      retries: 0,
+    });
+    const salesforce = createSalesforceConnection({
+      instanceUrl: salesforceSandbox.url,
+      accessToken: salesforceSandbox.accessToken,
+      version: '62.0',
+    });
     for (let i = 0; i < 5000; i += 100) {
       await hubspot.crm.contacts.batchApi.create({
-        inputs: Array.from({ length: 100 }, (_, j) => ({ properties: { email: `k${i + j}@killed.example`, firstname: 'K', lastname: `L${i + j}`, company: 'Kill Co' }, associations: [] })),
+        inputs: Array.from({ length: 100 }, (_, j) => ({
+          properties: { email: `k${i + j}@killed.example`, firstname: 'K', lastname: `L${i + j}`, company: 'Kill Co' },
+          associations: [],
+        })),
       });
     }
     // Past the default search-lag margin, so the first cycle sees every contact.
@@ -82,10 +96,17 @@ describe('a worker killed mid-sync', () => {
     expect(atKill).toBeLessThan(5000);
 
     startWorker();
-    await waitFor('every contact as a Lead', async () => ((await leadCount()) >= 5000 ? true : undefined), 120_000, 250);
+    await waitFor(
+      'every contact as a Lead',
+      async () => ((await leadCount()) >= 5000 ? true : undefined),
+      120_000,
+      250,
+    );
     // A few more cycles: nothing may be created twice afterwards.
     await new Promise((r) => setTimeout(r, 4000));
-    const emails = (await salesforce.query<{ Email: string }>('SELECT Email FROM Lead').autoFetch(true).maxFetch(100_000).execute()).records.map((r) => r.Email);
+    const emails = (
+      await salesforce.query<{ Email: string }>('SELECT Email FROM Lead').autoFetch(true).maxFetch(100_000).execute()
+    ).records.map((r) => r.Email);
     expect(emails).toHaveLength(5000);
     expect(new Set(emails).size).toBe(5000);
   }, 240_000);

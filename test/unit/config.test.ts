@@ -6,7 +6,15 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.databaseUrl).toBe(`sqlite://${path.resolve('.baton', 'baton.db')}`);
     expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default' });
-    expect(config.dev).toEqual({ host: '127.0.0.1', temporalPort: 7233, temporalUiPort: 8233, hubspotPort: 7481, salesforcePort: 7482, simulate: true, simulateTickMs: 2000 });
+    expect(config.dev).toEqual({
+      host: '127.0.0.1',
+      temporalPort: 7233,
+      temporalUiPort: 8233,
+      hubspotPort: 7481,
+      salesforcePort: 7482,
+      simulate: true,
+      simulateTickMs: 2000,
+    });
     expect(config.taskQueue).toBe('baton');
     expect(config.syncIntervalSeconds).toBe(5);
     expect(config.handover).toEqual({ firstTouchPollMs: 900_000 });
@@ -16,7 +24,9 @@ describe('loadConfig', () => {
   });
 
   it('chooses PostgreSQL from BATON_DATABASE_URL', () => {
-    expect(loadConfig({ BATON_DATABASE_URL: 'postgres://u@db:5432/baton' }).databaseUrl).toBe('postgres://u@db:5432/baton');
+    expect(loadConfig({ BATON_DATABASE_URL: 'postgres://u@db:5432/baton' }).databaseUrl).toBe(
+      'postgres://u@db:5432/baton',
+    );
   });
 
   it('lists every invalid key in one error, without echoing secrets', () => {

@@ -7,12 +7,20 @@ import { ENV_KEYS, loadConfig } from '../../src/config/env';
 const composeSchema = z.object({
   services: z.record(
     z.string(),
-    z.object({ image: z.string().optional(), build: z.unknown().optional(), environment: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).loose(),
+    z
+      .object({
+        image: z.string().optional(),
+        build: z.unknown().optional(),
+        environment: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      })
+      .loose(),
   ),
 });
 
 describe('docker-compose.yml', () => {
-  const compose = composeSchema.parse(parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8')));
+  const compose = composeSchema.parse(
+    parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8')),
+  );
 
   it('runs PostgreSQL, the Temporal server on PostgreSQL, the Temporal UI and the Baton worker', () => {
     expect(compose.services.postgresql?.image).toMatch(/^postgres:/);
@@ -28,7 +36,12 @@ describe('docker-compose.yml', () => {
     expect(unknown).toEqual([]);
     // Substitute compose's ${VAR:?…} / ${VAR:-…} forms with sample values and load it.
     const resolved = Object.fromEntries(
-      Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:\?[^}]*\}/g, k.includes('URL') ? 'https://example.my.salesforce.com' : 'sample').replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+      Object.entries(env).map(([k, v]) => [
+        k,
+        String(v)
+          .replace(/\$\{[A-Z_]+:\?[^}]*\}/g, k.includes('URL') ? 'https://example.my.salesforce.com' : 'sample')
+          .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1'),
+      ]),
     );
     const config = loadConfig(resolved, { requireCrm: true });
     expect(config.databaseUrl).toMatch(/^postgres:\/\//);

@@ -6,7 +6,8 @@ import { formatProblems, MappingError } from '../../src/config/mapping-file';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'handover');
 const parseFixture = (name: string) => parseHandoverPolicy(fs.readFileSync(path.join(fixtures, name), 'utf8'), name);
-const lines = (name: string) => parseFixture(name).problems.map((p) => `${p.line}:${p.column} ${p.severity} [${p.code}] ${p.path}: ${p.message}`);
+const lines = (name: string) =>
+  parseFixture(name).problems.map((p) => `${p.line}:${p.column} ${p.severity} [${p.code}] ${p.path}: ${p.message}`);
 
 describe('the shipped mappings/handover.yaml', () => {
   const policy = loadHandoverPolicy(path.join(__dirname, '..', '..', 'mappings', 'handover.yaml'));
@@ -29,7 +30,10 @@ describe('the shipped mappings/handover.yaml', () => {
 
   it('turns durations, targets and short forms into typed values', () => {
     expect(policy.sla.first_touch_within).toEqual({ text: '4h', ms: 4 * 3_600_000 });
-    expect(policy.qualification.requalify_after).toEqual({ rejected: { text: '90d', ms: 90 * 86_400_000 }, recycled: { text: '30d', ms: 30 * 86_400_000 } });
+    expect(policy.qualification.requalify_after).toEqual({
+      rejected: { text: '90d', ms: 90 * 86_400_000 },
+      recycled: { text: '30d', ms: 30 * 86_400_000 },
+    });
     expect(policy.sla.escalate_to).toEqual({ kind: 'user', email: 'ada.okafor@baton-demo.example' });
     expect(policy.routing.fallback).toEqual({ kind: 'queue', name: 'Unassigned Leads' });
     expect(policy.routing.rules[2]).toEqual({ name: 'NA mid-market', when: { region: ['NA'] }, team: 'NA Mid-Market' });
@@ -44,7 +48,11 @@ describe('the shipped mappings/handover.yaml', () => {
       keep_workflows: [],
       suppression: { property: 'baton_in_sales_handover', value: 'true' },
     });
-    expect(policy.presales).toMatchObject({ enabled: false, release_within: { text: '1d', ms: 86_400_000 }, on_timeout: 'route' });
+    expect(policy.presales).toMatchObject({
+      enabled: false,
+      release_within: { text: '1d', ms: 86_400_000 },
+      on_timeout: 'route',
+    });
   });
 });
 
@@ -56,21 +64,44 @@ describe('defaults', () => {
       timezone: 'UTC',
       fields: { country: 'country', industry: 'industry', employees: 'numemployees' },
       affinity: { previous_owner: true, account_owner: true },
-      teams: { EMEA: { strategy: 'round_robin', fairness_period: 'day', reps: [{ email: 'dana@example.com' }, { email: 'elif@example.com' }] } },
+      teams: {
+        EMEA: {
+          strategy: 'round_robin',
+          fairness_period: 'day',
+          reps: [{ email: 'dana@example.com' }, { email: 'elif@example.com' }],
+        },
+      },
     });
-    expect(policy?.sla).toMatchObject({ counts_as_touch: ['task', 'status_change'], new_status: 'Open - Not Contacted', reassignments_before_escalation: 2 });
-    expect(policy?.campaign_stop).toEqual({ lists: 'all_active', keep_lists: [], workflows: 'all_active', keep_workflows: [] });
+    expect(policy?.sla).toMatchObject({
+      counts_as_touch: ['task', 'status_change'],
+      new_status: 'Open - Not Contacted',
+      reassignments_before_escalation: 2,
+    });
+    expect(policy?.campaign_stop).toEqual({
+      lists: 'all_active',
+      keep_lists: [],
+      workflows: 'all_active',
+      keep_workflows: [],
+    });
     expect(policy?.feedback.statuses.recycled).toEqual([]);
     expect(policy?.presales).toBeUndefined();
     // Sales' verdict holds a lead back: 90 days after a rejection, 30 after recycling.
-    expect(policy?.qualification.requalify_after).toEqual({ rejected: { text: '90d', ms: 90 * 86_400_000 }, recycled: { text: '30d', ms: 30 * 86_400_000 } });
+    expect(policy?.qualification.requalify_after).toEqual({
+      rejected: { text: '90d', ms: 90 * 86_400_000 },
+      recycled: { text: '30d', ms: 30 * 86_400_000 },
+    });
   });
 
   it('keeps the default for an outcome requalify_after leaves out', () => {
-    const text = fs.readFileSync(path.join(fixtures, 'minimal.yaml'), 'utf8').replace('    at_least: 70\n', '    at_least: 70\n  requalify_after:\n    recycled: 2w\n');
+    const text = fs
+      .readFileSync(path.join(fixtures, 'minimal.yaml'), 'utf8')
+      .replace('    at_least: 70\n', '    at_least: 70\n  requalify_after:\n    recycled: 2w\n');
     const { policy, problems } = parseHandoverPolicy(text, 'minimal.yaml');
     expect(problems).toEqual([]);
-    expect(policy?.qualification.requalify_after).toEqual({ rejected: { text: '90d', ms: 90 * 86_400_000 }, recycled: { text: '2w', ms: 14 * 86_400_000 } });
+    expect(policy?.qualification.requalify_after).toEqual({
+      rejected: { text: '90d', ms: 90 * 86_400_000 },
+      recycled: { text: '2w', ms: 14 * 86_400_000 },
+    });
   });
 });
 
@@ -93,8 +124,18 @@ describe('durations', () => {
 
 describe('problems, one fixture per rule', () => {
   it.each<[string, string[]]>([
-    ['bad/syntax.yaml', ['6:1 error [yaml_syntax] syntax: the YAML is not valid: Flow sequence in block collection must be sufficiently indented and end with a ]']],
-    ['bad/not-a-mapping.yaml', ['1:1 error [not_a_mapping] not-a-mapping: the file must be a YAML mapping with qualification, routing, sla, campaign_stop and feedback']],
+    [
+      'bad/syntax.yaml',
+      [
+        '6:1 error [yaml_syntax] syntax: the YAML is not valid: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      ],
+    ],
+    [
+      'bad/not-a-mapping.yaml',
+      [
+        '1:1 error [not_a_mapping] not-a-mapping: the file must be a YAML mapping with qualification, routing, sla, campaign_stop and feedback',
+      ],
+    ],
     [
       'bad/typos.yaml',
       [
@@ -140,14 +181,23 @@ describe('problems, one fixture per rule', () => {
         '14:7 warning [unused_team] unknown-team > routing > teams > EMEA: no rule sends leads to team "EMEA"',
       ],
     ],
-    ['bad/unknown-region.yaml', ['10:30 error [unknown_region] unknown-region > routing > rules > 0 > when > region > 1: region "Europe" is not defined under routing > regions (regions: "EMEA")']],
+    [
+      'bad/unknown-region.yaml',
+      [
+        '10:30 error [unknown_region] unknown-region > routing > rules > 0 > when > region > 1: region "Europe" is not defined under routing > regions (regions: "EMEA")',
+      ],
+    ],
     [
       'bad/country-in-two-regions.yaml',
-      ['9:21 error [country_in_two_regions] country-in-two-regions > routing > regions > DACH > 1: "germany" is already in region "EMEA"; a country belongs to one region'],
+      [
+        '9:21 error [country_in_two_regions] country-in-two-regions > routing > regions > DACH > 1: "germany" is already in region "EMEA"; a country belongs to one region',
+      ],
     ],
     [
       'bad/team-without-reps.yaml',
-      ['14:7 error [team_without_reps] team-without-reps > routing > teams > EMEA: team "EMEA" has no reps and no fallback; add reps or a fallback (user or queue) for its leads'],
+      [
+        '14:7 error [team_without_reps] team-without-reps > routing > teams > EMEA: team "EMEA" has no reps and no fallback; add reps or a fallback (user or queue) for its leads',
+      ],
     ],
     [
       'bad/weight-on-round-robin.yaml',
@@ -157,7 +207,9 @@ describe('problems, one fixture per rule', () => {
     ],
     [
       'bad/missing-weight.yaml',
-      ['17:11 error [missing_weight] missing-weight > routing > teams > EMEA > reps > 1: team "EMEA" is weighted, so elif@example.com needs a weight (for example weight: 1)'],
+      [
+        '17:11 error [missing_weight] missing-weight > routing > teams > EMEA > reps > 1: team "EMEA" is weighted, so elif@example.com needs a weight (for example weight: 1)',
+      ],
     ],
     [
       'bad/rep-in-two-teams.yaml',
@@ -174,7 +226,9 @@ describe('problems, one fixture per rule', () => {
     ],
     [
       'bad/status-in-two-outcomes.yaml',
-      ['24:40 error [status_in_two_outcomes] status-in-two-outcomes > feedback > statuses > rejected > 1: "closed - converted" already means accepted; a status means one outcome'],
+      [
+        '24:40 error [status_in_two_outcomes] status-in-two-outcomes > feedback > statuses > rejected > 1: "closed - converted" already means accepted; a status means one outcome',
+      ],
     ],
     [
       'bad/status-is-new-status.yaml',
@@ -197,7 +251,9 @@ describe('problems, one fixture per rule', () => {
     ],
     [
       'bad/presales-without-queue.yaml',
-      ['18:3 error [presales_without_queue] presales-without-queue > presales: presales is enabled but has no queue; name the Salesforce queue that researches the leads'],
+      [
+        '18:3 error [presales_without_queue] presales-without-queue > presales: presales is enabled but has no queue; name the Salesforce queue that researches the leads',
+      ],
     ],
     [
       'bad/empty-range.yaml',

@@ -134,7 +134,11 @@ describe('HubSpotPacer', () => {
     const pacer = new HubSpotPacer({ now: () => clock });
     const first = tracked(pacer);
     await advance(0);
-    pacer.release(first.place!, { 'x-hubspot-ratelimit-max': 'lots', 'x-hubspot-ratelimit-interval-milliseconds': '10000', 'x-hubspot-ratelimit-remaining': '-1' });
+    pacer.release(first.place!, {
+      'x-hubspot-ratelimit-max': 'lots',
+      'x-hubspot-ratelimit-interval-milliseconds': '10000',
+      'x-hubspot-ratelimit-remaining': '-1',
+    });
     expect(pacer.reportedLimit).toBeUndefined();
   });
 });

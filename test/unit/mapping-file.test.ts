@@ -11,9 +11,12 @@ import {
 } from '../../src/config/mapping-file';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'mappings', name);
-const parseFixture = (name: string) => parseObjectMapping(fs.readFileSync(fixture(name), 'utf8'), `bad/${path.basename(name)}`);
+const parseFixture = (name: string) =>
+  parseObjectMapping(fs.readFileSync(fixture(name), 'utf8'), `bad/${path.basename(name)}`);
 const lines = (name: string) =>
-  parseObjectMapping(fs.readFileSync(fixture(name), 'utf8'), name).problems.map((p) => `${p.line}:${p.column} ${p.severity} [${p.code}] ${p.path}: ${p.message}`);
+  parseObjectMapping(fs.readFileSync(fixture(name), 'utf8'), name).problems.map(
+    (p) => `${p.line}:${p.column} ${p.severity} [${p.code}] ${p.path}: ${p.message}`,
+  );
 
 const BASE = `hubspot:
   object: contacts
@@ -31,84 +34,148 @@ function parsed(yaml: string): ObjectMapping {
 
 /** One fixture per rule of the structural and cross-reference passes, with the exact report. */
 const RULES: [string, string[]][] = [
-  ['ambiguous-reverse', [
-    '17:13 warning [ambiguous_reverse] ambiguous-reverse > fields > 1 > values > SaaS: "Software" and "SaaS" both become "Technology"; on the way back to HubSpot "Technology" becomes "Software" (add to_hubspot > values to choose otherwise)',
-  ]],
-  ['conflict-on-one-way', [
-    '15:15 warning [conflict_on_one_way] conflict-on-one-way > fields > 1 > conflict: conflict has no effect: firstname → FirstName only flows to Salesforce, so there are never two edits to choose between',
-  ]],
-  ['constant-direction', [
-    '14:16 error [constant_direction] constant-direction > fields > 1 > direction: a constant for a Salesforce field flows to_salesforce; remove direction or set it to to_salesforce',
-  ]],
-  ['constant-sides', [
-    '14:15 error [constant_sides] constant-sides > fields > 1 > constant: a constant is written to one side only: keep either hubspot or salesforce (the field it is written to) and remove the other',
-  ]],
-  ['constant-with-transforms', [
-    '14:14 error [constant_with_transforms] constant-with-transforms > fields > 1 > default: default has nothing to work on: a constant is always written as it is',
-  ]],
-  ['duplicate-range', [
-    '17:17 error [duplicate_range] duplicate-range > fields > 1 > ranges > 1 > from: two ranges start at 40; each range needs its own starting value',
-  ]],
-  ['invalid-option', [
-    '15:24 error [invalid_value] invalid-option > fields > 1 > transforms > 1: each transform must be one of: trim, lowercase, uppercase, title',
-  ]],
-  ['invalid-truncate', [
-    '15:15 error [invalid_value] invalid-truncate > fields > 1 > truncate: truncate must be a number of characters',
-  ]],
-  ['invalid-unmapped', [
-    '17:15 error [invalid_value] invalid-unmapped > fields > 1 > unmapped: unmapped must be one of: pass_through, skip, error, or "default: <value>"',
-  ]],
-  ['lead-conversion-needs-lead', [
-    '12:18 error [lead_conversion_needs_lead] lead-conversion-needs-lead > lead_conversion: lead_conversion: follow applies to Leads, but this file maps Contacts; remove it or map salesforce > object: Lead',
-  ]],
-  ['missing-conflict-rule', [
-    '12:5 error [missing_conflict_rule] missing-conflict-rule > fields > 1: firstname ↔ FirstName is synced both ways but has no conflict rule; add conflict: hubspot_wins, salesforce_wins, last_write_wins, prefer_non_blank (or set conflict once at the top of the file for every two-way field)',
-  ]],
-  ['missing-key', [
-    '12:5 error [missing_key] missing-key > fields > 1 > salesforce: "salesforce" is required',
-  ]],
-  ['not-a-mapping', [
-    '1:1 error [not_a_mapping] not-a-mapping: the file must be a YAML mapping with hubspot, salesforce, match and fields',
-  ]],
-  ['not-for-join-split', [
-    '15:11 error [not_for_join_split] not-for-join-split > fields > 1 > type: type cannot be used on a field that is joined or split; map the parts as fields of their own instead',
-  ]],
-  ['ranges-both-ways', [
-    '16:7 error [ranges_both_ways] ranges-both-ways > fields > 1 > ranges: ranges turn numbers into labels and cannot be read backwards; put them under to_salesforce or to_hubspot',
-  ]],
-  ['separator-without-list', [
-    '15:16 warning [separator_without_list] separator-without-list > fields > 1 > separator: separator is only used when one side lists several fields to join or split',
-  ]],
-  ['split-targets', [
-    '13:17 error [split_targets] split-targets > fields > 1 > salesforce: a split needs at least two Salesforce fields to split into, e.g. [FirstName, LastName]; for one field write its name without brackets',
-  ]],
-  ['too-small', [
-    '8:9 error [too_small] too-small > fields: a mapping needs at least one field',
-  ]],
-  ['truncate-not-text', [
-    '17:17 error [truncate_not_text] truncate-not-text > fields > 1 > to_salesforce > truncate: truncate cuts text, but the value sent to Salesforce is a whole number (type: integer); remove truncate',
-  ]],
-  ['two-lists', [
-    '13:17 error [two_lists] two-lists > fields > 1 > salesforce: only one side may list several fields: they are joined into, or split from, the single field on the other side',
-  ]],
-  ['two-way-without-rule', [
-    '17:16 error [two_way_without_rule] two-way-without-rule > fields > 2 > direction: company ↔ Company is synced both ways by fields > 1 and fields > 2, so a change on both sides has no rule to settle it; merge them into one entry with direction: both and a conflict rule',
-  ]],
-  ['unknown-key', [
-    '15:5 error [unknown_key] unknown-key > fields > 1 > trnasforms: unknown key "trnasforms"; check the spelling',
-  ]],
-  ['unmapped-without-values', [
-    '15:15 error [unmapped_without_values] unmapped-without-values > fields > 1 > unmapped: unmapped says what to do with a value that values or ranges do not list, but this field has neither',
-  ]],
-  ['unused-direction', [
-    '16:7 warning [unused_direction] unused-direction > fields > 1 > to_hubspot: the to_hubspot settings are never used: firstname → FirstName only flows to Salesforce',
-  ]],
-  ['value-not-of-type', [
-    '18:16 error [value_not_of_type] value-not-of-type > fields > 1 > values > 1000+: the mapped value "lots" is not a whole number, but the value sent to Salesforce must be (type: integer)',
-  ]],
-  ['values-and-ranges', [
-    '18:7 error [values_and_ranges] values-and-ranges > fields > 1 > ranges: values and ranges both choose the value sent to Salesforce; keep one of them',
-  ]],
+  [
+    'ambiguous-reverse',
+    [
+      '17:13 warning [ambiguous_reverse] ambiguous-reverse > fields > 1 > values > SaaS: "Software" and "SaaS" both become "Technology"; on the way back to HubSpot "Technology" becomes "Software" (add to_hubspot > values to choose otherwise)',
+    ],
+  ],
+  [
+    'conflict-on-one-way',
+    [
+      '15:15 warning [conflict_on_one_way] conflict-on-one-way > fields > 1 > conflict: conflict has no effect: firstname → FirstName only flows to Salesforce, so there are never two edits to choose between',
+    ],
+  ],
+  [
+    'constant-direction',
+    [
+      '14:16 error [constant_direction] constant-direction > fields > 1 > direction: a constant for a Salesforce field flows to_salesforce; remove direction or set it to to_salesforce',
+    ],
+  ],
+  [
+    'constant-sides',
+    [
+      '14:15 error [constant_sides] constant-sides > fields > 1 > constant: a constant is written to one side only: keep either hubspot or salesforce (the field it is written to) and remove the other',
+    ],
+  ],
+  [
+    'constant-with-transforms',
+    [
+      '14:14 error [constant_with_transforms] constant-with-transforms > fields > 1 > default: default has nothing to work on: a constant is always written as it is',
+    ],
+  ],
+  [
+    'duplicate-range',
+    [
+      '17:17 error [duplicate_range] duplicate-range > fields > 1 > ranges > 1 > from: two ranges start at 40; each range needs its own starting value',
+    ],
+  ],
+  [
+    'invalid-option',
+    [
+      '15:24 error [invalid_value] invalid-option > fields > 1 > transforms > 1: each transform must be one of: trim, lowercase, uppercase, title',
+    ],
+  ],
+  [
+    'invalid-truncate',
+    ['15:15 error [invalid_value] invalid-truncate > fields > 1 > truncate: truncate must be a number of characters'],
+  ],
+  [
+    'invalid-unmapped',
+    [
+      '17:15 error [invalid_value] invalid-unmapped > fields > 1 > unmapped: unmapped must be one of: pass_through, skip, error, or "default: <value>"',
+    ],
+  ],
+  [
+    'lead-conversion-needs-lead',
+    [
+      '12:18 error [lead_conversion_needs_lead] lead-conversion-needs-lead > lead_conversion: lead_conversion: follow applies to Leads, but this file maps Contacts; remove it or map salesforce > object: Lead',
+    ],
+  ],
+  [
+    'missing-conflict-rule',
+    [
+      '12:5 error [missing_conflict_rule] missing-conflict-rule > fields > 1: firstname ↔ FirstName is synced both ways but has no conflict rule; add conflict: hubspot_wins, salesforce_wins, last_write_wins, prefer_non_blank (or set conflict once at the top of the file for every two-way field)',
+    ],
+  ],
+  ['missing-key', ['12:5 error [missing_key] missing-key > fields > 1 > salesforce: "salesforce" is required']],
+  [
+    'not-a-mapping',
+    [
+      '1:1 error [not_a_mapping] not-a-mapping: the file must be a YAML mapping with hubspot, salesforce, match and fields',
+    ],
+  ],
+  [
+    'not-for-join-split',
+    [
+      '15:11 error [not_for_join_split] not-for-join-split > fields > 1 > type: type cannot be used on a field that is joined or split; map the parts as fields of their own instead',
+    ],
+  ],
+  [
+    'ranges-both-ways',
+    [
+      '16:7 error [ranges_both_ways] ranges-both-ways > fields > 1 > ranges: ranges turn numbers into labels and cannot be read backwards; put them under to_salesforce or to_hubspot',
+    ],
+  ],
+  [
+    'separator-without-list',
+    [
+      '15:16 warning [separator_without_list] separator-without-list > fields > 1 > separator: separator is only used when one side lists several fields to join or split',
+    ],
+  ],
+  [
+    'split-targets',
+    [
+      '13:17 error [split_targets] split-targets > fields > 1 > salesforce: a split needs at least two Salesforce fields to split into, e.g. [FirstName, LastName]; for one field write its name without brackets',
+    ],
+  ],
+  ['too-small', ['8:9 error [too_small] too-small > fields: a mapping needs at least one field']],
+  [
+    'truncate-not-text',
+    [
+      '17:17 error [truncate_not_text] truncate-not-text > fields > 1 > to_salesforce > truncate: truncate cuts text, but the value sent to Salesforce is a whole number (type: integer); remove truncate',
+    ],
+  ],
+  [
+    'two-lists',
+    [
+      '13:17 error [two_lists] two-lists > fields > 1 > salesforce: only one side may list several fields: they are joined into, or split from, the single field on the other side',
+    ],
+  ],
+  [
+    'two-way-without-rule',
+    [
+      '17:16 error [two_way_without_rule] two-way-without-rule > fields > 2 > direction: company ↔ Company is synced both ways by fields > 1 and fields > 2, so a change on both sides has no rule to settle it; merge them into one entry with direction: both and a conflict rule',
+    ],
+  ],
+  [
+    'unknown-key',
+    ['15:5 error [unknown_key] unknown-key > fields > 1 > trnasforms: unknown key "trnasforms"; check the spelling'],
+  ],
+  [
+    'unmapped-without-values',
+    [
+      '15:15 error [unmapped_without_values] unmapped-without-values > fields > 1 > unmapped: unmapped says what to do with a value that values or ranges do not list, but this field has neither',
+    ],
+  ],
+  [
+    'unused-direction',
+    [
+      '16:7 warning [unused_direction] unused-direction > fields > 1 > to_hubspot: the to_hubspot settings are never used: firstname → FirstName only flows to Salesforce',
+    ],
+  ],
+  [
+    'value-not-of-type',
+    [
+      '18:16 error [value_not_of_type] value-not-of-type > fields > 1 > values > 1000+: the mapped value "lots" is not a whole number, but the value sent to Salesforce must be (type: integer)',
+    ],
+  ],
+  [
+    'values-and-ranges',
+    [
+      '18:7 error [values_and_ranges] values-and-ranges > fields > 1 > ranges: values and ranges both choose the value sent to Salesforce; keep one of them',
+    ],
+  ],
 ];
 
 describe('mapping files', () => {
@@ -124,12 +191,33 @@ describe('mapping files', () => {
       lead_conversion: 'follow',
     });
     expect(contact?.fields.map((f) => f.salesforce)).toEqual([
-      'Email', 'FirstName', 'LastName', 'Company', 'Title', 'Phone', 'Country', 'Website', 'Industry', 'NumberOfEmployees', 'Status', 'Rating',
+      'Email',
+      'FirstName',
+      'LastName',
+      'Company',
+      'Title',
+      'Phone',
+      'Country',
+      'Website',
+      'Industry',
+      'NumberOfEmployees',
+      'Status',
+      'Rating',
     ]);
     // The file-wide rule reaches every two-way field that names none; one-way fields get none.
     expect(contact?.fields.map((f) => f.conflict ?? '-')).toEqual([
-      'hubspot_wins', 'last_write_wins', 'last_write_wins', 'last_write_wins', 'last_write_wins', 'last_write_wins', 'last_write_wins',
-      'last_write_wins', 'last_write_wins', 'salesforce_wins', 'salesforce_wins', '-',
+      'hubspot_wins',
+      'last_write_wins',
+      'last_write_wins',
+      'last_write_wins',
+      'last_write_wins',
+      'last_write_wins',
+      'last_write_wins',
+      'last_write_wins',
+      'last_write_wins',
+      'salesforce_wins',
+      'salesforce_wins',
+      '-',
     ]);
   });
 
@@ -152,7 +240,8 @@ describe('mapping files', () => {
         column: 17,
         path: 'duplicate-target > fields > 1 > salesforce',
         code: 'duplicate_target',
-        message: 'Salesforce field "email" is already written by fields > 0; each target may be written by one field only',
+        message:
+          'Salesforce field "email" is already written by fields > 0; each target may be written by one field only',
       }),
     ]);
   });
@@ -179,13 +268,22 @@ describe('mapping files', () => {
 
   it('has a test for every rule fixture', () => {
     const tested = new Set(RULES.map(([name]) => name));
-    expect(fs.readdirSync(fixture('rules')).map((f) => f.replace(/\.yaml$/, '')).filter((f) => !tested.has(f))).toEqual([]);
+    expect(
+      fs
+        .readdirSync(fixture('rules'))
+        .map((f) => f.replace(/\.yaml$/, ''))
+        .filter((f) => !tested.has(f)),
+    ).toEqual([]);
   });
 
   it('keeps the mapping as read when only the cross-reference pass fails, for the live checks', () => {
     const result = parseObjectMapping(fs.readFileSync(fixture('rules/missing-conflict-rule.yaml'), 'utf8'), 'x.yaml');
     expect(result.mapping).toBeUndefined();
-    expect(result.structure?.fields[1]).toMatchObject({ hubspot: 'firstname', salesforce: 'FirstName', direction: 'both' });
+    expect(result.structure?.fields[1]).toMatchObject({
+      hubspot: 'firstname',
+      salesforce: 'FirstName',
+      direction: 'both',
+    });
   });
 });
 
@@ -197,7 +295,11 @@ describe('reading entries', () => {
     conflict: hubspot_wins
 `);
     const [field] = m.fields;
-    expect(field).toMatchObject({ hubspot: 'full_name', salesforce: 'FirstName + LastName', parts: { side: 'salesforce', fields: ['FirstName', 'LastName'] } });
+    expect(field).toMatchObject({
+      hubspot: 'full_name',
+      salesforce: 'FirstName + LastName',
+      parts: { side: 'salesforce', fields: ['FirstName', 'LastName'] },
+    });
     expect(field && namesOn(field, 'salesforce')).toEqual(['FirstName', 'LastName']);
     expect(field && namesOn(field, 'hubspot')).toEqual(['full_name']);
   });
@@ -212,14 +314,31 @@ describe('reading entries', () => {
   - hubspot: hs_persona
     constant: 70
 `);
-    expect(m.fields[1]).toMatchObject({ hubspot: '', salesforce: 'LeadSource', constant: 'Web', direction: 'to_salesforce' });
-    expect(m.fields[2]).toMatchObject({ hubspot: 'hs_persona', salesforce: '', constant: '70', direction: 'to_hubspot' });
+    expect(m.fields[1]).toMatchObject({
+      hubspot: '',
+      salesforce: 'LeadSource',
+      constant: 'Web',
+      direction: 'to_salesforce',
+    });
+    expect(m.fields[2]).toMatchObject({
+      hubspot: 'hs_persona',
+      salesforce: '',
+      constant: '70',
+      direction: 'to_hubspot',
+    });
     expect(m.fields[1] && namesOn(m.fields[1], 'hubspot')).toEqual([]);
   });
 
   it('on_delete takes one policy for both sides or one per side', () => {
-    expect(parsed(`on_delete: archive\nfields: [{ hubspot: email, salesforce: Email, direction: to_salesforce }]\n`).on_delete).toEqual({ in_hubspot: 'archive', in_salesforce: 'archive' });
-    expect(parsed(`on_delete: { in_salesforce: clear_link }\nfields: [{ hubspot: email, salesforce: Email, direction: to_salesforce }]\n`).on_delete).toEqual({
+    expect(
+      parsed(`on_delete: archive\nfields: [{ hubspot: email, salesforce: Email, direction: to_salesforce }]\n`)
+        .on_delete,
+    ).toEqual({ in_hubspot: 'archive', in_salesforce: 'archive' });
+    expect(
+      parsed(
+        `on_delete: { in_salesforce: clear_link }\nfields: [{ hubspot: email, salesforce: Email, direction: to_salesforce }]\n`,
+      ).on_delete,
+    ).toEqual({
       in_hubspot: 'ignore',
       in_salesforce: 'clear_link',
     });
@@ -239,8 +358,16 @@ describe('reading entries', () => {
 `);
     const [field] = m.fields;
     if (!field) throw new Error('no field');
-    expect(effectiveStep(field, 'to_salesforce')).toMatchObject({ transforms: ['trim'], default: 'Other', values: { Software: 'Technology', SaaS: 'Technology', Logistics: 'Transportation' } });
-    expect(effectiveStep(field, 'to_hubspot')).toMatchObject({ transforms: ['trim', 'title'], default: 'Unknown', values: { Technology: 'Software', Transportation: 'Logistics' } });
+    expect(effectiveStep(field, 'to_salesforce')).toMatchObject({
+      transforms: ['trim'],
+      default: 'Other',
+      values: { Software: 'Technology', SaaS: 'Technology', Logistics: 'Transportation' },
+    });
+    expect(effectiveStep(field, 'to_hubspot')).toMatchObject({
+      transforms: ['trim', 'title'],
+      default: 'Unknown',
+      values: { Technology: 'Software', Transportation: 'Logistics' },
+    });
   });
 
   it('invertValues keeps the first source of each value and drops blanks', () => {

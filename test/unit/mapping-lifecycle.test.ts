@@ -1,6 +1,13 @@
 import { parseObjectMapping, type ObjectMapping } from '../../src/config/mapping-file';
 import { namesOn } from '../../src/config/mapping-file';
-import { contactMappingOf, conversionFieldsOf, conversionTarget, deletionPlan, followsLeadConversion, leadValuesAsContact } from '../../src/mapping/lifecycle';
+import {
+  contactMappingOf,
+  conversionFieldsOf,
+  conversionTarget,
+  deletionPlan,
+  followsLeadConversion,
+  leadValuesAsContact,
+} from '../../src/mapping/lifecycle';
 
 function mappingOf(extra: string, object = 'Lead'): ObjectMapping {
   const yaml = `hubspot: { object: contacts }
@@ -23,7 +30,11 @@ describe('deletions', () => {
     ['on_delete: archive', 'hubspot', { policy: 'archive', clearLink: true, archiveOn: 'salesforce' }],
     ['on_delete: archive', 'salesforce', { policy: 'archive', clearLink: true, archiveOn: 'hubspot' }],
     ['on_delete: { in_salesforce: archive }', 'hubspot', { policy: 'ignore', clearLink: false }],
-    ['on_delete: { in_salesforce: archive }', 'salesforce', { policy: 'archive', clearLink: true, archiveOn: 'hubspot' }],
+    [
+      'on_delete: { in_salesforce: archive }',
+      'salesforce',
+      { policy: 'archive', clearLink: true, archiveOn: 'hubspot' },
+    ],
   ])('%j, deleted in %s', (extra, side, expected) => {
     expect(deletionPlan(mappingOf(extra), side)).toEqual(expected);
   });
@@ -35,7 +46,10 @@ describe('lead conversion', () => {
   it('follows a converted Lead to its Contact', () => {
     expect(followsLeadConversion(follow)).toBe(true);
     expect(conversionFieldsOf(follow)).toEqual(['IsConverted', 'ConvertedContactId']);
-    expect(conversionTarget(follow, { IsConverted: 'true', ConvertedContactId: '003000000000001AAA' })).toEqual({ object: 'Contact', id: '003000000000001AAA' });
+    expect(conversionTarget(follow, { IsConverted: 'true', ConvertedContactId: '003000000000001AAA' })).toEqual({
+      object: 'Contact',
+      id: '003000000000001AAA',
+    });
   });
 
   it.each<[string, Record<string, string | null>]>([
@@ -50,12 +64,24 @@ describe('lead conversion', () => {
     const ignore = mappingOf('lead_conversion: ignore');
     expect(conversionFieldsOf(ignore)).toEqual([]);
     expect(conversionTarget(ignore, { IsConverted: 'true', ConvertedContactId: '003000000000001AAA' })).toBeNull();
-    expect(conversionTarget(mappingOf(''), { IsConverted: 'true', ConvertedContactId: '003000000000001AAA' })).toBeNull();
+    expect(
+      conversionTarget(mappingOf(''), { IsConverted: 'true', ConvertedContactId: '003000000000001AAA' }),
+    ).toBeNull();
   });
 });
 
-describe('the mapping as it applies to a converted Lead\'s Contact', () => {
-  const CONTACT_FIELDS = ['Id', 'Email', 'FirstName', 'LastName', 'Title', 'MailingStreet', 'MailingCity', 'LeadSource', 'SystemModstamp'];
+describe("the mapping as it applies to a converted Lead's Contact", () => {
+  const CONTACT_FIELDS = [
+    'Id',
+    'Email',
+    'FirstName',
+    'LastName',
+    'Title',
+    'MailingStreet',
+    'MailingCity',
+    'LeadSource',
+    'SystemModstamp',
+  ];
   const lead = (() => {
     const yaml = `hubspot: { object: contacts }
 salesforce: { object: Lead }
@@ -82,7 +108,13 @@ fields:
     expect(contact.lead_conversion).toBeUndefined();
     expect(contact.on_delete).toEqual(lead.on_delete);
     expect(followsLeadConversion(contact)).toBe(false);
-    expect(contact.fields.map((f) => namesOn(f, 'salesforce'))).toEqual([['Email'], ['FirstName', 'LastName'], ['MailingCity'], ['LeadSource'], []]);
+    expect(contact.fields.map((f) => namesOn(f, 'salesforce'))).toEqual([
+      ['Email'],
+      ['FirstName', 'LastName'],
+      ['MailingCity'],
+      ['LeadSource'],
+      [],
+    ]);
     // Company has no Contact field; Street + PostalCode is dropped whole, since MailingPostalCode is missing here.
     expect(contact.fields.map((f) => f.hubspot)).toEqual(['email', 'full_name', 'city', '', 'synced']);
     // The Lead mapping itself is left as it was.
@@ -96,6 +128,11 @@ fields:
   });
 
   it('renames a Lead snapshot to Contact field names', () => {
-    expect(leadValuesAsContact({ Email: 'a@x.com', Street: '1 Main St', City: 'Paris', Company: 'Acme' })).toEqual({ Email: 'a@x.com', MailingStreet: '1 Main St', MailingCity: 'Paris', Company: 'Acme' });
+    expect(leadValuesAsContact({ Email: 'a@x.com', Street: '1 Main St', City: 'Paris', Company: 'Acme' })).toEqual({
+      Email: 'a@x.com',
+      MailingStreet: '1 Main St',
+      MailingCity: 'Paris',
+      Company: 'Acme',
+    });
   });
 });

@@ -4,7 +4,11 @@ import { readChangedContacts } from '../../src/crm/hubspot/delta-cursor';
 import type { ContactSearch, HubSpotContact, WindowSearch } from '../../src/crm/hubspot/contacts';
 
 function contact(id: number, ts: number): HubSpotContact {
-  return { id: String(id), properties: { email: `c${id}@x.example`, lastmodifieddate: new Date(ts).toISOString() }, updatedAt: new Date(ts) };
+  return {
+    id: String(id),
+    properties: { email: `c${id}@x.example`, lastmodifieddate: new Date(ts).toISOString() },
+    updatedAt: new Date(ts),
+  };
 }
 
 const ts = (c: HubSpotContact) => Date.parse(c.properties.lastmodifieddate ?? '');
@@ -30,7 +34,12 @@ function fakeSearch(records: HubSpotContact[]): ContactSearch & { calls: number;
   return api;
 }
 
-async function drain(search: ContactSearch, until: number, from: HubSpotCursor = INITIAL_HUBSPOT_CURSOR, afterPage?: () => void): Promise<{ seen: string[]; cursor: HubSpotCursor }> {
+async function drain(
+  search: ContactSearch,
+  until: number,
+  from: HubSpotCursor = INITIAL_HUBSPOT_CURSOR,
+  afterPage?: () => void,
+): Promise<{ seen: string[]; cursor: HubSpotCursor }> {
   let cursor = from;
   const seen: string[] = [];
   for (let i = 0; i < 10_000; i++) {
@@ -74,13 +83,16 @@ describe('readChangedContacts (the HubSpot delta cursor)', () => {
 
   it('costs one search per page whatever the timestamps (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 0, maxLength: 1_500 }), async (stamps) => {
-        const records = stamps.map((t, i) => contact(i + 1, T + t * 1000));
-        const search = fakeSearch(records);
-        const { seen } = await drain(search, UNTIL);
-        expect(seen.length).toBe(records.length);
-        expect(search.calls).toBe(Math.floor(records.length / 200) + 1);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 0, maxLength: 1_500 }),
+        async (stamps) => {
+          const records = stamps.map((t, i) => contact(i + 1, T + t * 1000));
+          const search = fakeSearch(records);
+          const { seen } = await drain(search, UNTIL);
+          expect(seen.length).toBe(records.length);
+          expect(search.calls).toBe(Math.floor(records.length / 200) + 1);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -88,7 +100,10 @@ describe('readChangedContacts (the HubSpot delta cursor)', () => {
   it('never skips or repeats a record, whatever the timestamps and ids (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ t: fc.integer({ min: 1, max: 40 }), id: fc.integer({ min: 1, max: 1_000_000 }) }), { minLength: 0, maxLength: 900 }),
+        fc.array(fc.record({ t: fc.integer({ min: 1, max: 40 }), id: fc.integer({ min: 1, max: 1_000_000 }) }), {
+          minLength: 0,
+          maxLength: 900,
+        }),
         async (rows) => {
           const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
           const records = unique.map((r) => contact(r.id, T + r.t * 1000));
@@ -139,7 +154,11 @@ describe('readChangedContacts (the HubSpot delta cursor)', () => {
   });
 
   it('resumes a tie cursor stored by an earlier version where it stopped', async () => {
-    const records = [...Array.from({ length: 300 }, (_, i) => contact(i + 1, T)), contact(301, T + 1), contact(302, T + 2)];
+    const records = [
+      ...Array.from({ length: 300 }, (_, i) => contact(i + 1, T)),
+      contact(301, T + 1),
+      contact(302, T + 2),
+    ];
     const search = fakeSearch(records);
     const { seen } = await drain(search, UNTIL, { mode: 'tie', ts: T, afterId: '250' });
     expect(seen).toEqual([...Array.from({ length: 50 }, (_, i) => String(251 + i)), '301', '302']);

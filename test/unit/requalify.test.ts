@@ -34,7 +34,10 @@ describe('qualification > requalify_after', () => {
       'rejected 91 days ago',
       { outcome: 'rejected', at: daysAgo(91) },
       true,
-      ['hubspotscore is 85, at least 70', 'rejected by sales on 2026-08-27 (91 days ago), longer ago than the 90d cool-down'],
+      [
+        'hubspotscore is 85, at least 70',
+        'rejected by sales on 2026-08-27 (91 days ago), longer ago than the 90d cool-down',
+      ],
     ],
     [
       'recycled 29 days ago',
@@ -42,27 +45,53 @@ describe('qualification > requalify_after', () => {
       false,
       ['recycled by sales on 2026-10-28 (29 days ago); can qualify again after 30d, from 2026-11-27'],
     ],
-    ['recycled 31 days ago', { outcome: 'recycled', at: daysAgo(31) }, true, ['hubspotscore is 85, at least 70', 'recycled by sales on 2026-10-26 (31 days ago), longer ago than the 30d cool-down']],
+    [
+      'recycled 31 days ago',
+      { outcome: 'recycled', at: daysAgo(31) },
+      true,
+      [
+        'hubspotscore is 85, at least 70',
+        'recycled by sales on 2026-10-26 (31 days ago), longer ago than the 30d cool-down',
+      ],
+    ],
     // Accepted leads stop at the lifecycle stage condition; no cool-down of their own.
     ['accepted 1 day ago', { outcome: 'accepted', at: daysAgo(1) }, true, ['hubspotscore is 85, at least 70']],
-    ['rejected an hour ago', { outcome: 'rejected', at: new Date(NOW.getTime() - 3_600_000) }, false, ['rejected by sales on 2026-11-26 (1 hour ago); can qualify again after 90d, from 2027-02-24']],
+    [
+      'rejected an hour ago',
+      { outcome: 'rejected', at: new Date(NOW.getTime() - 3_600_000) },
+      false,
+      ['rejected by sales on 2026-11-26 (1 hour ago); can qualify again after 90d, from 2027-02-24'],
+    ],
   ])('%s', (_label, previous, qualified, reasons) => {
     expect(qualifies(policy, mql, { previous, now: NOW })).toEqual({ qualified, reasons });
   });
 
   it('lists the cool-down with the other failed criteria', () => {
-    const result = qualifies(policy, { hubspotscore: '40' }, { previous: { outcome: 'rejected', at: daysAgo(2) }, now: NOW });
+    const result = qualifies(
+      policy,
+      { hubspotscore: '40' },
+      { previous: { outcome: 'rejected', at: daysAgo(2) }, now: NOW },
+    );
     expect(result).toEqual({
       qualified: false,
-      reasons: ['hubspotscore is 40, below 70', 'rejected by sales on 2026-11-24 (2 days ago); can qualify again after 90d, from 2027-02-22'],
+      reasons: [
+        'hubspotscore is 40, below 70',
+        'rejected by sales on 2026-11-24 (2 days ago); can qualify again after 90d, from 2027-02-22',
+      ],
     });
   });
 
   it('applies the defaults (90d rejected, 30d recycled) when the policy leaves the key out', () => {
-    const bare: QualificationPolicy = { qualification: { score: { property: 'hubspotscore', at_least: 70 }, conditions: [], domain_lists: {} } };
-    expect(qualifies(bare, mql, { previous: { outcome: 'rejected', at: daysAgo(89) }, now: NOW }).qualified).toBe(false);
+    const bare: QualificationPolicy = {
+      qualification: { score: { property: 'hubspotscore', at_least: 70 }, conditions: [], domain_lists: {} },
+    };
+    expect(qualifies(bare, mql, { previous: { outcome: 'rejected', at: daysAgo(89) }, now: NOW }).qualified).toBe(
+      false,
+    );
     expect(qualifies(bare, mql, { previous: { outcome: 'rejected', at: daysAgo(90) }, now: NOW }).qualified).toBe(true);
-    expect(qualifies(bare, mql, { previous: { outcome: 'recycled', at: daysAgo(29) }, now: NOW }).qualified).toBe(false);
+    expect(qualifies(bare, mql, { previous: { outcome: 'recycled', at: daysAgo(29) }, now: NOW }).qualified).toBe(
+      false,
+    );
     expect(qualifies(bare, mql, { previous: { outcome: 'recycled', at: daysAgo(30) }, now: NOW }).qualified).toBe(true);
   });
 

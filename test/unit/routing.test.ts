@@ -19,7 +19,6 @@ import {
 import { DEMO_COMPANIES, DEMO_REGION_OF_COUNTRY, DEMO_SALES_REPS } from '../../src/sandbox/demo';
 import { employeeRange } from '../../src/sandbox/hubspot/seed';
 
-
 /** A policy from the sections a test cares about, on top of valid SLA and feedback sections. */
 function policyFrom(sections: string): HandoverPolicy {
   const text = `${sections}
@@ -69,20 +68,54 @@ ${MINIMAL_ROUTING}`);
         'email domain acme.example is not in free_mail, rival.example',
       ],
     ],
-    ['a score exactly at the threshold', { hubspotscore: '70' }, true, expect.arrayContaining(['hubspotscore is 70, at least 70']) as unknown as string[]],
+    [
+      'a score exactly at the threshold',
+      { hubspotscore: '70' },
+      true,
+      expect.arrayContaining(['hubspotscore is 70, at least 70']) as unknown as string[],
+    ],
     ['a score below the threshold', { hubspotscore: '69' }, false, ['hubspotscore is 69, below 70']],
     ['no score', { hubspotscore: null }, false, ['hubspotscore is blank (needs at least 70)']],
     ['a score that is not a number', { hubspotscore: 'high' }, false, ['hubspotscore "high" is not a number']],
     ['an excluded lifecycle stage', { lifecyclestage: 'customer' }, false, ['lifecyclestage "customer" is excluded']],
-    ['a blank property is not excluded', { lifecyclestage: '' }, true, expect.arrayContaining(['lifecyclestage is blank, so not excluded']) as unknown as string[]],
-    ['values compare without case', { country: ' germany ' }, true, expect.arrayContaining(['country "germany" is one of the allowed values']) as unknown as string[]],
-    ['a country outside the list', { country: 'Spain' }, false, ['country "Spain" is not one of: Germany, United States']],
+    [
+      'a blank property is not excluded',
+      { lifecyclestage: '' },
+      true,
+      expect.arrayContaining(['lifecyclestage is blank, so not excluded']) as unknown as string[],
+    ],
+    [
+      'values compare without case',
+      { country: ' germany ' },
+      true,
+      expect.arrayContaining(['country "germany" is one of the allowed values']) as unknown as string[],
+    ],
+    [
+      'a country outside the list',
+      { country: 'Spain' },
+      false,
+      ['country "Spain" is not one of: Germany, United States'],
+    ],
     ['no country', { country: null }, false, ['country is blank (must be one of: Germany, United States)']],
     ['a free-mail address', { email: 'Ana@GMAIL.com' }, false, ['email domain gmail.com is in free_mail']],
-    ["a competitor's subdomain", { email: 'spy@eu.rival.example' }, false, ['email domain eu.rival.example is in rival.example']],
+    [
+      "a competitor's subdomain",
+      { email: 'spy@eu.rival.example' },
+      false,
+      ['email domain eu.rival.example is in rival.example'],
+    ],
     ['no email', { email: null }, false, ['email is blank']],
     ['an email without a domain', { email: 'ana' }, false, ['email "ana" has no domain']],
-    ['every failure at once', { hubspotscore: '10', country: 'Spain', email: 'x@gmail.com' }, false, ['hubspotscore is 10, below 70', 'country "Spain" is not one of: Germany, United States', 'email domain gmail.com is in free_mail']],
+    [
+      'every failure at once',
+      { hubspotscore: '10', country: 'Spain', email: 'x@gmail.com' },
+      false,
+      [
+        'hubspotscore is 10, below 70',
+        'country "Spain" is not one of: Germany, United States',
+        'email domain gmail.com is in free_mail',
+      ],
+    ],
   ])('%s', (_, overrides, qualified, reasons) => {
     expect(qualifies(policy, { ...good, ...overrides })).toEqual({ qualified, reasons });
   });
@@ -90,12 +123,48 @@ ${MINIMAL_ROUTING}`);
   it.each<[string, string, Record<string, string>, boolean, string[]]>([
     ['is_known passes', '{ property: phone, is_known: true }', { phone: '+49 30 1234' }, true, ['phone is known']],
     ['is_known fails', '{ property: phone, is_known: true }', {}, false, ['phone is blank']],
-    ['is_known: false', '{ property: hs_lead_status, is_known: false }', { hs_lead_status: 'NEW' }, false, ['hs_lead_status is known']],
-    ['a range', '{ property: employees_count, at_least: 50, at_most: 5000 }', { employees_count: '1,200' }, true, ['employees_count is 1200, at least 50 and at most 5000']],
-    ['below a range', '{ property: employees_count, at_least: 50 }', { employees_count: '12' }, false, ['employees_count is 12, below 50']],
-    ['above a range', '{ property: employees_count, at_most: 100 }', { employees_count: '120' }, false, ['employees_count is 120, above 100']],
-    ['domain_in with an inline domain', '{ property: email, domain_in: [acme.example] }', { email: 'a@acme.example' }, true, ['email domain acme.example is in acme.example']],
-    ['domain_in fails', '{ property: email, domain_in: [acme.example] }', { email: 'a@other.example' }, false, ['email domain other.example is not in acme.example']],
+    [
+      'is_known: false',
+      '{ property: hs_lead_status, is_known: false }',
+      { hs_lead_status: 'NEW' },
+      false,
+      ['hs_lead_status is known'],
+    ],
+    [
+      'a range',
+      '{ property: employees_count, at_least: 50, at_most: 5000 }',
+      { employees_count: '1,200' },
+      true,
+      ['employees_count is 1200, at least 50 and at most 5000'],
+    ],
+    [
+      'below a range',
+      '{ property: employees_count, at_least: 50 }',
+      { employees_count: '12' },
+      false,
+      ['employees_count is 12, below 50'],
+    ],
+    [
+      'above a range',
+      '{ property: employees_count, at_most: 100 }',
+      { employees_count: '120' },
+      false,
+      ['employees_count is 120, above 100'],
+    ],
+    [
+      'domain_in with an inline domain',
+      '{ property: email, domain_in: [acme.example] }',
+      { email: 'a@acme.example' },
+      true,
+      ['email domain acme.example is in acme.example'],
+    ],
+    [
+      'domain_in fails',
+      '{ property: email, domain_in: [acme.example] }',
+      { email: 'a@other.example' },
+      false,
+      ['email domain other.example is not in acme.example'],
+    ],
   ])('%s', (_, condition, properties, qualified, reasons) => {
     const p = policyFrom(`
 qualification:
@@ -165,14 +234,19 @@ describe('chooseTeam', () => {
   });
 
   it('explains the match in plain English', () => {
-    expect(chooseTeam(policy, { country: 'United States', industry: 'Retail', numemployees: '1000+' }).explanation).toBe(
+    expect(
+      chooseTeam(policy, { country: 'United States', industry: 'Retail', numemployees: '1000+' }).explanation,
+    ).toBe(
       'rule "NA enterprise" matched (country United States, region NA, industry Retail, 1000+ employees) → team NA',
     );
     expect(chooseTeam(policy, { country: 'United Kingdom', numemployees: '5-25' })).toMatchObject({
       rule: { index: 2, name: null },
-      explanation: 'rule routing > rules > 2 matched (country United Kingdom, region EMEA, no industry, 5-25 employees) → team UK SMB',
+      explanation:
+        'rule routing > rules > 2 matched (country United Kingdom, region EMEA, no industry, 5-25 employees) → team UK SMB',
     });
-    expect(chooseTeam(policy, { country: 'Japan' }).explanation).toBe('no routing rule matched (country Japan, no industry, no company size)');
+    expect(chooseTeam(policy, { country: 'Japan' }).explanation).toBe(
+      'no routing rule matched (country Japan, no industry, no company size)',
+    );
   });
 });
 
@@ -181,7 +255,11 @@ describe('needsPresales', () => {
     ['no presales section', '', false],
     ['presales switched off', 'presales: { enabled: false, queue: Research, release_within: 1d }', false],
     ['presales for every lead', 'presales: { queue: Research, release_within: 1d }', true],
-    ['presales for large companies, a small one', 'presales: { queue: Research, release_within: 1d, when: { employees: { min: 1000 } } }', false],
+    [
+      'presales for large companies, a small one',
+      'presales: { queue: Research, release_within: 1d, when: { employees: { min: 1000 } } }',
+      false,
+    ],
   ])('%s', (_, section, expected) => {
     const policy = policyFrom(`${ROUTING}\n${section}`);
     expect(needsPresales(policy, { country: 'Germany', numemployees: '100-500' })).toBe(expected);
@@ -191,11 +269,19 @@ describe('needsPresales', () => {
 describe('assignOwner', () => {
   const policy = policyFrom(ROUTING);
   const everyone: Record<string, RepStatus> = Object.fromEntries(
-    ['dana', 'elif', 'emil', 'farah', 'gus', 'hilde', 'uma', 'csm'].map((n) => [`${n}@x.example`, 'available' as const]),
+    ['dana', 'elif', 'emil', 'farah', 'gus', 'hilde', 'uma', 'csm'].map((n) => [
+      `${n}@x.example`,
+      'available' as const,
+    ]),
   );
   const NOW = new Date('2024-05-01T10:00:00Z');
   const german = { country: 'Germany', industry: 'Software', numemployees: '100-500' };
-  const input = (over: Partial<AssignmentInput> = {}): AssignmentInput => ({ properties: german, now: NOW, availability: everyone, ...over });
+  const input = (over: Partial<AssignmentInput> = {}): AssignmentInput => ({
+    properties: german,
+    now: NOW,
+    availability: everyone,
+    ...over,
+  });
   const owners = async (ledger: MemoryRoutingLedger, n: number, over: Partial<AssignmentInput> = {}) => {
     const out: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -207,22 +293,47 @@ describe('assignOwner', () => {
 
   describe('affinity comes first', () => {
     it.each<[string, Partial<AssignmentInput>, string, string, string[]]>([
-      ['the previous owner', { previousOwner: 'Dana@X.example', accountOwner: { email: 'elif@x.example' } }, 'previous_owner', 'previous owner: dana (1 of 3 today, 1 of 10 this week)', []],
+      [
+        'the previous owner',
+        { previousOwner: 'Dana@X.example', accountOwner: { email: 'elif@x.example' } },
+        'previous_owner',
+        'previous owner: dana (1 of 3 today, 1 of 10 this week)',
+        [],
+      ],
       [
         'the account owner when the previous owner is away',
-        { previousOwner: 'dana@x.example', accountOwner: { email: 'elif@x.example', domain: 'acme.example' }, availability: { ...everyone, 'DANA@x.example': 'away' } },
+        {
+          previousOwner: 'dana@x.example',
+          accountOwner: { email: 'elif@x.example', domain: 'acme.example' },
+          availability: { ...everyone, 'DANA@x.example': 'away' },
+        },
         'account_owner',
         'account owner of acme.example: elif (1 of 3 today, 1 of 10 this week)',
         ['previous owner dana is away'],
       ],
       [
         'the rules when neither is eligible',
-        { previousOwner: 'dana@x.example', accountOwner: { email: 'elif@x.example' }, availability: { ...everyone, 'dana@x.example': 'inactive', 'elif@x.example': 'away' } },
+        {
+          previousOwner: 'dana@x.example',
+          accountOwner: { email: 'elif@x.example' },
+          availability: { ...everyone, 'dana@x.example': 'inactive', 'elif@x.example': 'away' },
+        },
         'round_robin',
         'round robin in team EMEA: emil (1 of 1 today, 1 of 10 this week)',
-        ['previous owner dana is inactive in Salesforce', 'account owner elif is away', 'dana is inactive in Salesforce', 'elif is away'],
+        [
+          'previous owner dana is inactive in Salesforce',
+          'account owner elif is away',
+          'dana is inactive in Salesforce',
+          'elif is away',
+        ],
       ],
-      ['an owner outside the routing teams', { previousOwner: 'csm@x.example' }, 'previous_owner', 'previous owner: csm (not in a routing team)', []],
+      [
+        'an owner outside the routing teams',
+        { previousOwner: 'csm@x.example' },
+        'previous_owner',
+        'previous owner: csm (not in a routing team)',
+        [],
+      ],
       [
         'an owner without a Salesforce user',
         { previousOwner: 'gone@x.example' },
@@ -250,7 +361,12 @@ describe('assignOwner', () => {
       const a = await assignOwner(policy, input({ previousOwner: 'emil@x.example' }), ledger);
       expect(a).toMatchObject({ via: 'round_robin', owner: { email: 'dana@x.example' } });
       expect(a.excluded).toEqual([
-        { email: 'emil@x.example', as: 'previous_owner', reason: 'cap_day', detail: 'previous owner emil has reached the cap of 1 today' },
+        {
+          email: 'emil@x.example',
+          as: 'previous_owner',
+          reason: 'cap_day',
+          detail: 'previous owner emil has reached the cap of 1 today',
+        },
         { email: 'emil@x.example', as: 'team_rep', reason: 'cap_day', detail: 'emil has reached the cap of 1 today' },
       ]);
     });
@@ -259,21 +375,46 @@ describe('assignOwner', () => {
       ['previous_owner: false', 'previous_owner', 'account_owner'],
       ['account_owner: false', 'account_owner', 'previous_owner'],
     ])('can be switched off (%s)', async (_, off, via) => {
-      const p = policyFrom(ROUTING.replace('  fallback: { queue: Unassigned Leads }', `  fallback: { queue: Unassigned Leads }\n  affinity: { ${off}: false }`));
-      const a = await assignOwner(p, input({ previousOwner: 'dana@x.example', accountOwner: { email: 'elif@x.example' } }), new MemoryRoutingLedger());
+      const p = policyFrom(
+        ROUTING.replace(
+          '  fallback: { queue: Unassigned Leads }',
+          `  fallback: { queue: Unassigned Leads }\n  affinity: { ${off}: false }`,
+        ),
+      );
+      const a = await assignOwner(
+        p,
+        input({ previousOwner: 'dana@x.example', accountOwner: { email: 'elif@x.example' } }),
+        new MemoryRoutingLedger(),
+      );
       expect(a.via).toBe(via);
     });
   });
 
   it('rotates round robin, respects per-rep caps, then falls back', async () => {
     const ledger = new MemoryRoutingLedger();
-    expect(await owners(ledger, 8)).toEqual(['dana', 'elif', 'emil', 'dana', 'elif', 'dana', 'elif', 'queue:Unassigned Leads']);
+    expect(await owners(ledger, 8)).toEqual([
+      'dana',
+      'elif',
+      'emil',
+      'dana',
+      'elif',
+      'dana',
+      'elif',
+      'queue:Unassigned Leads',
+    ]);
     const last = await assignOwner(policy, input(), ledger);
-    expect(last).toMatchObject({ via: 'fallback', team: 'EMEA', owner: { kind: 'queue', name: 'Unassigned Leads' }, load: null });
+    expect(last).toMatchObject({
+      via: 'fallback',
+      team: 'EMEA',
+      owner: { kind: 'queue', name: 'Unassigned Leads' },
+      load: null,
+    });
     expect(last.explanation).toBe(
       'fallback queue "Unassigned Leads": no rep of team EMEA can take the lead (dana has reached the cap of 3 today; elif has reached the cap of 3 today; emil has reached the cap of 1 today)',
     );
-    expect(last.route).toBe('rule "EMEA" matched (country Germany, region EMEA, industry Software, 100-500 employees) → team EMEA');
+    expect(last.route).toBe(
+      'rule "EMEA" matched (country Germany, region EMEA, industry Software, 100-500 employees) → team EMEA',
+    );
   });
 
   it('counts "today" in the team\'s time zone and caps the week', async () => {
@@ -301,14 +442,23 @@ describe('assignOwner', () => {
   });
 
   it('skips away, inactive and unknown reps', async () => {
-    const availability: Record<string, RepStatus> = { ...everyone, 'dana@x.example': 'away', 'emil@x.example': 'inactive' };
+    const availability: Record<string, RepStatus> = {
+      ...everyone,
+      'dana@x.example': 'away',
+      'emil@x.example': 'inactive',
+    };
     const ledger = new MemoryRoutingLedger();
     expect(await owners(ledger, 2, { availability })).toEqual(['elif', 'elif']);
     const { ['elif@x.example']: _elif, ...withoutElif } = availability;
     const a = await assignOwner(policy, input({ availability: withoutElif }), ledger);
     expect(a.excluded).toEqual([
       { email: 'dana@x.example', as: 'team_rep', reason: 'away', detail: 'dana is away' },
-      { email: 'elif@x.example', as: 'team_rep', reason: 'no_salesforce_user', detail: 'elif has no Salesforce user with this email' },
+      {
+        email: 'elif@x.example',
+        as: 'team_rep',
+        reason: 'no_salesforce_user',
+        detail: 'elif has no Salesforce user with this email',
+      },
       { email: 'emil@x.example', as: 'team_rep', reason: 'inactive', detail: 'emil is inactive in Salesforce' },
     ]);
     expect(a.explanation).toBe(
@@ -343,11 +493,22 @@ describe('assignOwner', () => {
   });
 
   it.each<[string, Partial<AssignmentInput>, string]>([
-    ['no rule matches: the global fallback', { properties: { country: 'Japan' } }, 'fallback queue "Unassigned Leads": no routing rule matched (country Japan, no industry, no company size)'],
-    ['a team without reps: its own fallback', { properties: { country: 'France', industry: 'Biotech' } }, 'fallback owner hilde: team EMEA Health has no reps'],
+    [
+      'no rule matches: the global fallback',
+      { properties: { country: 'Japan' } },
+      'fallback queue "Unassigned Leads": no routing rule matched (country Japan, no industry, no company size)',
+    ],
+    [
+      'a team without reps: its own fallback',
+      { properties: { country: 'France', industry: 'Biotech' } },
+      'fallback owner hilde: team EMEA Health has no reps',
+    ],
     [
       'nobody in the team can take it: the team fallback',
-      { properties: { country: 'Canada' }, availability: { ...everyone, 'farah@x.example': 'away', 'gus@x.example': 'inactive' } },
+      {
+        properties: { country: 'Canada' },
+        availability: { ...everyone, 'farah@x.example': 'away', 'gus@x.example': 'inactive' },
+      },
       'fallback queue "NA Overflow": no rep of team NA can take the lead (farah is away; gus is inactive in Salesforce)',
     ],
   ])('%s', async (_, over, explanation) => {
@@ -362,7 +523,11 @@ describe('the shipped policy on the demo data', () => {
   const repsOf = (team: string) => policy.routing.teams[team]?.reps.map((r) => r.email) ?? [];
 
   it.each(DEMO_COMPANIES.map((c) => [c.name, c] as const))('%s goes to reps of its region', (_, company) => {
-    const properties = { country: company.country, industry: company.industry, numemployees: employeeRange(company.employees) };
+    const properties = {
+      country: company.country,
+      industry: company.industry,
+      numemployees: employeeRange(company.employees),
+    };
     const { team } = chooseTeam(policy, properties);
     expect(team).not.toBeNull();
     const region = DEMO_REGION_OF_COUNTRY[company.country];
@@ -371,32 +536,126 @@ describe('the shipped policy on the demo data', () => {
   });
 
   it('qualifies a demo MQL and not a free-mail address', () => {
-    const mql = { [policy.qualification.score.property]: '82', lifecyclestage: 'marketingqualifiedlead', country: 'Germany', email: 'sofia.rossi@cobalthealth.example' };
+    const mql = {
+      [policy.qualification.score.property]: '82',
+      lifecyclestage: 'marketingqualifiedlead',
+      country: 'Germany',
+      email: 'sofia.rossi@cobalthealth.example',
+    };
     expect(qualifies(policy, mql).qualified).toBe(true);
-    expect(qualifies(policy, { ...mql, email: 'sofia@gmail.com' }).reasons).toEqual(['email domain gmail.com is in free_mail']);
+    expect(qualifies(policy, { ...mql, email: 'sofia@gmail.com' }).reasons).toEqual([
+      'email domain gmail.com is in free_mail',
+    ]);
   });
 
   it('explains a demo assignment', async () => {
     const availability = Object.fromEntries(DEMO_SALES_REPS.map((r) => [r.email, 'available' as const]));
     const a = await assignOwner(
       policy,
-      { properties: { country: 'Germany', industry: 'Healthcare', numemployees: '1000+' }, now: new Date('2024-05-01T10:00:00Z'), availability },
+      {
+        properties: { country: 'Germany', industry: 'Healthcare', numemployees: '1000+' },
+        now: new Date('2024-05-01T10:00:00Z'),
+        availability,
+      },
       new MemoryRoutingLedger(),
     );
     expect(a.explanation).toBe('round robin in team EMEA: dana.kowalski (1 of 20 today, 1 of 80 this week)');
-    expect(a.route).toBe('rule "EMEA" matched (country Germany, region EMEA, industry Healthcare, 1000+ employees) → team EMEA');
+    expect(a.route).toBe(
+      'rule "EMEA" matched (country Germany, region EMEA, industry Healthcare, 1000+ employees) → team EMEA',
+    );
   });
 });
 
 describe('pickRep', () => {
   const load = (day: number, week = day, lastAssigned = 0) => ({ day, week, lastAssigned });
   it.each<[string, Parameters<typeof pickRep>, string | null]>([
-    ['fewest today', [[{ repId: 'a', weight: 1 }, { repId: 'b', weight: 1 }], new Map([['a', load(2)], ['b', load(1)]]), 'day'], 'b'],
-    ['a tie goes to who waited longest', [[{ repId: 'a', weight: 1 }, { repId: 'b', weight: 1 }], new Map([['a', load(1, 1, 9)], ['b', load(1, 1, 4)]]), 'day'], 'b'],
-    ['then to team order', [[{ repId: 'a', weight: 1 }, { repId: 'b', weight: 1 }], new Map(), 'day'], 'a'],
-    ['the week when fairness is weekly', [[{ repId: 'a', weight: 1 }, { repId: 'b', weight: 1 }], new Map([['a', load(0, 5)], ['b', load(3, 3)]]), 'week'], 'b'],
-    ['count per weight', [[{ repId: 'a', weight: 3 }, { repId: 'b', weight: 1 }], new Map([['a', load(2)], ['b', load(1)]]), 'day'], 'a'],
-    ['nobody below their cap', [[{ repId: 'a', weight: 1, perDay: 2 }, { repId: 'b', weight: 1, perWeek: 4 }], new Map([['a', load(2)], ['b', load(0, 4)]]), 'day'], null],
+    [
+      'fewest today',
+      [
+        [
+          { repId: 'a', weight: 1 },
+          { repId: 'b', weight: 1 },
+        ],
+        new Map([
+          ['a', load(2)],
+          ['b', load(1)],
+        ]),
+        'day',
+      ],
+      'b',
+    ],
+    [
+      'a tie goes to who waited longest',
+      [
+        [
+          { repId: 'a', weight: 1 },
+          { repId: 'b', weight: 1 },
+        ],
+        new Map([
+          ['a', load(1, 1, 9)],
+          ['b', load(1, 1, 4)],
+        ]),
+        'day',
+      ],
+      'b',
+    ],
+    [
+      'then to team order',
+      [
+        [
+          { repId: 'a', weight: 1 },
+          { repId: 'b', weight: 1 },
+        ],
+        new Map(),
+        'day',
+      ],
+      'a',
+    ],
+    [
+      'the week when fairness is weekly',
+      [
+        [
+          { repId: 'a', weight: 1 },
+          { repId: 'b', weight: 1 },
+        ],
+        new Map([
+          ['a', load(0, 5)],
+          ['b', load(3, 3)],
+        ]),
+        'week',
+      ],
+      'b',
+    ],
+    [
+      'count per weight',
+      [
+        [
+          { repId: 'a', weight: 3 },
+          { repId: 'b', weight: 1 },
+        ],
+        new Map([
+          ['a', load(2)],
+          ['b', load(1)],
+        ]),
+        'day',
+      ],
+      'a',
+    ],
+    [
+      'nobody below their cap',
+      [
+        [
+          { repId: 'a', weight: 1, perDay: 2 },
+          { repId: 'b', weight: 1, perWeek: 4 },
+        ],
+        new Map([
+          ['a', load(2)],
+          ['b', load(0, 4)],
+        ]),
+        'day',
+      ],
+      null,
+    ],
   ])('%s', (_, args, chosen) => {
     expect(pickRep(...args).chosen).toBe(chosen);
   });

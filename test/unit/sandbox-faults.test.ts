@@ -40,7 +40,9 @@ describe('fault config', () => {
     expect(config.rateLimits).toEqual({ tenSecondly: 190, secondly: null, search: 5, daily: 1000, intervalMs: 10_000 });
     expect(config.seed).toBe(42);
     // Rule defaults are filled, so GET answers a complete config.
-    expect(config.errors).toEqual([{ route: 'POST /crm/v3/objects/contacts/search', rate: 0.5, statuses: [500, 502, 503] }]);
+    expect(config.errors).toEqual([
+      { route: 'POST /crm/v3/objects/contacts/search', rate: 0.5, statuses: [500, 502, 503] },
+    ]);
   });
 
   it('keeps the profile for what is not overridden', () => {
@@ -80,7 +82,9 @@ describe('fault config', () => {
   it('reads the CLI flags, naming the bad one', () => {
     expect(faultsFromFlags({ profile: 'flaky', seed: '42' })).toEqual({ profile: 'flaky', seed: 42 });
     expect(faultsFromFlags({})).toEqual({});
-    expect(() => faultsFromFlags({ seed: 'x' })).toThrow('Invalid sandbox config: --seed: the seed is a whole number from 0 to 4294967295');
+    expect(() => faultsFromFlags({ seed: 'x' })).toThrow(
+      'Invalid sandbox config: --seed: the seed is a whole number from 0 to 4294967295',
+    );
     expect(() => faultsFromFlags({ profile: 'turbo' })).toThrow(/--profile: Invalid option/);
   });
 });
@@ -131,7 +135,10 @@ describe('FaultPlan', () => {
 
   it('keeps each rule on its own stream: adding latency does not move the errors', () => {
     const plain = new FaultPlan(resolveSalesforceFaults({ seed: 1, errors: [{ rate: 0.3 }] }), 0);
-    const delayed = new FaultPlan(resolveSalesforceFaults({ seed: 1, errors: [{ rate: 0.3 }], latency: [{ fixedMs: 5, jitterMs: 10 }] }), 0);
+    const delayed = new FaultPlan(
+      resolveSalesforceFaults({ seed: 1, errors: [{ rate: 0.3 }], latency: [{ fixedMs: 5, jitterMs: 10 }] }),
+      0,
+    );
     for (let i = 0; i < 100; i++) {
       const p = plain.decide('GET', '/x', 0);
       const d = delayed.decide('GET', '/x', 0);
@@ -145,7 +152,12 @@ describe('FaultPlan', () => {
 
   it('applies the first rule whose route matches', () => {
     const plan = new FaultPlan(
-      resolveSalesforceFaults({ errors: [{ route: 'GET /a', rate: 1, statuses: [502] }, { rate: 1, statuses: [503] }] }),
+      resolveSalesforceFaults({
+        errors: [
+          { route: 'GET /a', rate: 1, statuses: [502] },
+          { rate: 1, statuses: [503] },
+        ],
+      }),
       0,
     );
     expect(plan.decide('GET', '/a', 0)).toEqual({ kind: 'error', status: 502, delayMs: 0 });
@@ -153,15 +165,25 @@ describe('FaultPlan', () => {
   });
 
   it('opens burst windows from the moment the config is applied, once or repeatedly', () => {
-    const plan = new FaultPlan(resolveSalesforceFaults({ bursts: [{ startMs: 100, durationMs: 50, everyMs: 1000 }] }), 10_000);
+    const plan = new FaultPlan(
+      resolveSalesforceFaults({ bursts: [{ startMs: 100, durationMs: 50, everyMs: 1000 }] }),
+      10_000,
+    );
     const at = (t: number): string => plan.decide('GET', '/x', 10_000 + t).kind;
-    expect([at(99), at(100), at(149), at(150), at(1100), at(1151)]).toEqual(['pass', 'burst', 'burst', 'pass', 'burst', 'pass']);
-    const once = new FaultPlan(resolveSalesforceFaults({ bursts: [{ durationMs: 50 }] }), 0);
-    expect([once.decide('GET', '/x', 0).kind, once.decide('GET', '/x', 50).kind, once.decide('GET', '/x', 1000).kind]).toEqual([
+    expect([at(99), at(100), at(149), at(150), at(1100), at(1151)]).toEqual([
+      'pass',
+      'burst',
       'burst',
       'pass',
+      'burst',
       'pass',
     ]);
+    const once = new FaultPlan(resolveSalesforceFaults({ bursts: [{ durationMs: 50 }] }), 0);
+    expect([
+      once.decide('GET', '/x', 0).kind,
+      once.decide('GET', '/x', 50).kind,
+      once.decide('GET', '/x', 1000).kind,
+    ]).toEqual(['burst', 'pass', 'pass']);
   });
 
   it('picks failing batch records from the seed', () => {

@@ -5,7 +5,13 @@
 import { createHmac } from 'node:crypto';
 import { Signature } from '@hubspot/api-client';
 import { AssociationStore } from '../../src/sandbox/hubspot/associations';
-import { appendChange, CALCULATED_SOURCE, historyOfProperty, MAX_CHANGE_SETS, type ChangeSet } from '../../src/sandbox/hubspot/history';
+import {
+  appendChange,
+  CALCULATED_SOURCE,
+  historyOfProperty,
+  MAX_CHANGE_SETS,
+  type ChangeSet,
+} from '../../src/sandbox/hubspot/history';
 import { HubSpotState } from '../../src/sandbox/hubspot/state';
 import { signatureV3 } from '../../src/sandbox/hubspot/webhooks';
 import { WorkflowStore } from '../../src/sandbox/hubspot/workflows';
@@ -17,7 +23,11 @@ describe('property history', () => {
     const history: ChangeSet[] = [];
     appendChange(history, { at: T0, source: { sourceType: 'IMPORT' }, values: { a: '1', b: 'x' } });
     appendChange(history, { at: T0 + 1, source: CALCULATED_SOURCE, values: { a: '2' } });
-    appendChange(history, { at: T0 + 2, source: { sourceType: 'CRM_UI', sourceId: 'userId:1' }, values: { a: '', b: 'y' } });
+    appendChange(history, {
+      at: T0 + 2,
+      source: { sourceType: 'CRM_UI', sourceId: 'userId:1' },
+      values: { a: '', b: 'y' },
+    });
     expect(historyOfProperty(history, 'a')).toEqual([
       { value: '', timestamp: '2026-03-02T09:00:00.002Z', sourceType: 'CRM_UI', sourceId: 'userId:1' },
       { value: '2', timestamp: '2026-03-02T09:00:00.001Z', sourceType: 'CALCULATED' },
@@ -30,7 +40,8 @@ describe('property history', () => {
 
   it('keeps the creation set and the latest writes when the cap is reached', () => {
     const history: ChangeSet[] = [{ at: T0, source: CALCULATED_SOURCE, values: { first: 'kept' } }];
-    for (let i = 1; i <= MAX_CHANGE_SETS + 10; i++) appendChange(history, { at: T0 + i, source: CALCULATED_SOURCE, values: { n: String(i) } });
+    for (let i = 1; i <= MAX_CHANGE_SETS + 10; i++)
+      appendChange(history, { at: T0 + i, source: CALCULATED_SOURCE, values: { n: String(i) } });
     expect(history).toHaveLength(MAX_CHANGE_SETS);
     expect(historyOfProperty(history, 'first')).toHaveLength(1);
     expect(historyOfProperty(history, 'n')[0]!.value).toBe(String(MAX_CHANGE_SETS + 10));
@@ -82,8 +93,24 @@ describe('AssociationStore', () => {
 describe('WorkflowStore', () => {
   it('enrolls once, unenrolls once, and lists a contact’s workflows', () => {
     const store = new WorkflowStore(() => undefined);
-    store.add({ id: 7, name: 'Nurture', description: '', type: 'DRIP_DELAY', enabled: true, insertedAt: T0, updatedAt: T0 });
-    store.add({ id: 3, name: 'Digest', description: '', type: 'DRIP_DELAY', enabled: true, insertedAt: T0, updatedAt: T0 });
+    store.add({
+      id: 7,
+      name: 'Nurture',
+      description: '',
+      type: 'DRIP_DELAY',
+      enabled: true,
+      insertedAt: T0,
+      updatedAt: T0,
+    });
+    store.add({
+      id: 3,
+      name: 'Digest',
+      description: '',
+      type: 'DRIP_DELAY',
+      enabled: true,
+      insertedAt: T0,
+      updatedAt: T0,
+    });
     expect(store.enroll(7, '1', T0)).toBe(true);
     expect(store.enroll(7, '1', T0)).toBe(false);
     expect(store.enroll(99, '1', T0)).toBe(false);
@@ -111,7 +138,15 @@ describe('DYNAMIC lists', () => {
       listVersion: 1,
       filterGroups: [{ filters: [{ propertyName: 'lifecyclestage', operator: 'EQ', value: 'lead' }] }],
     });
-    state.addList({ listId: '2', name: 'Manual', objectTypeId: '0-1', processingType: 'MANUAL', createdAt: T0, updatedAt: T0, listVersion: 1 });
+    state.addList({
+      listId: '2',
+      name: 'Manual',
+      objectTypeId: '0-1',
+      processingType: 'MANUAL',
+      createdAt: T0,
+      updatedAt: T0,
+      listVersion: 1,
+    });
     expect(state.lists.memberships('1').map(([id]) => id)).toEqual([lead.id]);
     state.contacts.update(customer, { lifecyclestage: 'lead' }, T0 + 1);
     state.contacts.update(lead, { lifecyclestage: 'customer' }, T0 + 2);
@@ -129,6 +164,16 @@ describe('signatureV3', () => {
     const uri = 'https://baton.example/hubspot/webhooks?x=1';
     const sig = signatureV3('secret', 'POST', uri, body, timestamp);
     expect(sig).toBe(createHmac('sha256', 'secret').update(`POST${uri}${body}${timestamp}`).digest('base64'));
-    expect(Signature.isValid({ signatureVersion: 'v3', method: 'POST', url: uri, requestBody: body, clientSecret: 'secret', signature: sig, timestamp })).toBe(true);
+    expect(
+      Signature.isValid({
+        signatureVersion: 'v3',
+        method: 'POST',
+        url: uri,
+        requestBody: body,
+        clientSecret: 'secret',
+        signature: sig,
+        timestamp,
+      }),
+    ).toBe(true);
   });
 });

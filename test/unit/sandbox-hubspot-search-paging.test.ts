@@ -6,7 +6,13 @@
  */
 import fc from 'fast-check';
 import { CrmObjects } from '../../src/sandbox/hubspot/objects';
-import { idLowerBound, matchesGroups, sortRecords, type SearchFilterGroup, type SearchSort } from '../../src/sandbox/hubspot/search';
+import {
+  idLowerBound,
+  matchesGroups,
+  sortRecords,
+  type SearchFilterGroup,
+  type SearchSort,
+} from '../../src/sandbox/hubspot/search';
 import { HubSpotState } from '../../src/sandbox/hubspot/state';
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
@@ -18,7 +24,14 @@ describe('idLowerBound', () => {
 
   it.each<[string, SearchFilterGroup[], number | undefined]>([
     ['GT the last id read', [{ filters: [ts, gt('200')] }], 201],
-    ['GTE and EQ start at the value', [{ filters: [{ propertyName: 'hs_object_id', operator: 'GTE', value: '7' }] }, { filters: [{ propertyName: 'hs_object_id', operator: 'EQ', value: '9' }] }], 7],
+    [
+      'GTE and EQ start at the value',
+      [
+        { filters: [{ propertyName: 'hs_object_id', operator: 'GTE', value: '7' }] },
+        { filters: [{ propertyName: 'hs_object_id', operator: 'EQ', value: '9' }] },
+      ],
+      7,
+    ],
     ['the tightest bound of a group', [{ filters: [gt('5'), gt('50')] }], 51],
     ['the lowest over the groups', [{ filters: [gt('500')] }, { filters: [gt('20')] }], 21],
     ['a group without a bound', [{ filters: [gt('500')] }, { filters: [ts] }], undefined],
@@ -40,29 +53,53 @@ describe('sortRecords on matches already in order', () => {
     const byId: SearchSort[] = [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }];
     const value = (r: (typeof rows)[number], name: string) => r.p[name as 'n'];
     expect(sortRecords(rows, byId, value).map((r) => r.id)).toEqual(['1', '2', '3', '10']);
-    expect(sortRecords(rows, [{ propertyName: 'n', direction: 'ASCENDING' }], value).map((r) => r.id)).toEqual(['10', '3', '2', '1']);
+    expect(sortRecords(rows, [{ propertyName: 'n', direction: 'ASCENDING' }], value).map((r) => r.id)).toEqual([
+      '10',
+      '3',
+      '2',
+      '1',
+    ]);
     expect(sortRecords([...rows].reverse(), byId, value).map((r) => r.id)).toEqual(['1', '2', '3', '10']);
   });
 });
 
 describe('CRM search paged by id', () => {
   it('compares numbers, and leaves text and missing values to the text rules, as a full scan does (property)', () => {
-    const value = fc.oneof(fc.integer({ min: 0, max: 9 }).map(String), fc.constantFrom('a', 'Z', '1e400', ''), fc.constant(undefined));
+    const value = fc.oneof(
+      fc.integer({ min: 0, max: 9 }).map(String),
+      fc.constantFrom('a', 'Z', '1e400', ''),
+      fc.constant(undefined),
+    );
     const op = fc.constantFrom('EQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'NEQ', 'HAS_PROPERTY');
     fc.assert(
-      fc.property(fc.array(value, { maxLength: 60 }), fc.array(fc.array(fc.record({ op, v: fc.integer({ min: 0, max: 9 }) }), { minLength: 1, maxLength: 2 }), { maxLength: 3 }), (values, groupsSpec) => {
-        const state = new HubSpotState(() => T0);
-        const contacts = new CrmObjects(state, 'contacts');
-        values.forEach((v, i) => state.contacts.insert({ email: `n${i}@paging.example`, ...(v === undefined ? {} : { score_text: v }) }, T0));
-        const filterGroups: SearchFilterGroup[] = groupsSpec.map((g) => ({
-          filters: g.map(({ op: operator, v }) => ({ propertyName: 'score_text', operator, value: String(v), ...(operator === 'BETWEEN' ? { highValue: String(v + 3) } : {}) })),
-        }));
-        const typeOf = (name: string) => state.properties.contacts.typeOf(name);
-        const answer = contacts.search({ filterGroups, sorts: [], limit: 200, after: 0 });
-        const expected = [...state.contacts.active()].filter((r) => matchesGroups(filterGroups, (p) => r.properties[p], typeOf));
-        expect(answer.records.map((r) => r.id)).toEqual(expected.map((r) => r.id));
-        expect(answer.total).toBe(expected.length);
-      }),
+      fc.property(
+        fc.array(value, { maxLength: 60 }),
+        fc.array(fc.array(fc.record({ op, v: fc.integer({ min: 0, max: 9 }) }), { minLength: 1, maxLength: 2 }), {
+          maxLength: 3,
+        }),
+        (values, groupsSpec) => {
+          const state = new HubSpotState(() => T0);
+          const contacts = new CrmObjects(state, 'contacts');
+          values.forEach((v, i) =>
+            state.contacts.insert({ email: `n${i}@paging.example`, ...(v === undefined ? {} : { score_text: v }) }, T0),
+          );
+          const filterGroups: SearchFilterGroup[] = groupsSpec.map((g) => ({
+            filters: g.map(({ op: operator, v }) => ({
+              propertyName: 'score_text',
+              operator,
+              value: String(v),
+              ...(operator === 'BETWEEN' ? { highValue: String(v + 3) } : {}),
+            })),
+          }));
+          const typeOf = (name: string) => state.properties.contacts.typeOf(name);
+          const answer = contacts.search({ filterGroups, sorts: [], limit: 200, after: 0 });
+          const expected = [...state.contacts.active()].filter((r) =>
+            matchesGroups(filterGroups, (p) => r.properties[p], typeOf),
+          );
+          expect(answer.records.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+          expect(answer.total).toBe(expected.length);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -91,7 +128,9 @@ describe('CRM search paged by id', () => {
               ],
             },
           ];
-          const sorts: SearchSort[] = [{ propertyName: 'hs_object_id', direction: ascending ? 'ASCENDING' : 'DESCENDING' }];
+          const sorts: SearchSort[] = [
+            { propertyName: 'hs_object_id', direction: ascending ? 'ASCENDING' : 'DESCENDING' },
+          ];
           const answer = contacts.search({ filterGroups, sorts, limit, after: 0 });
           const typeOf = (name: string) => state.properties.contacts.typeOf(name);
           const expected = [...state.contacts.active()]

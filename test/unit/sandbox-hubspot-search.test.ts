@@ -33,13 +33,37 @@ describe('matchesFilter', () => {
     ['GT on a missing value', f('GT', { value: '1' }), undefined, 'number', false],
     ['GTE equal', f('GTE', { value: '5' }), '5', undefined, true],
     ['LT on text compares text', f('LT', { value: 'b' }), 'A', 'string', true],
-    ['GT on a datetime with an epoch-ms value', f('GT', { value: String(Date.parse('2026-01-01T00:00:00Z')) }), '2026-01-01T00:00:00.001Z', 'datetime', true],
-    ['LT on a datetime with an ISO value', f('LT', { value: '2026-01-01T00:00:00Z' }), '2025-12-31T23:59:59.999Z', 'datetime', true],
-    ['EQ on a datetime across forms', f('EQ', { value: '1767225600000' }), '2026-01-01T00:00:00.000Z', 'datetime', true],
+    [
+      'GT on a datetime with an epoch-ms value',
+      f('GT', { value: String(Date.parse('2026-01-01T00:00:00Z')) }),
+      '2026-01-01T00:00:00.001Z',
+      'datetime',
+      true,
+    ],
+    [
+      'LT on a datetime with an ISO value',
+      f('LT', { value: '2026-01-01T00:00:00Z' }),
+      '2025-12-31T23:59:59.999Z',
+      'datetime',
+      true,
+    ],
+    [
+      'EQ on a datetime across forms',
+      f('EQ', { value: '1767225600000' }),
+      '2026-01-01T00:00:00.000Z',
+      'datetime',
+      true,
+    ],
     ['BETWEEN inclusive low', f('BETWEEN', { value: '1', highValue: '3' }), '1', 'number', true],
     ['BETWEEN inclusive high', f('BETWEEN', { value: '1', highValue: '3' }), '3', 'number', true],
     ['BETWEEN outside', f('BETWEEN', { value: '1', highValue: '3' }), '4', 'number', false],
-    ['BETWEEN dates mixing forms', f('BETWEEN', { value: '2026-01-01', highValue: '1767312000000' }), '2026-01-01T12:00:00.000Z', 'datetime', true],
+    [
+      'BETWEEN dates mixing forms',
+      f('BETWEEN', { value: '2026-01-01', highValue: '1767312000000' }),
+      '2026-01-01T12:00:00.000Z',
+      'datetime',
+      true,
+    ],
     ['IN on text with lowercase values', f('IN', { values: ['new', 'open'] }), 'Open', 'string', true],
     ['IN on text with an uppercase value never matches', f('IN', { values: ['Open'] }), 'Open', 'string', false],
     ['IN on an enumeration compares like EQ', f('IN', { values: ['NEW'] }), 'NEW', 'enumeration', true],
@@ -51,11 +75,35 @@ describe('matchesFilter', () => {
     ['NOT_HAS_PROPERTY', f('NOT_HAS_PROPERTY'), undefined, 'string', true],
     ['CONTAINS_TOKEN finds a word', f('CONTAINS_TOKEN', { value: 'Acme' }), 'ann@acme.example', 'string', true],
     ['CONTAINS_TOKEN needs whole words', f('CONTAINS_TOKEN', { value: 'acm' }), 'ann@acme.example', 'string', false],
-    ['CONTAINS_TOKEN finds a phrase in order', f('CONTAINS_TOKEN', { value: 'acme.example' }), 'ann@acme.example', 'string', true],
-    ['CONTAINS_TOKEN with a wildcard', f('CONTAINS_TOKEN', { value: '*@acme.example' }), 'Ann@Acme.example', 'string', true],
-    ['CONTAINS_TOKEN with a prefix wildcard on a word', f('CONTAINS_TOKEN', { value: 'robot*' }), 'Acme Robotics', 'string', true],
+    [
+      'CONTAINS_TOKEN finds a phrase in order',
+      f('CONTAINS_TOKEN', { value: 'acme.example' }),
+      'ann@acme.example',
+      'string',
+      true,
+    ],
+    [
+      'CONTAINS_TOKEN with a wildcard',
+      f('CONTAINS_TOKEN', { value: '*@acme.example' }),
+      'Ann@Acme.example',
+      'string',
+      true,
+    ],
+    [
+      'CONTAINS_TOKEN with a prefix wildcard on a word',
+      f('CONTAINS_TOKEN', { value: 'robot*' }),
+      'Acme Robotics',
+      'string',
+      true,
+    ],
     ['NOT_CONTAINS_TOKEN', f('NOT_CONTAINS_TOKEN', { value: 'acme' }), 'Bluefin Analytics', 'string', true],
-    ['NOT_CONTAINS_TOKEN matches a missing value', f('NOT_CONTAINS_TOKEN', { value: 'acme' }), undefined, 'string', true],
+    [
+      'NOT_CONTAINS_TOKEN matches a missing value',
+      f('NOT_CONTAINS_TOKEN', { value: 'acme' }),
+      undefined,
+      'string',
+      true,
+    ],
   ];
   it.each(cases)('%s', (_name, filter, stored, type, expected) => {
     expect(matchesFilter(filter, stored, type)).toBe(expected);
@@ -109,7 +157,14 @@ describe('values, tokens and sorting', () => {
   });
 
   it('accepts both sort forms', () => {
-    expect(normalizeSorts(['createdate', '-hubspotscore', { propertyName: 'email', direction: 'DESCENDING' }, { propertyName: 'x' }])).toEqual([
+    expect(
+      normalizeSorts([
+        'createdate',
+        '-hubspotscore',
+        { propertyName: 'email', direction: 'DESCENDING' },
+        { propertyName: 'x' },
+      ]),
+    ).toEqual([
       { propertyName: 'createdate', direction: 'ASCENDING' },
       { propertyName: 'hubspotscore', direction: 'DESCENDING' },
       { propertyName: 'email', direction: 'DESCENDING' },
@@ -127,7 +182,9 @@ describe('values, tokens and sorting', () => {
 });
 
 describe('checkSearchLimits', () => {
-  const group = (n: number) => ({ filters: Array.from({ length: n }, () => ({ propertyName: 'a', operator: 'EQ' as const, value: '1' })) });
+  const group = (n: number) => ({
+    filters: Array.from({ length: n }, () => ({ propertyName: 'a', operator: 'EQ' as const, value: '1' })),
+  });
   it.each([
     ['6 groups', [1, 1, 1, 1, 1, 1].map(group), 10, 0, /filter groups/],
     ['11 filters in a group', [group(11)], 10, 0, /per filter group/],
@@ -143,7 +200,11 @@ describe('checkSearchLimits', () => {
   });
 
   it('requires values for IN and both bounds for BETWEEN', () => {
-    expect(checkSearchLimits([{ filters: [{ propertyName: 'a', operator: 'IN' }] }], 10, 0)).toMatch(/requires "values"/);
-    expect(checkSearchLimits([{ filters: [{ propertyName: 'a', operator: 'BETWEEN', value: '1' }] }], 10, 0)).toMatch(/highValue/);
+    expect(checkSearchLimits([{ filters: [{ propertyName: 'a', operator: 'IN' }] }], 10, 0)).toMatch(
+      /requires "values"/,
+    );
+    expect(checkSearchLimits([{ filters: [{ propertyName: 'a', operator: 'BETWEEN', value: '1' }] }], 10, 0)).toMatch(
+      /highValue/,
+    );
   });
 });

@@ -34,7 +34,11 @@ describe('lead conversion', () => {
       Description: 'Met at the summit',
       HasOptedOutOfEmail: true,
     });
-    const result = convertLead(state, { leadId, convertedStatus: 'Closed - Converted', opportunityName: 'Quartz – pilot' }, ctx);
+    const result = convertLead(
+      state,
+      { leadId, convertedStatus: 'Closed - Converted', opportunityName: 'Quartz – pilot' },
+      ctx,
+    );
     expect(result.success).toBe(true);
     expect(state.get('Account', result.accountId ?? '')).toMatchObject({
       Name: 'Quartz Insurance',
@@ -53,7 +57,11 @@ describe('lead conversion', () => {
       Description: 'Met at the summit',
       HasOptedOutOfEmail: true,
     });
-    expect(state.get('Opportunity', result.opportunityId ?? '')).toMatchObject({ Name: 'Quartz – pilot', CloseDate: '2026-06-30', StageName: 'Prospecting' });
+    expect(state.get('Opportunity', result.opportunityId ?? '')).toMatchObject({
+      Name: 'Quartz – pilot',
+      CloseDate: '2026-06-30',
+      StageName: 'Prospecting',
+    });
   });
 
   test('campaign memberships and activities move to the new Contact', () => {
@@ -62,7 +70,11 @@ describe('lead conversion', () => {
     const campaignId = create('Campaign', { Name: 'Spring' });
     const memberId = create('CampaignMember', { CampaignId: campaignId, LeadId: leadId });
     const taskId = create('Task', { WhoId: leadId, Subject: 'Call' });
-    const result = convertLead(state, { leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true }, ctx);
+    const result = convertLead(
+      state,
+      { leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true },
+      ctx,
+    );
     expect(state.get('CampaignMember', memberId)).toMatchObject({ LeadId: leadId, ContactId: result.contactId });
     expect(state.get('Task', taskId)?.WhoId).toBe(result.contactId);
   });
@@ -72,8 +84,15 @@ describe('lead conversion', () => {
     const leadId = create('Lead', { LastName: 'Kim', Company: 'Helix' });
     const accountId = create('Account', { Name: 'Helix Biotech' });
     const elsewhere = create('Contact', { LastName: 'Kim' });
-    const result = convertLead(state, { leadId, convertedStatus: 'Closed - Converted', accountId, contactId: elsewhere }, ctx);
-    expect(result).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', fields: ['ContactId'] }] });
+    const result = convertLead(
+      state,
+      { leadId, convertedStatus: 'Closed - Converted', accountId, contactId: elsewhere },
+      ctx,
+    );
+    expect(result).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', fields: ['ContactId'] }],
+    });
     expect([...state.scan('Opportunity')]).toHaveLength(0);
     expect(state.get('Lead', leadId)?.IsConverted).toBe(false);
   });
@@ -81,7 +100,9 @@ describe('lead conversion', () => {
   test('an unknown account or contact id is INVALID_CROSS_REFERENCE_KEY', () => {
     const { state, ctx, create } = org();
     const leadId = create('Lead', { LastName: 'Kim', Company: 'Helix' });
-    expect(convertLead(state, { leadId, convertedStatus: 'Closed - Converted', accountId: '001Dn000000000AAAA' }, ctx)).toMatchObject({
+    expect(
+      convertLead(state, { leadId, convertedStatus: 'Closed - Converted', accountId: '001Dn000000000AAAA' }, ctx),
+    ).toMatchObject({
       success: false,
       errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', fields: ['AccountId'] }],
     });
@@ -94,12 +115,17 @@ describe('lead conversion', () => {
   test('converted fields cannot be written by clients; a converted Lead stays readable', () => {
     const { state, ctx, create } = org();
     const leadId = create('Lead', { LastName: 'Kim', Company: 'Helix' });
-    expect(state.create(state.deserialize('Lead', { LastName: 'x', Company: 'y', ConvertedContactId: null }), ctx)).toMatchObject({
+    expect(
+      state.create(state.deserialize('Lead', { LastName: 'x', Company: 'y', ConvertedContactId: null }), ctx),
+    ).toMatchObject({
       success: false,
       errors: [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE' }],
     });
     convertLead(state, { leadId, convertedStatus: 'Closed - Converted', doNotCreateOpportunity: true }, ctx);
-    expect(state.update(state.deserialize('Lead', { Title: 'CEO' }), leadId, ctx)).toMatchObject({ success: false, errors: [{ statusCode: 'CANNOT_UPDATE_CONVERTED_LEAD' }] });
+    expect(state.update(state.deserialize('Lead', { Title: 'CEO' }), leadId, ctx)).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'CANNOT_UPDATE_CONVERTED_LEAD' }],
+    });
     expect(state.get('Lead', leadId)).toMatchObject({ IsConverted: true, Status: 'Closed - Converted' });
   });
 });

@@ -129,7 +129,9 @@ describe('save rules', () => {
 
   test('read-only fields are INVALID_FIELD_FOR_INSERT_UPDATE', () => {
     const { create } = org();
-    expect(create('Lead', { LastName: 'x', Company: 'C', Name: 'Full', CreatedDate: '2020-01-01T00:00:00Z' })).toMatchObject({
+    expect(
+      create('Lead', { LastName: 'x', Company: 'C', Name: 'Full', CreatedDate: '2020-01-01T00:00:00Z' }),
+    ).toMatchObject({
       success: false,
       errors: [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['Name', 'CreatedDate'] }],
     });
@@ -137,13 +139,21 @@ describe('save rules', () => {
 
   test('a value of the wrong JSON type fails the request with JSON_PARSER_ERROR', () => {
     const { state } = org();
-    expect(() => state.deserialize('Lead', { NumberOfEmployees: 'many' })).toThrow(/Cannot deserialize instance of int/);
+    expect(() => state.deserialize('Lead', { NumberOfEmployees: 'many' })).toThrow(
+      /Cannot deserialize instance of int/,
+    );
     expect(() => state.deserialize('Lead', { IsUnreadByOwner: 'maybe' })).toThrow(/JSON_PARSER_ERROR/);
   });
 
   test('numbers and booleans sent as strings are accepted, empty text is stored as null', () => {
     const { state, create } = org();
-    const result = create('Lead', { LastName: 'x', Company: 'C', NumberOfEmployees: '12', HasOptedOutOfEmail: 'true', Title: '' });
+    const result = create('Lead', {
+      LastName: 'x',
+      Company: 'C',
+      NumberOfEmployees: '12',
+      HasOptedOutOfEmail: 'true',
+      Title: '',
+    });
     expect(result.success).toBe(true);
     const record = state.get('Lead', result.id ?? '');
     expect(record).toMatchObject({ NumberOfEmployees: 12, HasOptedOutOfEmail: true });
@@ -156,7 +166,12 @@ describe('save rules', () => {
     expect(create('Lead', { LastName: 'x', Company: 'C', Tier__c: 'Gold' }).success).toBe(true);
     expect(create('Lead', { LastName: 'x', Company: 'C', Tier__c: 'Bronze' })).toMatchObject({
       success: false,
-      errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: 'bad value for restricted picklist field: Bronze' }],
+      errors: [
+        {
+          statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          message: 'bad value for restricted picklist field: Bronze',
+        },
+      ],
     });
   });
 
@@ -167,7 +182,11 @@ describe('save rules', () => {
     state.update(state.deserialize('Lead', { FirstName: null }), lead.id ?? '', ctx);
     expect(state.get('Lead', lead.id ?? '')?.Name).toBe('Lovelace');
     const task = create('Task', { Subject: 'Call', Status: 'Completed', WhoId: lead.id });
-    expect(state.get('Task', task.id ?? '')).toMatchObject({ IsClosed: true, WhoId: lead.id, OwnerId: state.apiUserId });
+    expect(state.get('Task', task.id ?? '')).toMatchObject({
+      IsClosed: true,
+      WhoId: lead.id,
+      OwnerId: state.apiUserId,
+    });
   });
 
   test('a rolled-back transaction leaves no trace, indexes included', () => {
@@ -187,8 +206,12 @@ describe('save rules', () => {
 
   test('a unique field rejects duplicates', () => {
     const { create } = org();
-    expect(create('User', { LastName: 'A', Email: 'a@x.example', Username: 'dup@x.example', Alias: 'a' }).success).toBe(true);
-    expect(create('User', { LastName: 'B', Email: 'b@x.example', Username: 'DUP@x.example', Alias: 'b' })).toMatchObject({
+    expect(create('User', { LastName: 'A', Email: 'a@x.example', Username: 'dup@x.example', Alias: 'a' }).success).toBe(
+      true,
+    );
+    expect(
+      create('User', { LastName: 'B', Email: 'b@x.example', Username: 'DUP@x.example', Alias: 'b' }),
+    ).toMatchObject({
       success: false,
       errors: [{ statusCode: 'DUPLICATE_VALUE', fields: ['Username'] }],
     });

@@ -7,7 +7,11 @@ describe('SOAP XML reader', () => {
     const root = parseXml(
       '<?xml version="1.0"?><!-- hi --><s:Envelope xmlns:s="urn:x" a=\'1 &amp; 2\'><s:Body><op><v>&lt;a&gt; &#65;&#x42;</v><v><![CDATA[<raw>]]></v><n xsi:nil="true"/></op></s:Body></s:Envelope>',
     );
-    expect(root).toMatchObject({ name: 's:Envelope', local: 'Envelope', attributes: { 'xmlns:s': 'urn:x', a: '1 & 2' } });
+    expect(root).toMatchObject({
+      name: 's:Envelope',
+      local: 'Envelope',
+      attributes: { 'xmlns:s': 'urn:x', a: '1 & 2' },
+    });
     const op = childNamed(childNamed(root, 'Body'), 'op');
     expect(childrenNamed(op, 'v').map((v) => v.text)).toEqual(['<a> AB', '<raw>']);
     const nil = childNamed(op, 'n');
@@ -39,12 +43,16 @@ describe('replication spans', () => {
       to: '2026-03-02T09:41:00.000+0000',
       earliestAvailable: '2026-01-31T00:00:00.000+0000',
     });
-    expect(replicationSpan({ start: '2026-03-02T08:00:00Z', end: '2026-03-02T09:10:20Z' }, NOW).to).toBe('2026-03-02T09:10:00.000+0000');
+    expect(replicationSpan({ start: '2026-03-02T08:00:00Z', end: '2026-03-02T09:10:20Z' }, NOW).to).toBe(
+      '2026-03-02T09:10:00.000+0000',
+    );
   });
 
   test('the window opens 30 days before the day of the call', () => {
     expect(() => replicationSpan({ start: '2026-01-31T00:00:00Z', end: '2026-02-01T00:00:00Z' }, NOW)).not.toThrow();
-    expect(() => replicationSpan({ start: '2026-01-30T23:59:00Z', end: '2026-02-01T00:00:00Z' }, NOW)).toThrow('startDate cannot be more than 30 days ago');
+    expect(() => replicationSpan({ start: '2026-01-30T23:59:00Z', end: '2026-02-01T00:00:00Z' }, NOW)).toThrow(
+      'startDate cannot be more than 30 days ago',
+    );
   });
 
   test.each([
@@ -52,7 +60,9 @@ describe('replication spans', () => {
     [{ start: 'yesterday', end: '2026-03-02T00:00:00Z' }, 'INVALID_REPLICATION_DATE'],
     [{ start: '2026-03-02T00:00:00Z', end: '2026-03-01T00:00:00Z' }, 'INVALID_REPLICATION_DATE'],
   ])('%j fails with %s', (query, errorCode) => {
-    expect(() => replicationSpan(query, NOW)).toThrow(expect.objectContaining({ body: [expect.objectContaining({ errorCode })] }));
+    expect(() => replicationSpan(query, NOW)).toThrow(
+      expect.objectContaining({ body: [expect.objectContaining({ errorCode })] }),
+    );
   });
 });
 
@@ -74,7 +84,11 @@ describe('sessions', () => {
 
   test('with a TTL tokens expire; a refresh issues a new one and leaves older ones alone', () => {
     let now = 1_000;
-    const sessions = new Sessions('fixed', () => now, 500, { clientId: 'id', clientSecret: 'secret', refreshToken: 'rt' });
+    const sessions = new Sessions('fixed', () => now, 500, {
+      clientId: 'id',
+      clientSecret: 'secret',
+      refreshToken: 'rt',
+    });
     const answer = sessions.refresh(grant, identity);
     if ('error' in answer) throw new Error(answer.error);
     expect(answer.id).toBe('http://127.0.0.1:1/id/00DDn000000001AAAA/005Dn000000001AAAA');
@@ -90,7 +104,11 @@ describe('sessions', () => {
 
   test('the signature is the HMAC of id and issued_at under the client secret', async () => {
     const { createHmac } = await import('node:crypto');
-    const sessions = new Sessions('fixed', () => 42, undefined, { clientId: 'id', clientSecret: 'secret', refreshToken: 'rt' });
+    const sessions = new Sessions('fixed', () => 42, undefined, {
+      clientId: 'id',
+      clientSecret: 'secret',
+      refreshToken: 'rt',
+    });
     const answer = sessions.refresh(grant, identity);
     if ('error' in answer) throw new Error(answer.error);
     expect(answer.signature).toBe(createHmac('sha256', 'secret').update(`${answer.id}42`).digest('base64'));
@@ -102,7 +120,11 @@ describe('sessions', () => {
     [{ client_secret: undefined }, 'invalid_client'],
     [{ refresh_token: 'old' }, 'invalid_grant'],
   ])('%j → %s', (change, error) => {
-    const sessions = new Sessions('fixed', () => 0, undefined, { clientId: 'id', clientSecret: 'secret', refreshToken: 'rt' });
+    const sessions = new Sessions('fixed', () => 0, undefined, {
+      clientId: 'id',
+      clientSecret: 'secret',
+      refreshToken: 'rt',
+    });
     expect(sessions.refresh({ ...grant, ...change }, identity)).toMatchObject({ error });
   });
 });

@@ -4,24 +4,61 @@
  */
 import { Signature } from '@hubspot/api-client';
 import { signatureV3 as sandboxSignature } from '../../src/sandbox/hubspot/webhooks';
-import { MAX_SIGNATURE_AGE_MS, normalizeSignedUri, signatureV3, signedUri, verifySignatureV3 } from '../../src/server/signature';
+import {
+  MAX_SIGNATURE_AGE_MS,
+  normalizeSignedUri,
+  signatureV3,
+  signedUri,
+  verifySignatureV3,
+} from '../../src/server/signature';
 
 const SECRET = 'app-client-secret';
 const URI = 'https://baton.example.com/webhooks/hubspot';
-const BODY = JSON.stringify([{ eventId: 1, objectId: 42, occurredAt: 1, subscriptionType: 'contact.propertyChange', propertyName: 'hubspotscore', propertyValue: '80' }]);
+const BODY = JSON.stringify([
+  {
+    eventId: 1,
+    objectId: 42,
+    occurredAt: 1,
+    subscriptionType: 'contact.propertyChange',
+    propertyName: 'hubspotscore',
+    propertyValue: '80',
+  },
+]);
 const NOW = 1_790_000_000_000;
 
-function officialIsValid(signature: string, timestamp: number | undefined, body = BODY, uri = URI, secret = SECRET): boolean {
+function officialIsValid(
+  signature: string,
+  timestamp: number | undefined,
+  body = BODY,
+  uri = URI,
+  secret = SECRET,
+): boolean {
   const realNow = Date.now;
   Date.now = () => NOW;
   try {
-    return Signature.isValid({ signatureVersion: 'v3', method: 'POST', url: uri, requestBody: body, clientSecret: secret, signature, ...(timestamp !== undefined ? { timestamp } : {}) });
+    return Signature.isValid({
+      signatureVersion: 'v3',
+      method: 'POST',
+      url: uri,
+      requestBody: body,
+      clientSecret: secret,
+      signature,
+      ...(timestamp !== undefined ? { timestamp } : {}),
+    });
   } finally {
     Date.now = realNow;
   }
 }
 
-function check(over: { signature?: string | undefined; timestamp?: string | undefined; body?: string; uri?: string; secret?: string } = {}) {
+function check(
+  over: {
+    signature?: string | undefined;
+    timestamp?: string | undefined;
+    body?: string;
+    uri?: string;
+    secret?: string;
+  } = {},
+) {
   const timestamp = 'timestamp' in over ? over.timestamp : String(NOW - 1000);
   const signature = 'signature' in over ? over.signature : signatureV3(SECRET, 'POST', URI, BODY, timestamp ?? '');
   return verifySignatureV3(
@@ -38,7 +75,12 @@ describe('verifySignatureV3', () => {
     expect(officialIsValid(sig, ts)).toBe(true);
     expect(check()).toEqual({ ok: true });
     // The body as raw bytes signs the same as the string.
-    expect(verifySignatureV3({ method: 'POST', uri: URI, body: Buffer.from(BODY), signature: sig, timestamp: String(ts) }, { clientSecret: SECRET, now: NOW })).toEqual({ ok: true });
+    expect(
+      verifySignatureV3(
+        { method: 'POST', uri: URI, body: Buffer.from(BODY), signature: sig, timestamp: String(ts) },
+        { clientSecret: SECRET, now: NOW },
+      ),
+    ).toEqual({ ok: true });
   });
 
   test('signed with another secret: rejected by both', () => {
@@ -54,11 +96,20 @@ describe('verifySignatureV3', () => {
     const sig = signatureV3(SECRET, 'POST', URI, BODY, ts);
     const tampered = BODY.replace('"80"', '"99"');
     expect(officialIsValid(sig, ts, tampered)).toBe(false);
-    expect(check({ signature: sig, timestamp: String(ts), body: tampered })).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(check({ signature: sig, timestamp: String(ts), uri: 'http://baton.example.com/webhooks/hubspot' })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(check({ signature: sig, timestamp: String(ts), body: tampered })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(check({ signature: sig, timestamp: String(ts), uri: 'http://baton.example.com/webhooks/hubspot' })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
     expect(check({ signature: sig, timestamp: String(ts + 1) })).toEqual({ ok: false, reason: 'bad_signature' });
     // Re-serialized JSON (other whitespace) is not what was signed.
-    expect(check({ signature: sig, timestamp: String(ts), body: JSON.stringify(JSON.parse(BODY), null, 1) })).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(check({ signature: sig, timestamp: String(ts), body: JSON.stringify(JSON.parse(BODY), null, 1) })).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   test('stale timestamps: the client throws, we reject', () => {
@@ -79,7 +130,9 @@ describe('verifySignatureV3', () => {
     expect(officialIsValid(sig, ts)).toBe(true);
     expect(check({ signature: sig, timestamp: String(ts) })).toEqual({ ok: false, reason: 'future_timestamp' });
     const skewed = NOW + 5_000;
-    expect(check({ signature: signatureV3(SECRET, 'POST', URI, BODY, skewed), timestamp: String(skewed) })).toEqual({ ok: true });
+    expect(check({ signature: signatureV3(SECRET, 'POST', URI, BODY, skewed), timestamp: String(skewed) })).toEqual({
+      ok: true,
+    });
   });
 
   test('missing or malformed headers', () => {
@@ -106,6 +159,8 @@ describe('signedUri', () => {
   });
 
   test("HubSpot's listed escapes are decoded before comparing; others stay", () => {
-    expect(normalizeSignedUri('https://x.example/h?a=%3A%2f%40%21%24%27%28%29%2A%2C%3B%3F&b=%20%26')).toBe("https://x.example/h?a=:/@!$'()*,;?&b=%20%26");
+    expect(normalizeSignedUri('https://x.example/h?a=%3A%2f%40%21%24%27%28%29%2A%2C%3B%3F&b=%20%26')).toBe(
+      "https://x.example/h?a=:/@!$'()*,;?&b=%20%26",
+    );
   });
 });

@@ -11,7 +11,9 @@ import { signatureV3 } from '../../src/server/signature';
 import { registerHubSpotWebhooks, type StartHandover } from '../../src/server/webhooks';
 
 const SECRET = 's3cret';
-const POLICY = { qualification: { score: { property: 'hubspotscore', at_least: 50 }, conditions: [], domain_lists: {} } };
+const POLICY = {
+  qualification: { score: { property: 'hubspotscore', at_least: 50 }, conditions: [], domain_lists: {} },
+};
 const NOW = 1_800_000_000_000;
 
 interface Call {
@@ -34,7 +36,14 @@ async function setup(fail: (hubspotId: string, change: ScoreChanged) => boolean 
     calls.push({ hubspotId, change });
   };
   const app: FastifyInstance = Fastify();
-  registerHubSpotWebhooks(app, { startHandover, deliveries, clientSecret: SECRET, policy: () => POLICY, logger: createLogger('silent'), now: () => NOW });
+  registerHubSpotWebhooks(app, {
+    startHandover,
+    deliveries,
+    clientSecret: SECRET,
+    policy: () => POLICY,
+    logger: createLogger('silent'),
+    now: () => NOW,
+  });
   apps.push(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, calls, deliveries };
@@ -42,7 +51,16 @@ async function setup(fail: (hubspotId: string, change: ScoreChanged) => boolean 
 
 let eventId = 1;
 function score(objectId: number, value: string, occurredAt: number) {
-  return { eventId: eventId++, subscriptionId: 1, portalId: 2, occurredAt, subscriptionType: 'contact.propertyChange', objectId, propertyName: 'hubspotscore', propertyValue: value };
+  return {
+    eventId: eventId++,
+    subscriptionId: 1,
+    portalId: 2,
+    occurredAt,
+    subscriptionType: 'contact.propertyChange',
+    objectId,
+    propertyName: 'hubspotscore',
+    propertyValue: value,
+  };
 }
 
 async function send(app: FastifyInstance, events: unknown[], timestamp = NOW) {
@@ -64,8 +82,17 @@ async function send(app: FastifyInstance, events: unknown[], timestamp = NOW) {
 describe('webhook route', () => {
   test('events of one contact go in occurredAt order; contacts run side by side', async () => {
     const { app, calls } = await setup();
-    const res = await send(app, [score(1, '60', 30), score(2, '70', 5), score(1, '61', 10), score(1, '62', 20), score(2, '71', 1)]);
-    expect(res).toEqual({ status: 200, body: { received: 5, signaled: 5, duplicates: 0, belowThreshold: 0, ignored: 0, failed: 0 } });
+    const res = await send(app, [
+      score(1, '60', 30),
+      score(2, '70', 5),
+      score(1, '61', 10),
+      score(1, '62', 20),
+      score(2, '71', 1),
+    ]);
+    expect(res).toEqual({
+      status: 200,
+      body: { received: 5, signaled: 5, duplicates: 0, belowThreshold: 0, ignored: 0, failed: 0 },
+    });
     const of = (id: string) => calls.filter((c) => c.hubspotId === id).map((c) => c.change.at);
     expect(of('1')).toEqual([10, 20, 30]);
     expect(of('2')).toEqual([1, 5]);
@@ -76,14 +103,23 @@ describe('webhook route', () => {
     const { app, calls, deliveries } = await setup((id, change) => down && id === '7' && change.at === 20);
     const batch = [score(7, '80', 10), score(7, '81', 20), score(7, '82', 30), score(8, '90', 10)];
     const first = await send(app, batch);
-    expect(first).toEqual({ status: 500, body: { received: 4, signaled: 2, duplicates: 0, belowThreshold: 0, ignored: 0, failed: 2 } });
+    expect(first).toEqual({
+      status: 500,
+      body: { received: 4, signaled: 2, duplicates: 0, belowThreshold: 0, ignored: 0, failed: 2 },
+    });
     expect(calls.map((c) => `${c.hubspotId}@${c.change.at}`).sort()).toEqual(['7@10', '8@10']);
     // Claimed: the two that went through. Released or never claimed: the other two.
     expect(deliveries.keys.size).toBe(2);
 
     down = false;
-    const retry = await send(app, batch.map((e) => ({ ...e, attemptNumber: 1 })));
-    expect(retry).toEqual({ status: 200, body: { received: 4, signaled: 2, duplicates: 2, belowThreshold: 0, ignored: 0, failed: 0 } });
+    const retry = await send(
+      app,
+      batch.map((e) => ({ ...e, attemptNumber: 1 })),
+    );
+    expect(retry).toEqual({
+      status: 200,
+      body: { received: 4, signaled: 2, duplicates: 2, belowThreshold: 0, ignored: 0, failed: 0 },
+    });
     expect(calls.filter((c) => c.hubspotId === '7').map((c) => c.change.at)).toEqual([10, 20, 30]);
   });
 

@@ -13,27 +13,83 @@ function fixture() {
   const state = new SalesforceState();
   seedState(state, 'empty', NOW);
   const ctx = { userId: state.apiUserId, now: NOW };
-  const ada = state.insertRaw('User', { FirstName: 'Ada', LastName: 'Okafor', Email: 'ada@baton.example', Username: 'ada@baton.example', Alias: 'aoka', IsActive: true }, ctx);
-  const bruno = state.insertRaw('User', { FirstName: 'Bruno', LastName: 'Silva', Email: 'bruno@baton.example', Username: 'bruno@baton.example', Alias: 'bsil', IsActive: false }, ctx);
+  const ada = state.insertRaw(
+    'User',
+    {
+      FirstName: 'Ada',
+      LastName: 'Okafor',
+      Email: 'ada@baton.example',
+      Username: 'ada@baton.example',
+      Alias: 'aoka',
+      IsActive: true,
+    },
+    ctx,
+  );
+  const bruno = state.insertRaw(
+    'User',
+    {
+      FirstName: 'Bruno',
+      LastName: 'Silva',
+      Email: 'bruno@baton.example',
+      Username: 'bruno@baton.example',
+      Alias: 'bsil',
+      IsActive: false,
+    },
+    ctx,
+  );
   const queue = state.insertRaw('Group', { Name: 'Lead Queue', Type: 'Queue', Email: 'queue@baton.example' }, ctx);
   const lead = (values: Record<string, string | number | boolean | null>) => state.insertRaw('Lead', values, ctx);
   const L1 = lead({
-    FirstName: 'Alice', LastName: 'Smith', Company: 'Acme', Email: 'alice@acme.example', NumberOfEmployees: 100, Rating: 'Hot',
-    Country: 'Germany', OwnerId: ada, CreatedDate: '2026-01-01T08:00:00.000+0000', SystemModstamp: TIE, LastActivityDate: '2026-01-01',
+    FirstName: 'Alice',
+    LastName: 'Smith',
+    Company: 'Acme',
+    Email: 'alice@acme.example',
+    NumberOfEmployees: 100,
+    Rating: 'Hot',
+    Country: 'Germany',
+    OwnerId: ada,
+    CreatedDate: '2026-01-01T08:00:00.000+0000',
+    SystemModstamp: TIE,
+    LastActivityDate: '2026-01-01',
   });
   const L2 = lead({
-    FirstName: 'Bob', LastName: 'Jones', Company: 'Bluefin', Email: 'bob@bluefin.example', NumberOfEmployees: 50, Rating: 'Warm',
-    Status: 'Working - Contacted', OwnerId: bruno, CreatedDate: '2025-12-20T00:00:00.000+0000', SystemModstamp: TIE,
+    FirstName: 'Bob',
+    LastName: 'Jones',
+    Company: 'Bluefin',
+    Email: 'bob@bluefin.example',
+    NumberOfEmployees: 50,
+    Rating: 'Warm',
+    Status: 'Working - Contacted',
+    OwnerId: bruno,
+    CreatedDate: '2025-12-20T00:00:00.000+0000',
+    SystemModstamp: TIE,
   });
   const L3 = lead({
-    LastName: "O'Brien", Company: 'Cobalt_Co', NumberOfEmployees: 5000, OwnerId: queue,
-    CreatedDate: '2026-01-02T10:00:00.000+0000', SystemModstamp: '2026-01-02T12:00:00.000+0000',
+    LastName: "O'Brien",
+    Company: 'Cobalt_Co',
+    NumberOfEmployees: 5000,
+    OwnerId: queue,
+    CreatedDate: '2026-01-02T10:00:00.000+0000',
+    SystemModstamp: '2026-01-02T12:00:00.000+0000',
   });
   const L4 = lead({
-    FirstName: 'dave', LastName: 'smith', Company: 'acme', Email: 'DAVE@ACME.EXAMPLE', Rating: 'Cold', OwnerId: ada,
-    CreatedDate: '2025-06-01T00:00:00.000+0000', SystemModstamp: '2025-12-31T00:00:00.000+0000',
+    FirstName: 'dave',
+    LastName: 'smith',
+    Company: 'acme',
+    Email: 'DAVE@ACME.EXAMPLE',
+    Rating: 'Cold',
+    OwnerId: ada,
+    CreatedDate: '2025-06-01T00:00:00.000+0000',
+    SystemModstamp: '2025-12-31T00:00:00.000+0000',
   });
-  const L5 = lead({ FirstName: 'Eve', LastName: 'Deleted', Company: 'Gone', IsDeleted: true, OwnerId: ada, CreatedDate: '2026-01-02T01:00:00.000+0000' });
+  const L5 = lead({
+    FirstName: 'Eve',
+    LastName: 'Deleted',
+    Company: 'Gone',
+    IsDeleted: true,
+    OwnerId: ada,
+    CreatedDate: '2026-01-02T01:00:00.000+0000',
+  });
   const campaign = state.insertRaw('Campaign', { Name: 'Webinar' }, ctx);
   state.insertRaw('CampaignMember', { CampaignId: campaign, LeadId: L2 }, ctx);
   return { state, ada, bruno, queue, L1, L2, L3, L4, L5 };
@@ -54,7 +110,11 @@ function ids(soql: string, includeDeleted = false): LeadKey[] {
 describe('SOQL evaluator: WHERE, ORDER BY, LIMIT, OFFSET', () => {
   const cases: [string, string, LeadKey[]][] = [
     ['all live records in creation order', 'SELECT Id FROM Lead', ['L1', 'L2', 'L3', 'L4']],
-    ['keywords, object and field names are case-insensitive', "select id from lead where lastname = 'SMITH'", ['L1', 'L4']],
+    [
+      'keywords, object and field names are case-insensitive',
+      "select id from lead where lastname = 'SMITH'",
+      ['L1', 'L4'],
+    ],
     ['= on text ignores case', "SELECT Id FROM Lead WHERE Email = 'dave@acme.example'", ['L4']],
     ['= on numbers', 'SELECT Id FROM Lead WHERE NumberOfEmployees = 50', ['L2']],
     ['!= includes blank values', "SELECT Id FROM Lead WHERE Rating != 'Hot'", ['L2', 'L3', 'L4']],
@@ -66,7 +126,11 @@ describe('SOQL evaluator: WHERE, ORDER BY, LIMIT, OFFSET', () => {
     ['> on decimals', 'SELECT Id FROM Lead WHERE NumberOfEmployees > 99.5', ['L1', 'L3']],
     ['< on text ignores case', "SELECT Id FROM Lead WHERE LastName < 'k'", ['L2']],
     ['IN ignores case', "SELECT Id FROM Lead WHERE Email IN ('alice@acme.example', 'dave@acme.example')", ['L1', 'L4']],
-    ['NOT IN includes blank values', "SELECT Id FROM Lead WHERE Email NOT IN ('alice@acme.example', 'dave@acme.example')", ['L2', 'L3']],
+    [
+      'NOT IN includes blank values',
+      "SELECT Id FROM Lead WHERE Email NOT IN ('alice@acme.example', 'dave@acme.example')",
+      ['L2', 'L3'],
+    ],
     ['IN with null', "SELECT Id FROM Lead WHERE Email IN (null, 'bob@bluefin.example')", ['L2', 'L3']],
     ['IN on numbers', 'SELECT Id FROM Lead WHERE NumberOfEmployees IN (50, 5000)', ['L2', 'L3']],
     ['LIKE with %', "SELECT Id FROM Lead WHERE Company LIKE 'acm%'", ['L1', 'L4']],
@@ -82,12 +146,24 @@ describe('SOQL evaluator: WHERE, ORDER BY, LIMIT, OFFSET', () => {
     ['OR', "SELECT Id FROM Lead WHERE Rating = 'Hot' OR Rating = 'Warm'", ['L1', 'L2']],
     ['parentheses', "SELECT Id FROM Lead WHERE (Rating = 'Hot' OR Rating = 'Warm') AND NumberOfEmployees > 60", ['L1']],
     ['NOT (…)', "SELECT Id FROM Lead WHERE NOT (Rating = 'Hot' OR Rating = 'Warm')", ['L3', 'L4']],
-    ['NOT inside a conjunction', "SELECT Id FROM Lead WHERE LastName LIKE '%' AND NOT (Rating = 'Hot') AND Email != null", ['L2', 'L4']],
+    [
+      'NOT inside a conjunction',
+      "SELECT Id FROM Lead WHERE LastName LIKE '%' AND NOT (Rating = 'Hot') AND Email != null",
+      ['L2', 'L4'],
+    ],
     ['nested parentheses', "SELECT Id FROM Lead WHERE ((Rating = 'Cold'))", ['L4']],
     ['escaped quote in a string', "SELECT Id FROM Lead WHERE LastName = 'O\\'Brien'", ['L3']],
     ['datetime literal in UTC', 'SELECT Id FROM Lead WHERE SystemModstamp > 2026-01-01T00:00:00.000Z', ['L3']],
-    ['datetime literal with an offset', 'SELECT Id FROM Lead WHERE SystemModstamp = 2026-01-01T01:00:00+01:00', ['L1', 'L2']],
-    ['datetime literal without milliseconds', 'SELECT Id FROM Lead WHERE SystemModstamp >= 2026-01-01T00:00:00Z', ['L1', 'L2', 'L3']],
+    [
+      'datetime literal with an offset',
+      'SELECT Id FROM Lead WHERE SystemModstamp = 2026-01-01T01:00:00+01:00',
+      ['L1', 'L2'],
+    ],
+    [
+      'datetime literal without milliseconds',
+      'SELECT Id FROM Lead WHERE SystemModstamp >= 2026-01-01T00:00:00Z',
+      ['L1', 'L2', 'L3'],
+    ],
     ['date literal on a date field', 'SELECT Id FROM Lead WHERE LastActivityDate = 2026-01-01', ['L1']],
     ['YESTERDAY on a date field', 'SELECT Id FROM Lead WHERE LastActivityDate = YESTERDAY', ['L1']],
     ['< TODAY on a date field', 'SELECT Id FROM Lead WHERE LastActivityDate < TODAY', ['L1']],
@@ -118,11 +194,27 @@ describe('SOQL evaluator: WHERE, ORDER BY, LIMIT, OFFSET', () => {
     ['parent field of a queue owner', "SELECT Id FROM Lead WHERE Owner.Type = 'Queue'", ['L3']],
     ['semi-join', 'SELECT Id FROM Lead WHERE Id IN (SELECT LeadId FROM CampaignMember)', ['L2']],
     ['anti-join', 'SELECT Id FROM Lead WHERE Id NOT IN (SELECT LeadId FROM CampaignMember)', ['L1', 'L3', 'L4']],
-    ['ORDER BY ascending, text ignores case and ties keep creation order', 'SELECT Id FROM Lead ORDER BY LastName', ['L2', 'L3', 'L1', 'L4']],
-    ['ORDER BY DESC puts nulls first by default', 'SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC', ['L4', 'L3', 'L1', 'L2']],
-    ['ORDER BY DESC NULLS LAST', 'SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC NULLS LAST', ['L3', 'L1', 'L2', 'L4']],
+    [
+      'ORDER BY ascending, text ignores case and ties keep creation order',
+      'SELECT Id FROM Lead ORDER BY LastName',
+      ['L2', 'L3', 'L1', 'L4'],
+    ],
+    [
+      'ORDER BY DESC puts nulls first by default',
+      'SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC',
+      ['L4', 'L3', 'L1', 'L2'],
+    ],
+    [
+      'ORDER BY DESC NULLS LAST',
+      'SELECT Id FROM Lead ORDER BY NumberOfEmployees DESC NULLS LAST',
+      ['L3', 'L1', 'L2', 'L4'],
+    ],
     ['ORDER BY ASC NULLS LAST', 'SELECT Id FROM Lead ORDER BY Email ASC NULLS LAST', ['L1', 'L2', 'L4', 'L3']],
-    ['ORDER BY two fields', 'SELECT Id FROM Lead ORDER BY Rating ASC NULLS LAST, LastName DESC', ['L4', 'L1', 'L2', 'L3']],
+    [
+      'ORDER BY two fields',
+      'SELECT Id FROM Lead ORDER BY Rating ASC NULLS LAST, LastName DESC',
+      ['L4', 'L1', 'L2', 'L3'],
+    ],
     ['ORDER BY a parent field', 'SELECT Id FROM Lead ORDER BY Owner.Email DESC, Id', ['L3', 'L2', 'L1', 'L4']],
     ['LIMIT', 'SELECT Id FROM Lead ORDER BY LastName LIMIT 2', ['L2', 'L3']],
     ['LIMIT and OFFSET', 'SELECT Id FROM Lead ORDER BY LastName LIMIT 2 OFFSET 1', ['L3', 'L1']],
@@ -147,17 +239,26 @@ describe('SOQL evaluator: SELECT list', () => {
   test('fields come back with canonical names, in the order selected, after attributes', () => {
     const { records } = run(`select lastname, ID, email from LEAD where id = '${f.L3}'`);
     expect(records).toEqual([
-      { attributes: { type: 'Lead', url: `/services/data/v62.0/sobjects/Lead/${f.L3}` }, LastName: "O'Brien", Id: f.L3, Email: null },
+      {
+        attributes: { type: 'Lead', url: `/services/data/v62.0/sobjects/Lead/${f.L3}` },
+        LastName: "O'Brien",
+        Id: f.L3,
+        Email: null,
+      },
     ]);
     expect(Object.keys(records[0] ?? {})).toEqual(['attributes', 'LastName', 'Id', 'Email']);
   });
 
   test('datetimes print in the API format', () => {
-    expect(run(`SELECT SystemModstamp FROM Lead WHERE Id = '${f.L1}'`).records[0]?.SystemModstamp).toBe('2026-01-01T00:00:00.000+0000');
+    expect(run(`SELECT SystemModstamp FROM Lead WHERE Id = '${f.L1}'`).records[0]?.SystemModstamp).toBe(
+      '2026-01-01T00:00:00.000+0000',
+    );
   });
 
   test('parent fields nest under the relationship; a polymorphic lookup is typed Name', () => {
-    const { records } = run(`SELECT Id, Owner.Email, Owner.Name FROM Lead WHERE Id IN ('${f.L1}', '${f.L3}') ORDER BY Id`);
+    const { records } = run(
+      `SELECT Id, Owner.Email, Owner.Name FROM Lead WHERE Id IN ('${f.L1}', '${f.L3}') ORDER BY Id`,
+    );
     expect(records[0]?.Owner).toEqual({
       attributes: { type: 'Name', url: `/services/data/v62.0/sobjects/User/${f.ada}` },
       Email: 'ada@baton.example',
@@ -197,7 +298,13 @@ describe('SOQL evaluator: SELECT list', () => {
 
   test('FIELDS(STANDARD) selects every field', () => {
     const record = run(`SELECT FIELDS(STANDARD) FROM Lead WHERE Id = '${f.L1}'`).records[0] ?? {};
-    expect(record).toMatchObject({ Id: f.L1, LastName: 'Smith', Company: 'Acme', Status: 'Open - Not Contacted', IsDeleted: false });
+    expect(record).toMatchObject({
+      Id: f.L1,
+      LastName: 'Smith',
+      Company: 'Acme',
+      Status: 'Open - Not Contacted',
+      IsDeleted: false,
+    });
     expect(Object.keys(record)).toContain('SystemModstamp');
   });
 });
@@ -210,11 +317,26 @@ describe('SOQL evaluator: errors', () => {
     ['empty WHERE', 'SELECT Id FROM Lead WHERE', 'MALFORMED_QUERY', null],
     ['unterminated string', "SELECT Id FROM Lead WHERE LastName = 'x", 'MALFORMED_QUERY', null],
     ['unbalanced parenthesis', "SELECT Id FROM Lead WHERE (LastName = 'x'", 'MALFORMED_QUERY', null],
-    ['AND and OR mixed without parentheses', "SELECT Id FROM Lead WHERE Rating = 'a' AND Rating = 'b' OR Rating = 'c'", 'MALFORMED_QUERY', /unexpected token: OR/],
-    ['unknown escape in a string', "SELECT Id FROM Lead WHERE LastName = 'a\\q'", 'MALFORMED_QUERY', /Illegal character sequence/],
+    [
+      'AND and OR mixed without parentheses',
+      "SELECT Id FROM Lead WHERE Rating = 'a' AND Rating = 'b' OR Rating = 'c'",
+      'MALFORMED_QUERY',
+      /unexpected token: OR/,
+    ],
+    [
+      'unknown escape in a string',
+      "SELECT Id FROM Lead WHERE LastName = 'a\\q'",
+      'MALFORMED_QUERY',
+      /Illegal character sequence/,
+    ],
     ['COUNT() with other fields', 'SELECT Id, COUNT() FROM Lead', 'MALFORMED_QUERY', null],
     ['a field selected twice', 'SELECT Id, id FROM Lead', 'MALFORMED_QUERY', /duplicate field selected: Id/],
-    ['aggregate and plain fields without GROUP BY', 'SELECT Id, COUNT(Id) FROM Lead', 'MALFORMED_QUERY', /grouped or aggregated/],
+    [
+      'aggregate and plain fields without GROUP BY',
+      'SELECT Id, COUNT(Id) FROM Lead',
+      'MALFORMED_QUERY',
+      /grouped or aggregated/,
+    ],
     ['GROUP BY (not supported yet)', 'SELECT Rating FROM Lead GROUP BY Rating', 'MALFORMED_QUERY', null],
     [
       'unknown field in SELECT',
@@ -222,19 +344,69 @@ describe('SOQL evaluator: errors', () => {
       'INVALID_FIELD',
       /^\nSELECT Foo FROM Lead\n {7}\^\nERROR at Row:1:Column:8\nNo such column 'Foo' on entity 'Lead'\. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name\./,
     ],
-    ['unknown field in WHERE', 'SELECT Id FROM Lead WHERE Foo__c = 1', 'INVALID_FIELD', /No such column 'Foo__c' on entity 'Lead'/],
-    ['unknown field in ORDER BY', 'SELECT Id FROM Lead ORDER BY Bar', 'INVALID_FIELD', /No such column 'Bar' on entity 'Lead'/],
-    ['unknown relationship', 'SELECT Bogus.Email FROM Lead', 'INVALID_FIELD', /Didn't understand relationship 'Bogus' in field path/],
-    ['unknown field of a parent', 'SELECT Owner.Foo FROM Lead', 'INVALID_FIELD', /No such column 'Foo' on entity 'Name'/],
+    [
+      'unknown field in WHERE',
+      'SELECT Id FROM Lead WHERE Foo__c = 1',
+      'INVALID_FIELD',
+      /No such column 'Foo__c' on entity 'Lead'/,
+    ],
+    [
+      'unknown field in ORDER BY',
+      'SELECT Id FROM Lead ORDER BY Bar',
+      'INVALID_FIELD',
+      /No such column 'Bar' on entity 'Lead'/,
+    ],
+    [
+      'unknown relationship',
+      'SELECT Bogus.Email FROM Lead',
+      'INVALID_FIELD',
+      /Didn't understand relationship 'Bogus' in field path/,
+    ],
+    [
+      'unknown field of a parent',
+      'SELECT Owner.Foo FROM Lead',
+      'INVALID_FIELD',
+      /No such column 'Foo' on entity 'Name'/,
+    ],
     ['unknown object', 'SELECT Id FROM Foo', 'INVALID_TYPE', /sObject type 'Foo' is not supported\./],
-    ['quoted number', "SELECT Id FROM Lead WHERE NumberOfEmployees = '5'", 'INVALID_FIELD', /value of filter criterion for field 'NumberOfEmployees' must be of type integer and should not be enclosed in quotes/],
-    ['unquoted string', 'SELECT Id FROM Lead WHERE Email = 5', 'INVALID_FIELD', /must be of type string and should be enclosed in quotes/],
-    ['quoted datetime', "SELECT Id FROM Lead WHERE CreatedDate > '2026-01-01T00:00:00Z'", 'INVALID_FIELD', /must be of type dateTime and should not be enclosed in quotes/],
-    ['date for a datetime field', 'SELECT Id FROM Lead WHERE CreatedDate > 2026-01-01', 'INVALID_FIELD', /must be of type dateTime/],
+    [
+      'quoted number',
+      "SELECT Id FROM Lead WHERE NumberOfEmployees = '5'",
+      'INVALID_FIELD',
+      /value of filter criterion for field 'NumberOfEmployees' must be of type integer and should not be enclosed in quotes/,
+    ],
+    [
+      'unquoted string',
+      'SELECT Id FROM Lead WHERE Email = 5',
+      'INVALID_FIELD',
+      /must be of type string and should be enclosed in quotes/,
+    ],
+    [
+      'quoted datetime',
+      "SELECT Id FROM Lead WHERE CreatedDate > '2026-01-01T00:00:00Z'",
+      'INVALID_FIELD',
+      /must be of type dateTime and should not be enclosed in quotes/,
+    ],
+    [
+      'date for a datetime field',
+      'SELECT Id FROM Lead WHERE CreatedDate > 2026-01-01',
+      'INVALID_FIELD',
+      /must be of type dateTime/,
+    ],
     ['invalid id', "SELECT Id FROM Lead WHERE Id = 'abc'", 'INVALID_QUERY_FILTER_OPERATOR', /invalid ID field: abc/],
     ['LIKE on a number', "SELECT Id FROM Lead WHERE NumberOfEmployees LIKE '5'", 'INVALID_FIELD', null],
-    ['filtering a long text area', "SELECT Id FROM Lead WHERE Description = 'x'", 'INVALID_FIELD', /can not be filtered/],
-    ['OFFSET above 2,000', 'SELECT Id FROM Lead OFFSET 2001', 'NUMBER_OUTSIDE_VALID_RANGE', /Maximum SOQL offset allowed is 2000/],
+    [
+      'filtering a long text area',
+      "SELECT Id FROM Lead WHERE Description = 'x'",
+      'INVALID_FIELD',
+      /can not be filtered/,
+    ],
+    [
+      'OFFSET above 2,000',
+      'SELECT Id FROM Lead OFFSET 2001',
+      'NUMBER_OUTSIDE_VALID_RANGE',
+      /Maximum SOQL offset allowed is 2000/,
+    ],
     ['FIELDS(ALL) without LIMIT', 'SELECT FIELDS(ALL) FROM Lead', 'MALFORMED_QUERY', null],
   ];
 

@@ -51,7 +51,9 @@ describe('knexConfigFromUrl', () => {
   test.each(['mysql://root@localhost/baton', 'baton.sqlite', '', 'http://example.com/x.db'])(
     'rejects %p naming BATON_DATABASE_URL and the accepted forms',
     (url) => {
-      expect(() => knexConfigFromUrl(url)).toThrow(/BATON_DATABASE_URL .* is not supported: unknown scheme\. Accepted forms: postgres:\/\/.*sqlite:\/\/\/absolute\/path\.db.*:memory:/);
+      expect(() => knexConfigFromUrl(url)).toThrow(
+        /BATON_DATABASE_URL .* is not supported: unknown scheme\. Accepted forms: postgres:\/\/.*sqlite:\/\/\/absolute\/path\.db.*:memory:/,
+      );
     },
   );
 

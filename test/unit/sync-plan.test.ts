@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import type { ObjectMapping } from '../../src/config/mapping-file';
-import { planRecord, type ConflictRule, type Direction, type Mappers, type SideRecord, type SnapshotValues } from '../../src/mapping/sync-plan';
+import {
+  planRecord,
+  type ConflictRule,
+  type Direction,
+  type Mappers,
+  type SideRecord,
+  type SnapshotValues,
+} from '../../src/mapping/sync-plan';
 import type { Values } from '../../src/mapping/transform';
 
 function mappingWith(rule: ConflictRule): ObjectMapping {
@@ -40,20 +47,47 @@ describe('planRecord', () => {
   const hs = (values: Values, modifiedAt = 1): SideRecord => ({ values, modifiedAt });
 
   it('creates with every mapped non-blank value when there is no target', () => {
-    const plan = planRecord(mapping, mappers, 'to_salesforce', hs({ email: 'a@x.example', company: 'Acme', jobtitle: null }), undefined, undefined);
+    const plan = planRecord(
+      mapping,
+      mappers,
+      'to_salesforce',
+      hs({ email: 'a@x.example', company: 'Acme', jobtitle: null }),
+      undefined,
+      undefined,
+    );
     expect(plan.writeTarget).toEqual({ Email: 'a@x.example', Company: 'Acme' });
   });
 
   it('drops an echo: the target already holds what Baton wrote', () => {
-    const snapshot: SnapshotValues = { hubspot: { email: 'a@x.example', company: 'Acme', jobtitle: 'CTO', hs_lead_status: 'Open' }, salesforce: { Email: 'a@x.example', Company: 'Acme', Title: 'CTO', Status: 'Open' } };
-    const plan = planRecord(mapping, mappers, 'to_hubspot', hs(snapshot.salesforce, 5), hs(snapshot.hubspot, 4), snapshot);
+    const snapshot: SnapshotValues = {
+      hubspot: { email: 'a@x.example', company: 'Acme', jobtitle: 'CTO', hs_lead_status: 'Open' },
+      salesforce: { Email: 'a@x.example', Company: 'Acme', Title: 'CTO', Status: 'Open' },
+    };
+    const plan = planRecord(
+      mapping,
+      mappers,
+      'to_hubspot',
+      hs(snapshot.salesforce, 5),
+      hs(snapshot.hubspot, 4),
+      snapshot,
+    );
     expect(plan.writeTarget).toEqual({});
     expect(plan.conflicts).toEqual([]);
   });
 
   it('sends only the fields changed since the snapshot', () => {
-    const snapshot: SnapshotValues = { hubspot: { email: 'a@x.example', company: 'Acme', jobtitle: 'CTO' }, salesforce: { Email: 'a@x.example', Company: 'Acme', Title: 'CTO' } };
-    const plan = planRecord(mapping, mappers, 'to_salesforce', hs({ ...snapshot.hubspot, jobtitle: 'CEO' }, 9), hs(snapshot.salesforce, 2), snapshot);
+    const snapshot: SnapshotValues = {
+      hubspot: { email: 'a@x.example', company: 'Acme', jobtitle: 'CTO' },
+      salesforce: { Email: 'a@x.example', Company: 'Acme', Title: 'CTO' },
+    };
+    const plan = planRecord(
+      mapping,
+      mappers,
+      'to_salesforce',
+      hs({ ...snapshot.hubspot, jobtitle: 'CEO' }, 9),
+      hs(snapshot.salesforce, 2),
+      snapshot,
+    );
     expect(plan.writeTarget).toEqual({ Title: 'CEO' });
   });
 
@@ -66,8 +100,18 @@ describe('planRecord', () => {
     ['prefer_non_blank', 'HS Co', null, 2, 3, 'hubspot'],
   ])('settles a conflict with %s (HubSpot %s, Salesforce %s)', (rule, hsValue, sfValue, hsAt, sfAt, winner) => {
     const m = mappingWith(rule);
-    const snapshot: SnapshotValues = { hubspot: { email: 'a@x.example', company: 'Old', jobtitle: null }, salesforce: { Email: 'a@x.example', Company: 'Old', Title: null } };
-    const plan = planRecord(m, mappersOf(m), 'to_salesforce', hs({ email: 'a@x.example', company: hsValue, jobtitle: null }, hsAt), hs({ Email: 'a@x.example', Company: sfValue, Title: null }, sfAt), snapshot);
+    const snapshot: SnapshotValues = {
+      hubspot: { email: 'a@x.example', company: 'Old', jobtitle: null },
+      salesforce: { Email: 'a@x.example', Company: 'Old', Title: null },
+    };
+    const plan = planRecord(
+      m,
+      mappersOf(m),
+      'to_salesforce',
+      hs({ email: 'a@x.example', company: hsValue, jobtitle: null }, hsAt),
+      hs({ Email: 'a@x.example', Company: sfValue, Title: null }, sfAt),
+      snapshot,
+    );
     expect(plan.conflicts).toEqual([expect.objectContaining({ field: 'Company', rule, winner })]);
     if (winner === 'hubspot') expect(plan.writeTarget).toEqual({ Company: hsValue });
     else expect(plan.writeSource).toEqual({ company: sfValue });
@@ -85,15 +129,29 @@ describe('two-way sync converges (property)', () => {
   const FIELDS = { hubspot: ['company', 'jobtitle'], salesforce: ['Company', 'Title', 'Status'] } as const;
 
   function world(ids: string[]) {
-    const hubspot: Store = new Map(ids.map((id) => [id, { values: { email: `${id}@x.example`, company: null, jobtitle: null }, modifiedAt: 0 }]));
-    const salesforce: Store = new Map(ids.map((id) => [id, { values: { Email: `${id}@x.example`, Company: null, Title: null, Status: null }, modifiedAt: 0 }]));
-    return { hubspot, salesforce, snapshots: new Map<string, SnapshotValues>(), seen: { hubspot: -1, salesforce: -1 }, clock: 1 };
+    const hubspot: Store = new Map(
+      ids.map((id) => [id, { values: { email: `${id}@x.example`, company: null, jobtitle: null }, modifiedAt: 0 }]),
+    );
+    const salesforce: Store = new Map(
+      ids.map((id) => [
+        id,
+        { values: { Email: `${id}@x.example`, Company: null, Title: null, Status: null }, modifiedAt: 0 },
+      ]),
+    );
+    return {
+      hubspot,
+      salesforce,
+      snapshots: new Map<string, SnapshotValues>(),
+      seen: { hubspot: -1, salesforce: -1 },
+      clock: 1,
+    };
   }
   type World = ReturnType<typeof world>;
 
   function cycle(w: World, mapping: ObjectMapping, direction: Direction): number {
     const mappers = mappersOf(mapping);
-    const [src, tgt] = direction === 'to_salesforce' ? (['hubspot', 'salesforce'] as const) : (['salesforce', 'hubspot'] as const);
+    const [src, tgt] =
+      direction === 'to_salesforce' ? (['hubspot', 'salesforce'] as const) : (['salesforce', 'hubspot'] as const);
     const since = w.seen[src];
     const upTo = w.clock;
     let writes = 0;
@@ -124,38 +182,41 @@ describe('two-way sync converges (property)', () => {
     syncAfter: fc.option(fc.constantFrom<Direction>('to_salesforce', 'to_hubspot'), { nil: undefined }),
   });
 
-  it.each<ConflictRule>(['hubspot_wins', 'salesforce_wins', 'last_write_wins', 'prefer_non_blank'])('with %s', (rule) => {
-    const mapping = mappingWith(rule);
-    fc.assert(
-      fc.property(fc.array(edit, { maxLength: 40 }), (edits) => {
-        const w = world(['a', 'b', 'c']);
-        for (const e of edits) {
-          const names = FIELDS[e.side];
-          const field = names[e.field % names.length] as string;
-          const rec = w[e.side].get(e.id) as SideRecord;
-          w.clock += 1;
-          w[e.side].set(e.id, { values: { ...rec.values, [field]: e.value }, modifiedAt: w.clock });
-          if (e.syncAfter) cycle(w, mapping, e.syncAfter);
-        }
-        // Edits stop: cycles until quiet; at most two rounds may write.
-        let rounds = 0;
-        while (cycle(w, mapping, 'to_salesforce') + cycle(w, mapping, 'to_hubspot') > 0) {
-          rounds += 1;
-          if (rounds > 2) throw new Error('did not converge within two rounds');
-        }
-        const mappers = mappersOf(mapping);
-        for (const id of ['a', 'b', 'c']) {
-          const h = (w.hubspot.get(id) as SideRecord).values;
-          const s = (w.salesforce.get(id) as SideRecord).values;
-          expect(mappers.toSalesforce(h)).toEqual(expect.objectContaining({ Company: s.Company, Title: s.Title }));
-          expect(h.hs_lead_status ?? null).toBe(s.Status ?? null);
-        }
-        // One more full cycle writes nothing.
-        expect(cycle(w, mapping, 'to_salesforce') + cycle(w, mapping, 'to_hubspot')).toBe(0);
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it.each<ConflictRule>(['hubspot_wins', 'salesforce_wins', 'last_write_wins', 'prefer_non_blank'])(
+    'with %s',
+    (rule) => {
+      const mapping = mappingWith(rule);
+      fc.assert(
+        fc.property(fc.array(edit, { maxLength: 40 }), (edits) => {
+          const w = world(['a', 'b', 'c']);
+          for (const e of edits) {
+            const names = FIELDS[e.side];
+            const field = names[e.field % names.length] as string;
+            const rec = w[e.side].get(e.id) as SideRecord;
+            w.clock += 1;
+            w[e.side].set(e.id, { values: { ...rec.values, [field]: e.value }, modifiedAt: w.clock });
+            if (e.syncAfter) cycle(w, mapping, e.syncAfter);
+          }
+          // Edits stop: cycles until quiet; at most two rounds may write.
+          let rounds = 0;
+          while (cycle(w, mapping, 'to_salesforce') + cycle(w, mapping, 'to_hubspot') > 0) {
+            rounds += 1;
+            if (rounds > 2) throw new Error('did not converge within two rounds');
+          }
+          const mappers = mappersOf(mapping);
+          for (const id of ['a', 'b', 'c']) {
+            const h = (w.hubspot.get(id) as SideRecord).values;
+            const s = (w.salesforce.get(id) as SideRecord).values;
+            expect(mappers.toSalesforce(h)).toEqual(expect.objectContaining({ Company: s.Company, Title: s.Title }));
+            expect(h.hs_lead_status ?? null).toBe(s.Status ?? null);
+          }
+          // One more full cycle writes nothing.
+          expect(cycle(w, mapping, 'to_salesforce') + cycle(w, mapping, 'to_hubspot')).toBe(0);
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 });
 
 describe('planRecord creating on the other side', () => {
@@ -171,8 +232,18 @@ describe('planRecord creating on the other side', () => {
         { hubspot: 'company', salesforce: 'Company', direction: 'both', transforms: [] },
       ],
     } as ObjectMapping;
-    const mappers: Mappers = { toSalesforce: (v) => ({ Email: v.email ?? null, Company: v.company ?? null }), toHubSpot: (v) => ({ company: v.Company ?? null }) };
-    const plan = planRecord(mapping, mappers, 'to_hubspot', { values: { Email: ' new@x.example ', Company: 'Acme' }, modifiedAt: 1 }, undefined, undefined);
+    const mappers: Mappers = {
+      toSalesforce: (v) => ({ Email: v.email ?? null, Company: v.company ?? null }),
+      toHubSpot: (v) => ({ company: v.Company ?? null }),
+    };
+    const plan = planRecord(
+      mapping,
+      mappers,
+      'to_hubspot',
+      { values: { Email: ' new@x.example ', Company: 'Acme' }, modifiedAt: 1 },
+      undefined,
+      undefined,
+    );
     expect(plan.writeTarget).toEqual({ company: 'Acme', email: 'new@x.example' });
   });
 });

@@ -11,21 +11,41 @@ import { createTimeSkippingEnv, uniqueId, workflowBundle } from '../helpers/temp
  * of the real activities' types: where it runs, what it sums, how a continued run resumes.
  */
 type Call = { name: string; input?: unknown };
-const pageCounts: SweepCounts = { read: 200, qualified: 3, started: 2, running: 1, coolingDown: 1, notQualified: 196, failed: 0 };
+const pageCounts: SweepCounts = {
+  read: 200,
+  qualified: 3,
+  started: 2,
+  running: 1,
+  coolingDown: 1,
+  notQualified: 196,
+  failed: 0,
+};
 
-function fakeActivities(calls: Call[], sweepPages: number): Pick<Activities, 'readSyncPosition' | 'syncPage' | 'retrySyncErrors' | 'readSweepPosition' | 'retrySweepErrors' | 'sweepQualifiedLeads'> {
+function fakeActivities(
+  calls: Call[],
+  sweepPages: number,
+): Pick<
+  Activities,
+  'readSyncPosition' | 'syncPage' | 'retrySyncErrors' | 'readSweepPosition' | 'retrySweepErrors' | 'sweepQualifiedLeads'
+> {
   let swept = 0;
   return {
     async readSyncPosition({ direction }): Promise<DirectionCursor> {
       calls.push({ name: `readSyncPosition:${direction}` });
-      return direction === 'to_salesforce' ? { direction, cursor: { mode: 'after', ts: 1000 } } : { direction, cursor: { ts: 5000, id: '' } };
+      return direction === 'to_salesforce'
+        ? { direction, cursor: { mode: 'after', ts: 1000 } }
+        : { direction, cursor: { ts: 5000, id: '' } };
     },
     async retrySyncErrors() {
       return { read: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 };
     },
     async syncPage(input) {
       calls.push({ name: `syncPage:${input.position.direction}` });
-      return { position: input.position, done: true, counts: { read: 1, created: 1, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 } };
+      return {
+        position: input.position,
+        done: true,
+        counts: { read: 1, created: 1, updated: 0, unchanged: 0, rejected: 0, conflicts: 0 },
+      };
     },
     async readSweepPosition(input) {
       calls.push({ name: 'readSweepPosition', input });
@@ -54,8 +74,19 @@ describe('deltaSync with a handover policy', () => {
 
   it('sweeps after both directions, in the same window, and sums the pages and the retried contacts', async () => {
     const calls: Call[] = [];
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: uniqueId('tq'), workflowBundle: await workflowBundle(), activities: fakeActivities(calls, 3) });
-    const result = await worker.runUntil(env.client.workflow.execute(deltaSync, { workflowId: uniqueId('sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact', until: 9000 }] }));
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: uniqueId('tq'),
+      workflowBundle: await workflowBundle(),
+      activities: fakeActivities(calls, 3),
+    });
+    const result = await worker.runUntil(
+      env.client.workflow.execute(deltaSync, {
+        workflowId: uniqueId('sync'),
+        taskQueue: worker.options.taskQueue,
+        args: [{ mapping: 'contact', until: 9000 }],
+      }),
+    );
 
     expect(calls.map((c) => c.name)).toEqual([
       'readSyncPosition:to_salesforce',
@@ -75,22 +106,67 @@ describe('deltaSync with a handover policy', () => {
       { cursor: { mode: 'after', ts: 7001 }, until: 9000 },
       { cursor: { mode: 'after', ts: 7002 }, until: 9000 },
     ]);
-    expect(result.handover_sweep).toEqual({ pages: 3, read: 601, qualified: 10, started: 7, running: 3, coolingDown: 3, notQualified: 588, failed: 0 });
+    expect(result.handover_sweep).toEqual({
+      pages: 3,
+      read: 601,
+      qualified: 10,
+      started: 7,
+      running: 3,
+      coolingDown: 3,
+      notQualified: 588,
+      failed: 0,
+    });
   });
 
   it('resumes a continued run at the sweep: no sync direction again, no second retry, earlier totals kept', async () => {
     const calls: Call[] = [];
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: uniqueId('tq'), workflowBundle: await workflowBundle(), activities: fakeActivities(calls, 1) });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: uniqueId('tq'),
+      workflowBundle: await workflowBundle(),
+      activities: fakeActivities(calls, 1),
+    });
     const direction = { read: 5, created: 5, updated: 0, unchanged: 0, rejected: 0, conflicts: 0, pages: 1 };
-    const earlier = { pages: 4, read: 800, qualified: 12, started: 8, running: 4, coolingDown: 4, notQualified: 784, failed: 0 };
+    const earlier = {
+      pages: 4,
+      read: 800,
+      qualified: 12,
+      started: 8,
+      running: 4,
+      coolingDown: 4,
+      notQualified: 784,
+      failed: 0,
+    };
     const result = await worker.runUntil(
       env.client.workflow.execute(deltaSync, {
         workflowId: uniqueId('sync'),
         taskQueue: worker.options.taskQueue,
-        args: [{ mapping: 'contact', until: 9000, resume: { direction: 'handover_sweep', totals: { to_salesforce: direction, to_hubspot: direction, handover_sweep: earlier } } }],
+        args: [
+          {
+            mapping: 'contact',
+            until: 9000,
+            resume: {
+              direction: 'handover_sweep',
+              totals: { to_salesforce: direction, to_hubspot: direction, handover_sweep: earlier },
+            },
+          },
+        ],
       }),
     );
     expect(calls.map((c) => c.name)).toEqual(['readSweepPosition', 'sweepQualifiedLeads']);
-    expect(result).toEqual({ to_salesforce: direction, to_hubspot: direction, handover_sweep: { pages: 5, read: 1000, qualified: 15, started: 10, running: 5, coolingDown: 5, notQualified: 980, failed: 0 } });
+    expect(result).toEqual({
+      to_salesforce: direction,
+      to_hubspot: direction,
+      handover_sweep: {
+        pages: 5,
+        read: 1000,
+        qualified: 15,
+        started: 10,
+        running: 5,
+        coolingDown: 5,
+        notQualified: 980,
+        failed: 0,
+      },
+    });
   });
 });

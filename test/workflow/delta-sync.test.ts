@@ -19,7 +19,10 @@ describe('deltaSync workflow', () => {
   });
 
   /** `pages` pages HubSpot → Salesforce, then `pages` pages the other way. */
-  function fakeActivities(pages: number, seen: SyncPageInput[]): Pick<Activities, 'readSyncPosition' | 'syncPage' | 'retrySyncErrors' | 'readSweepPosition'> {
+  function fakeActivities(
+    pages: number,
+    seen: SyncPageInput[],
+  ): Pick<Activities, 'readSyncPosition' | 'syncPage' | 'retrySyncErrors' | 'readSweepPosition'> {
     return {
       // No handover policy: the run does not sweep for qualified leads.
       async readSweepPosition() {
@@ -29,14 +32,23 @@ describe('deltaSync workflow', () => {
         return { read: 2, created: 0, updated: 1, unchanged: 0, rejected: 1, conflicts: 0 };
       },
       async readSyncPosition({ direction }): Promise<DirectionCursor> {
-        return direction === 'to_salesforce' ? { direction, cursor: { mode: 'after', ts: 1000 } } : { direction, cursor: { ts: 5000, id: '' } };
+        return direction === 'to_salesforce'
+          ? { direction, cursor: { mode: 'after', ts: 1000 } }
+          : { direction, cursor: { ts: 5000, id: '' } };
       },
       async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
         seen.push(input);
         const n = seen.filter((s) => s.position.direction === input.position.direction).length;
         const position: DirectionCursor =
-          input.position.direction === 'to_salesforce' ? { direction: 'to_salesforce', cursor: { mode: 'after', ts: 1000 + n } } : { direction: 'to_hubspot', cursor: { ts: 5000 + n, id: `00Q${n}` } };
-        return { position, done: n >= pages, counts: { read: 200, created: 150, updated: 30, unchanged: 15, rejected: 5, conflicts: 1 }, lifecycle: { follow: 1, unlink: 0, archive: 2, skip: 0 } };
+          input.position.direction === 'to_salesforce'
+            ? { direction: 'to_salesforce', cursor: { mode: 'after', ts: 1000 + n } }
+            : { direction: 'to_hubspot', cursor: { ts: 5000 + n, id: `00Q${n}` } };
+        return {
+          position,
+          done: n >= pages,
+          counts: { read: 200, created: 150, updated: 30, unchanged: 15, rejected: 5, conflicts: 1 },
+          lifecycle: { follow: 1, unlink: 0, archive: 2, skip: 0 },
+        };
       },
     };
   }
@@ -50,10 +62,23 @@ describe('deltaSync workflow', () => {
       activities: fakeActivities(3, seen),
     });
     const result = await worker.runUntil(
-      env.client.workflow.execute(deltaSync, { workflowId: uniqueId('sync'), taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact' }] }),
+      env.client.workflow.execute(deltaSync, {
+        workflowId: uniqueId('sync'),
+        taskQueue: worker.options.taskQueue,
+        args: [{ mapping: 'contact' }],
+      }),
     );
     // Three pages plus the retry of two earlier rejections (one fixed, one still failing).
-    const each = { pages: 3, read: 602, created: 450, updated: 91, unchanged: 45, rejected: 16, conflicts: 3, lifecycle: { follow: 3, unlink: 0, archive: 6, skip: 0 } };
+    const each = {
+      pages: 3,
+      read: 602,
+      created: 450,
+      updated: 91,
+      unchanged: 45,
+      rejected: 16,
+      conflicts: 3,
+      lifecycle: { follow: 3, unlink: 0, archive: 6, skip: 0 },
+    };
     expect(result).toEqual({ to_salesforce: each, to_hubspot: each });
     expect(seen.map((s) => s.position)).toEqual([
       { direction: 'to_salesforce', cursor: { mode: 'after', ts: 1000 } },
@@ -76,7 +101,13 @@ describe('deltaSync workflow', () => {
       activities: fakeActivities(50, seen),
     });
     const workflowId = uniqueId('sync');
-    await worker.runUntil(env.client.workflow.execute(deltaSync, { workflowId, taskQueue: worker.options.taskQueue, args: [{ mapping: 'contact' }] }));
+    await worker.runUntil(
+      env.client.workflow.execute(deltaSync, {
+        workflowId,
+        taskQueue: worker.options.taskQueue,
+        args: [{ mapping: 'contact' }],
+      }),
+    );
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     const events = history.events ?? [];
     // scheduled + started + completed per activity, plus workflow task events.

@@ -21,6 +21,8 @@ describe('leadHandover replay', () => {
   it.each(files)('replays %s without a nondeterminism error', async (file) => {
     // Temporal's JSON form of a history, as `temporal workflow show --output json` and the Web UI export it.
     const history: unknown = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file),
+    ).resolves.toBeUndefined();
   });
 });

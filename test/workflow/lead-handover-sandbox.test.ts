@@ -9,7 +9,13 @@ import { loadHandoverPolicy, type HandoverPolicy } from '../../src/config/handov
 import { createMappingProvider } from '../../src/config/mapping-provider';
 import { qualifies } from '../../src/routing';
 import type { Store } from '../../src/store';
-import { handoverStateQuery, handoverWorkflowId, leadHandover, rejectUpdate, type HandoverState } from '../../workflows';
+import {
+  handoverStateQuery,
+  handoverWorkflowId,
+  leadHandover,
+  rejectUpdate,
+  type HandoverState,
+} from '../../workflows';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { uniqueId, workflowBundle } from '../helpers/temporal';
 
@@ -20,7 +26,9 @@ import { uniqueId, workflowBundle } from '../helpers/temporal';
  * Task logged through jsforce ending the SLA timer, a rejection written back to HubSpot.
  */
 const MAPPINGS_DIR = path.join(__dirname, '..', '..', 'mappings');
-const membershipsSchema = z.object({ results: z.array(z.object({ listId: z.union([z.string(), z.number()]).transform(String) })) });
+const membershipsSchema = z.object({
+  results: z.array(z.object({ listId: z.union([z.string(), z.number()]).transform(String) })),
+});
 const enrollmentsSchema = z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String) }));
 
 describe('leadHandover against the sandboxes', () => {
@@ -32,7 +40,11 @@ describe('leadHandover against the sandboxes', () => {
   let policy: HandoverPolicy;
 
   beforeAll(async () => {
-    stack = await startTestStack({ temporal: 'time-skipping', hubspot: { preset: 'demo' }, salesforce: { preset: 'demo' } });
+    stack = await startTestStack({
+      temporal: 'time-skipping',
+      hubspot: { preset: 'demo' },
+      salesforce: { preset: 'demo' },
+    });
     ({ env, hubspot, salesforce, store } = stack);
     policy = loadHandoverPolicy(path.join(MAPPINGS_DIR, 'handover.yaml'));
   }, 120_000);
@@ -49,14 +61,22 @@ describe('leadHandover against the sandboxes', () => {
 
   /** A demo contact the shipped policy qualifies, preferably one in campaign lists and workflows. */
   async function qualifyingContact(): Promise<{ id: string; email: string }> {
-    const wanted = ['email', policy.qualification.score.property, 'lifecyclestage', 'country', 'industry', 'numemployees'];
+    const wanted = [
+      'email',
+      policy.qualification.score.property,
+      'lifecyclestage',
+      'country',
+      'industry',
+      'numemployees',
+    ];
     let after: string | undefined;
     const found: { id: string; email: string; lists: number }[] = [];
     do {
       const page = await hubspot.crm.contacts.basicApi.getPage(100, after, wanted);
       for (const c of page.results) {
         if (qualifies(policy, c.properties).qualified && c.properties.email) {
-          const lists = membershipsSchema.parse(await json('GET', `/crm/v3/lists/records/0-1/${c.id}/memberships`)).results.length;
+          const lists = membershipsSchema.parse(await json('GET', `/crm/v3/lists/records/0-1/${c.id}/memberships`))
+            .results.length;
           found.push({ id: c.id, email: c.properties.email, lists });
         }
       }
@@ -70,9 +90,24 @@ describe('leadHandover against the sandboxes', () => {
   it('hands a demo MQL to a rep in Salesforce, stops its campaigns, ends the SLA on a Task and writes a rejection back', async () => {
     const contact = await qualifyingContact();
     // Marketing is running at it: a campaign list, the kept newsletter and a nurture workflow.
-    for (const list of ['101', '102']) expect((await hubspot.apiRequest({ method: 'PUT', path: `/crm/v3/lists/${list}/memberships/add`, body: [contact.id] })).status).toBe(200);
-    expect((await hubspot.apiRequest({ method: 'POST', path: `/automation/v2/workflows/5100001/enrollments/contacts/${encodeURIComponent(contact.email)}` })).status).toBe(204);
-    expect(enrollmentsSchema.parse(await json('GET', `/automation/v2/workflows/enrollments/contacts/${contact.id}`)).map((w) => w.id)).toContain('5100001');
+    for (const list of ['101', '102'])
+      expect(
+        (await hubspot.apiRequest({ method: 'PUT', path: `/crm/v3/lists/${list}/memberships/add`, body: [contact.id] }))
+          .status,
+      ).toBe(200);
+    expect(
+      (
+        await hubspot.apiRequest({
+          method: 'POST',
+          path: `/automation/v2/workflows/5100001/enrollments/contacts/${encodeURIComponent(contact.email)}`,
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      enrollmentsSchema
+        .parse(await json('GET', `/automation/v2/workflows/enrollments/contacts/${contact.id}`))
+        .map((w) => w.id),
+    ).toContain('5100001');
     const activities = createHandoverActivities({
       hubspot,
       salesforce,
@@ -82,7 +117,12 @@ describe('leadHandover against the sandboxes', () => {
       firstTouchPollMs: 15 * 60_000,
       outcomePollMs: null,
     });
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: uniqueId('tq'), workflowBundle: await workflowBundle(), activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: uniqueId('tq'),
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start(leadHandover, {
         workflowId: handoverWorkflowId(`${contact.id}-${uniqueId('it')}`),
@@ -101,21 +141,31 @@ describe('leadHandover against the sandboxes', () => {
 
       // The Lead is owned by the chosen owner, and carries the dossier.
       const lead = await salesforce.sobject('Lead').retrieve(leadId);
-      expect(z.object({ OwnerId: z.string(), Email: z.string() }).parse(lead)).toMatchObject({ OwnerId: state.ownerId });
+      expect(z.object({ OwnerId: z.string(), Email: z.string() }).parse(lead)).toMatchObject({
+        OwnerId: state.ownerId,
+      });
       const dossiers = await salesforce.query(`SELECT Id, Description FROM Task WHERE WhoId = '${leadId}'`);
       expect(dossiers.records.length).toBe(1);
-      expect(String(z.object({ Description: z.string() }).parse(dossiers.records[0]).Description)).toContain(`${policy.qualification.score.property} history`);
+      expect(String(z.object({ Description: z.string() }).parse(dossiers.records[0]).Description)).toContain(
+        `${policy.qualification.score.property} history`,
+      );
 
       // Campaigns stopped: no MANUAL list but the kept Newsletter, no workflow, suppression set.
-      const lists = membershipsSchema.parse(await json('GET', `/crm/v3/lists/records/0-1/${contact.id}/memberships`)).results.map((r) => r.listId);
+      const lists = membershipsSchema
+        .parse(await json('GET', `/crm/v3/lists/records/0-1/${contact.id}/memberships`))
+        .results.map((r) => r.listId);
       expect(lists.filter((l) => ['102', '103', '104'].includes(l))).toEqual([]);
       expect(lists).toContain('101');
-      expect(enrollmentsSchema.parse(await json('GET', `/automation/v2/workflows/enrollments/contacts/${contact.id}`))).toEqual([]);
+      expect(
+        enrollmentsSchema.parse(await json('GET', `/automation/v2/workflows/enrollments/contacts/${contact.id}`)),
+      ).toEqual([]);
       const suppressed = await hubspot.crm.contacts.basicApi.getById(contact.id, ['baton_in_sales_handover']);
       expect(suppressed.properties.baton_in_sales_handover).toBe('true');
 
       // A call logged through jsforce is found by the polling fallback.
-      await salesforce.sobject('Task').create({ WhoId: leadId, Subject: 'Call', Status: 'Completed', TaskSubtype: 'Call' });
+      await salesforce
+        .sobject('Task')
+        .create({ WhoId: leadId, Subject: 'Call', Status: 'Completed', TaskSubtype: 'Call' });
       await env.sleep('20 minutes');
       for (let i = 0; i < 100 && state.stage !== 'awaiting_outcome'; i += 1) {
         await new Promise((r) => setTimeout(r, 100));
@@ -127,20 +177,47 @@ describe('leadHandover against the sandboxes', () => {
 
       const rejected = await handle.executeUpdate(rejectUpdate, { args: [{ reason: 'No budget this year' }] });
       expect(rejected.stage).toBe('rejected');
-      const after = await hubspot.crm.contacts.basicApi.getById(contact.id, ['baton_handover_reason', 'hs_lead_status', 'lifecyclestage', 'baton_in_sales_handover']);
-      expect(after.properties).toMatchObject({ baton_handover_reason: 'No budget this year', hs_lead_status: 'UNQUALIFIED', lifecyclestage: 'lead' });
+      const after = await hubspot.crm.contacts.basicApi.getById(contact.id, [
+        'baton_handover_reason',
+        'hs_lead_status',
+        'lifecyclestage',
+        'baton_in_sales_handover',
+      ]);
+      expect(after.properties).toMatchObject({
+        baton_handover_reason: 'No budget this year',
+        hs_lead_status: 'UNQUALIFIED',
+        lifecyclestage: 'lead',
+      });
       expect(after.properties.baton_in_sales_handover ?? '').toBe('');
-      const nurture = membershipsSchema.parse(await json('GET', `/crm/v3/lists/records/0-1/${contact.id}/memberships`)).results.map((r) => r.listId);
+      const nurture = membershipsSchema
+        .parse(await json('GET', `/crm/v3/lists/records/0-1/${contact.id}/memberships`))
+        .results.map((r) => r.listId);
       expect(nurture).toContain('103');
 
       const events = await store.listHandoverEvents({ hubspotId: contact.id });
-      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['qualification', 'qualified', 'owner_assigned', 'handed_over', 'campaigns_stopped', 'first_touch', 'rejected']));
+      expect(events.map((e) => e.type)).toEqual(
+        expect.arrayContaining([
+          'qualification',
+          'qualified',
+          'owner_assigned',
+          'handed_over',
+          'campaigns_stopped',
+          'first_touch',
+          'rejected',
+        ]),
+      );
     });
   }, 120_000);
 
   it('repeats nothing when an activity is retried: one Lead, one dossier, one counted assignment, one event', async () => {
     const contact = await qualifyingContact();
-    const activities = createHandoverActivities({ hubspot, salesforce, store, mappings: (name) => createMappingProvider(MAPPINGS_DIR).get(name), handoverPolicy: () => policy });
+    const activities = createHandoverActivities({
+      hubspot,
+      salesforce,
+      store,
+      mappings: (name) => createMappingProvider(MAPPINGS_DIR).get(name),
+      handoverPolicy: () => policy,
+    });
     const workflowId = handoverWorkflowId(uniqueId('retry'));
     const runId = uniqueId('run');
     const first = await activities.writeDossier({ workflowId, hubspotId: contact.id, leadId: null });
@@ -159,22 +236,43 @@ describe('leadHandover against the sandboxes', () => {
       expect(next.ownerId).not.toBe(owner.ownerId);
     }
 
-    const event = { workflowId, hubspotId: contact.id, type: 'sla_breached', ownerId: owner.ownerId, at: Date.now(), eventKey: `${workflowId}:${runId}:9:sla_breached` };
+    const event = {
+      workflowId,
+      hubspotId: contact.id,
+      type: 'sla_breached',
+      ownerId: owner.ownerId,
+      at: Date.now(),
+      eventKey: `${workflowId}:${runId}:9:sla_breached`,
+    };
     await activities.recordHandoverEvent(event);
     await activities.recordHandoverEvent(event);
     expect((await store.listHandoverEvents({ workflowId, type: 'sla_breached' })).length).toBe(1);
 
     // Escalation goes to the policy's target and leaves one Task for them, however often it runs.
-    const escalation = { workflowId, runId, hubspotId: contact.id, leadId: first.leadId, breaches: 3, why: 'sla_breached' as const };
+    const escalation = {
+      workflowId,
+      runId,
+      hubspotId: contact.id,
+      leadId: first.leadId,
+      breaches: 3,
+      why: 'sla_breached' as const,
+    };
     const target = await activities.escalate(escalation);
     await activities.escalate(escalation);
     expect(target).toMatchObject({ kind: 'user', email: 'ada.okafor@baton-demo.example', via: 'escalation' });
-    const escalations = await salesforce.query(`SELECT Id, OwnerId FROM Task WHERE WhoId = '${first.leadId}' AND Subject LIKE '[Baton] Escalation%'`);
+    const escalations = await salesforce.query(
+      `SELECT Id, OwnerId FROM Task WHERE WhoId = '${first.leadId}' AND Subject LIKE '[Baton] Escalation%'`,
+    );
     expect(escalations.records.length).toBe(1);
 
     // Sales' verdict read from the Lead when nobody sends an update: status and reason field.
     expect(await activities.checkOutcome({ leadId: first.leadId })).toEqual({ outcome: null, reason: null });
-    await salesforce.sobject('Lead').update({ Id: first.leadId, Status: 'Closed - Not Converted', Description: 'Student, no company' });
-    expect(await activities.checkOutcome({ leadId: first.leadId })).toEqual({ outcome: 'rejected', reason: 'Student, no company' });
+    await salesforce
+      .sobject('Lead')
+      .update({ Id: first.leadId, Status: 'Closed - Not Converted', Description: 'Student, no company' });
+    expect(await activities.checkOutcome({ leadId: first.leadId })).toEqual({
+      outcome: 'rejected',
+      reason: 'Student, no company',
+    });
   }, 60_000);
 });

@@ -65,7 +65,6 @@ function testPolicy(): HandoverPolicy {
   return policy;
 }
 
-
 /** Rules by region, country, industry and size, a capped team and a team fallback queue. */
 const ROUTING_POLICY_YAML = `
 qualification:
@@ -124,7 +123,11 @@ const USER_IDS: Record<string, string> = {
   'fred@example.com': '005000000000FRED',
   'boss@example.com': '005000000000BOSS',
 };
-const QUEUE_IDS: Record<string, string> = { 'Unassigned Leads': '00G0000000000UNA', 'Lead Research': '00G0000000000RES', 'Enterprise Overflow': '00G0000000000ENT' };
+const QUEUE_IDS: Record<string, string> = {
+  'Unassigned Leads': '00G0000000000UNA',
+  'Lead Research': '00G0000000000RES',
+  'Enterprise Overflow': '00G0000000000ENT',
+};
 
 interface FakeOptions {
   context?: Partial<HandoverContext>;
@@ -147,13 +150,18 @@ interface Call {
   input: unknown;
 }
 
-function fakeHandoverActivities(options: FakeOptions = {}): { activities: HandoverActivities; calls: Call[]; of: <K extends keyof HandoverActivities>(name: K) => Parameters<HandoverActivities[K]>[0][] } {
+function fakeHandoverActivities(options: FakeOptions = {}): {
+  activities: HandoverActivities;
+  calls: Call[];
+  of: <K extends keyof HandoverActivities>(name: K) => Parameters<HandoverActivities[K]>[0][];
+} {
   const policy = options.policy ?? testPolicy();
   const ledger = new MemoryRoutingLedger();
   const calls: Call[] = [];
   const log = (name: keyof HandoverActivities, input: unknown) => calls.push({ name, input });
   let polls = 0;
-  const availability = options.availability ?? Object.fromEntries(Object.keys(USER_IDS).map((e) => [e, 'available' as const]));
+  const availability =
+    options.availability ?? Object.fromEntries(Object.keys(USER_IDS).map((e) => [e, 'available' as const]));
   const properties = options.properties ?? { hubspotscore: '85', country: 'Germany' };
 
   const activities: HandoverActivities = {
@@ -181,7 +189,14 @@ function fakeHandoverActivities(options: FakeOptions = {}): { activities: Handov
       }
       const assignment = await assignOwner(
         policy,
-        { properties: options.propertiesOf?.[input.hubspotId] ?? properties, now: new Date(), availability, previousOwner: options.previousOwner ?? null, accountOwner: options.accountOwner ?? null, exclude: input.exclude },
+        {
+          properties: options.propertiesOf?.[input.hubspotId] ?? properties,
+          now: new Date(),
+          availability,
+          previousOwner: options.previousOwner ?? null,
+          accountOwner: options.accountOwner ?? null,
+          exclude: input.exclude,
+        },
         ledger,
       );
       const { owner } = assignment;
@@ -211,7 +226,12 @@ function fakeHandoverActivities(options: FakeOptions = {}): { activities: Handov
     },
     async escalate(input) {
       log('escalate', input);
-      return { ownerId: USER_IDS['boss@example.com'] ?? 'missing', kind: 'user', email: 'boss@example.com', via: 'escalation' };
+      return {
+        ownerId: USER_IDS['boss@example.com'] ?? 'missing',
+        kind: 'user',
+        email: 'boss@example.com',
+        via: 'escalation',
+      };
     },
     async writeOutcomeToHubSpot(input) {
       log('writeOutcomeToHubSpot', input);
@@ -220,7 +240,8 @@ function fakeHandoverActivities(options: FakeOptions = {}): { activities: Handov
       log('recordHandoverEvent', input);
     },
   };
-  const of = <K extends keyof HandoverActivities>(name: K) => calls.filter((c) => c.name === name).map((c) => c.input as Parameters<HandoverActivities[K]>[0]);
+  const of = <K extends keyof HandoverActivities>(name: K) =>
+    calls.filter((c) => c.name === name).map((c) => c.input as Parameters<HandoverActivities[K]>[0]);
   return { activities, calls, of };
 }
 
@@ -240,7 +261,10 @@ describe('leadHandover workflow', () => {
   type Fakes = ReturnType<typeof fakeHandoverActivities>;
 
   /** Runs a worker with the fakes while `body` drives one handover (id `handover:<unique>`). */
-  async function withHandover<T>(options: FakeOptions, body: (handle: WorkflowHandle<typeof leadHandover>, fakes: Fakes) => Promise<T>): Promise<T> {
+  async function withHandover<T>(
+    options: FakeOptions,
+    body: (handle: WorkflowHandle<typeof leadHandover>, fakes: Fakes) => Promise<T>,
+  ): Promise<T> {
     const fakes = fakeHandoverActivities(options);
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -265,7 +289,12 @@ describe('leadHandover workflow', () => {
   }
 
   /** Lets workflow time pass until the handover reaches `stage` (or the time runs out). */
-  async function untilStage(handle: WorkflowHandle<typeof leadHandover>, stage: HandoverState['stage'], step: Duration = '10 minutes', max = 500): Promise<HandoverState> {
+  async function untilStage(
+    handle: WorkflowHandle<typeof leadHandover>,
+    stage: HandoverState['stage'],
+    step: Duration = '10 minutes',
+    max = 500,
+  ): Promise<HandoverState> {
     for (let i = 0; i < max; i += 1) {
       const state = await handle.query(handoverStateQuery);
       if (state.stage === stage) return state;
@@ -278,7 +307,10 @@ describe('leadHandover workflow', () => {
   async function saveHistory(handle: WorkflowHandle<typeof leadHandover>, name: string): Promise<void> {
     if (process.env.BATON_WRITE_HISTORIES !== '1') return;
     const json = JSON.parse(historyToJSON(await handle.fetchHistory())) as unknown;
-    fs.writeFileSync(path.join(__dirname, '..', 'histories', `lead-handover-${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
+    fs.writeFileSync(
+      path.join(__dirname, '..', 'histories', `lead-handover-${name}.json`),
+      `${JSON.stringify(json, null, 1)}\n`,
+    );
   }
 
   it('ends a lead that does not qualify without a dossier, an owner or a write', async () => {
@@ -328,11 +360,22 @@ describe('leadHandover workflow', () => {
         'awaiting_outcome',
         'accepted',
       ]);
-      expect(fakes.of('upsertLeadWithOwner')).toEqual([{ hubspotId: '1001', leadId: '00Q000000000LEAD', ownerId: USER_IDS['dana@example.com'] }]);
+      expect(fakes.of('upsertLeadWithOwner')).toEqual([
+        { hubspotId: '1001', leadId: '00Q000000000LEAD', ownerId: USER_IDS['dana@example.com'] },
+      ]);
       expect(fakes.of('stopCampaigns')).toHaveLength(1);
-      expect(fakes.of('writeOutcomeToHubSpot')).toEqual([expect.objectContaining({ outcome: 'accepted', reason: null })]);
+      expect(fakes.of('writeOutcomeToHubSpot')).toEqual([
+        expect.objectContaining({ outcome: 'accepted', reason: null }),
+      ]);
       const types = fakes.of('recordHandoverEvent').map((e) => e.type);
-      expect(types).toEqual(['qualified', 'dossier_written', 'handed_over', 'campaigns_stopped', 'first_touch', 'accepted']);
+      expect(types).toEqual([
+        'qualified',
+        'dossier_written',
+        'handed_over',
+        'campaigns_stopped',
+        'first_touch',
+        'accepted',
+      ]);
       // Idempotency keys are unique per event.
       expect(new Set(fakes.of('recordHandoverEvent').map((e) => e.eventKey)).size).toBe(types.length);
       const attributesAfter = (await handle.describe()).typedSearchAttributes;
@@ -351,13 +394,25 @@ describe('leadHandover workflow', () => {
   });
 
   it('gives the lead to the account owner when the previous owner is away', async () => {
-    const availability = { 'dana@example.com': 'available', 'elif@example.com': 'available', 'fred@example.com': 'away', 'boss@example.com': 'available' } as const;
-    await withHandover({ previousOwner: 'fred@example.com', accountOwner: { email: 'elif@example.com', domain: 'acme.example' }, availability }, async (handle) => {
-      const state = await untilStage(handle, 'awaiting_first_touch');
-      expect(state.ownerVia).toBe('account_owner');
-      expect(state.ownerId).toBe(USER_IDS['elif@example.com']);
-      await handle.executeUpdate(acceptUpdate, { args: [{}] });
-    });
+    const availability = {
+      'dana@example.com': 'available',
+      'elif@example.com': 'available',
+      'fred@example.com': 'away',
+      'boss@example.com': 'available',
+    } as const;
+    await withHandover(
+      {
+        previousOwner: 'fred@example.com',
+        accountOwner: { email: 'elif@example.com', domain: 'acme.example' },
+        availability,
+      },
+      async (handle) => {
+        const state = await untilStage(handle, 'awaiting_first_touch');
+        expect(state.ownerVia).toBe('account_owner');
+        expect(state.ownerId).toBe(USER_IDS['elif@example.com']);
+        await handle.executeUpdate(acceptUpdate, { args: [{}] });
+      },
+    );
   });
 
   it('reassigns on each SLA breach to someone who has not had the lead, then escalates', async () => {
@@ -366,10 +421,19 @@ describe('leadHandover workflow', () => {
       // Reassignments before escalation is 2: breach 1 and 2 reassign, breach 3 escalates.
       expect(escalated.breaches).toBe(3);
       expect(escalated.reassignments).toBe(2);
-      expect(escalated.previousOwners).toEqual(['dana@example.com', 'elif@example.com', 'fred@example.com', 'boss@example.com']);
+      expect(escalated.previousOwners).toEqual([
+        'dana@example.com',
+        'elif@example.com',
+        'fred@example.com',
+        'boss@example.com',
+      ]);
       expect(escalated.ownerId).toBe(USER_IDS['boss@example.com']);
       expect(escalated.slaDueAt).toBeNull();
-      expect(fakes.of('assignOwner').map((a) => a.exclude)).toEqual([[], ['dana@example.com'], ['dana@example.com', 'elif@example.com']]);
+      expect(fakes.of('assignOwner').map((a) => a.exclude)).toEqual([
+        [],
+        ['dana@example.com'],
+        ['dana@example.com', 'elif@example.com'],
+      ]);
       expect(fakes.of('assignOwner').map((a) => a.attempt)).toEqual([0, 1, 2]);
       expect(fakes.of('escalate')).toEqual([expect.objectContaining({ breaches: 3, why: 'sla_breached' })]);
       expect(fakes.of('upsertLeadWithOwner').map((u) => u.ownerId)).toEqual(
@@ -377,11 +441,19 @@ describe('leadHandover workflow', () => {
       );
       // Each breach came after the full four hours.
       const waits = escalated.history.filter((h) => h.stage === 'awaiting_first_touch').map((h) => h.at);
-      const breaches = escalated.history.filter((h) => h.stage === 'assigning').map((h) => h.at).slice(1);
+      const breaches = escalated.history
+        .filter((h) => h.stage === 'assigning')
+        .map((h) => h.at)
+        .slice(1);
       // Workflow time also moves by the real milliseconds the activities take.
       breaches.forEach((at, i) => expect(at - (waits[i] ?? 0)).toBeGreaterThanOrEqual(4 * HOUR));
       breaches.forEach((at, i) => expect(at - (waits[i] ?? 0)).toBeLessThan(4 * HOUR + 60_000));
-      expect(fakes.of('recordHandoverEvent').map((e) => e.type).filter((t) => t !== 'qualified' && t !== 'dossier_written')).toEqual([
+      expect(
+        fakes
+          .of('recordHandoverEvent')
+          .map((e) => e.type)
+          .filter((t) => t !== 'qualified' && t !== 'dossier_written'),
+      ).toEqual([
         'handed_over',
         'campaigns_stopped',
         'sla_breached',
@@ -399,41 +471,59 @@ describe('leadHandover workflow', () => {
   });
 
   it('finds a first touch logged in Salesforce without a signal by polling', async () => {
-    await withHandover({ context: { sla: { firstTouchWithinMs: 4 * HOUR, reassignmentsBeforeEscalation: 2, pollEveryMs: HOUR } }, touchedOnPoll: 2 }, async (handle, fakes) => {
-      const state = await untilStage(handle, 'awaiting_outcome', '30 minutes', 50);
-      expect(state.breaches).toBe(0);
-      expect(state.contactSource).toBe('task');
-      expect(fakes.of('checkFirstTouch')).toHaveLength(2);
-      await handle.executeUpdate(acceptUpdate, { args: [{}] });
-    });
+    await withHandover(
+      {
+        context: { sla: { firstTouchWithinMs: 4 * HOUR, reassignmentsBeforeEscalation: 2, pollEveryMs: HOUR } },
+        touchedOnPoll: 2,
+      },
+      async (handle, fakes) => {
+        const state = await untilStage(handle, 'awaiting_outcome', '30 minutes', 50);
+        expect(state.breaches).toBe(0);
+        expect(state.contactSource).toBe('task');
+        expect(fakes.of('checkFirstTouch')).toHaveLength(2);
+        await handle.executeUpdate(acceptUpdate, { args: [{}] });
+      },
+    );
   });
 
   it('backs off polling once escalated, so a lead nobody touches for weeks keeps a short history', async () => {
-    await withHandover({ context: { sla: { firstTouchWithinMs: 4 * HOUR, reassignmentsBeforeEscalation: 0, pollEveryMs: HOUR } } }, async (handle, fakes) => {
-      await untilStage(handle, 'escalated', '1 hour', 10);
-      const before = fakes.of('checkFirstTouch').length;
-      await env.sleep('30 days');
-      const during = fakes.of('checkFirstTouch').length - before;
-      // Hourly polling would be 720; doubling up to a day is about 35.
-      expect(during).toBeGreaterThan(20);
-      expect(during).toBeLessThan(40);
-      await handle.executeUpdate(acceptUpdate, { args: [{}] });
-    });
+    await withHandover(
+      { context: { sla: { firstTouchWithinMs: 4 * HOUR, reassignmentsBeforeEscalation: 0, pollEveryMs: HOUR } } },
+      async (handle, fakes) => {
+        await untilStage(handle, 'escalated', '1 hour', 10);
+        const before = fakes.of('checkFirstTouch').length;
+        await env.sleep('30 days');
+        const during = fakes.of('checkFirstTouch').length - before;
+        // Hourly polling would be 720; doubling up to a day is about 35.
+        expect(during).toBeGreaterThan(20);
+        expect(during).toBeLessThan(40);
+        await handle.executeUpdate(acceptUpdate, { args: [{}] });
+      },
+    );
   });
 
   it('reads sales’ verdict from the Lead status when no update comes', async () => {
     const context = { outcomePollEveryMs: HOUR };
-    await withHandover({ context, outcome: { outcome: 'rejected', reason: 'wrong persona' } }, async (handle, fakes) => {
-      await untilStage(handle, 'awaiting_first_touch');
-      await handle.signal(contactedSignal, { at: Date.now(), source: 'status_change' });
-      const final = await handle.result();
-      expect(final.outcome).toBe('rejected');
-      expect(fakes.of('writeOutcomeToHubSpot')).toEqual([expect.objectContaining({ outcome: 'rejected', reason: 'wrong persona' })]);
-    });
+    await withHandover(
+      { context, outcome: { outcome: 'rejected', reason: 'wrong persona' } },
+      async (handle, fakes) => {
+        await untilStage(handle, 'awaiting_first_touch');
+        await handle.signal(contactedSignal, { at: Date.now(), source: 'status_change' });
+        const final = await handle.result();
+        expect(final.outcome).toBe('rejected');
+        expect(fakes.of('writeOutcomeToHubSpot')).toEqual([
+          expect.objectContaining({ outcome: 'rejected', reason: 'wrong persona' }),
+        ]);
+      },
+    );
   });
 
   it('routes a lead the pre-sales queue did not release in time', async () => {
-    const presales = { queueId: QUEUE_IDS['Lead Research'] ?? '', releaseWithinMs: 24 * HOUR, onTimeout: 'route' as const };
+    const presales = {
+      queueId: QUEUE_IDS['Lead Research'] ?? '',
+      releaseWithinMs: 24 * HOUR,
+      onTimeout: 'route' as const,
+    };
     await withHandover({ context: { presales } }, async (handle, fakes) => {
       const during = await untilStage(handle, 'presales', '1 minute', 10);
       expect(during.ownerId).toBe(QUEUE_IDS['Lead Research']);
@@ -451,7 +541,11 @@ describe('leadHandover workflow', () => {
   });
 
   it('escalates a lead the pre-sales queue did not release when the policy says so, and routes a released one at once', async () => {
-    const escalating = { queueId: QUEUE_IDS['Lead Research'] ?? '', releaseWithinMs: 24 * HOUR, onTimeout: 'escalate' as const };
+    const escalating = {
+      queueId: QUEUE_IDS['Lead Research'] ?? '',
+      releaseWithinMs: 24 * HOUR,
+      onTimeout: 'escalate' as const,
+    };
     await withHandover({ context: { presales: escalating } }, async (handle, fakes) => {
       const state = await untilStage(handle, 'escalated', '2 hours', 20);
       expect(state.ownerId).toBe(USER_IDS['boss@example.com']);
@@ -474,13 +568,19 @@ describe('leadHandover workflow', () => {
   it('refuses a rejection without a reason and writes a rejection with its reason back to HubSpot', async () => {
     await withHandover({}, async (handle, fakes) => {
       await untilStage(handle, 'awaiting_first_touch');
-      await expect(handle.executeUpdate(rejectUpdate, { args: [{ reason: '   ' }] })).rejects.toThrow(WorkflowUpdateFailedError);
-      await expect(handle.executeUpdate(rejectUpdate, { args: [{ reason: '   ' }] })).rejects.toMatchObject({ cause: { message: 'a rejection needs a reason' } });
+      await expect(handle.executeUpdate(rejectUpdate, { args: [{ reason: '   ' }] })).rejects.toThrow(
+        WorkflowUpdateFailedError,
+      );
+      await expect(handle.executeUpdate(rejectUpdate, { args: [{ reason: '   ' }] })).rejects.toMatchObject({
+        cause: { message: 'a rejection needs a reason' },
+      });
       expect((await handle.query(handoverStateQuery)).outcome).toBeNull();
       const rejected = await handle.executeUpdate(rejectUpdate, { args: [{ reason: '  Student, no company  ' }] });
       expect(rejected.stage).toBe('rejected');
       expect(rejected.reason).toBe('Student, no company');
-      expect(fakes.of('writeOutcomeToHubSpot')).toEqual([expect.objectContaining({ outcome: 'rejected', reason: 'Student, no company' })]);
+      expect(fakes.of('writeOutcomeToHubSpot')).toEqual([
+        expect.objectContaining({ outcome: 'rejected', reason: 'Student, no company' }),
+      ]);
       // Deciding counts as the first touch.
       expect(rejected.contactSource).toBe('manual');
       // The run is over: nothing accepts it any more.
@@ -500,7 +600,9 @@ describe('leadHandover workflow', () => {
       const next = await handle.executeUpdate(reassignUpdate, { args: [{}] });
       expect(next.ownerId).toBe(USER_IDS['elif@example.com']);
       expect(fakes.of('assignOwner').at(-1)?.exclude).toEqual(['dana@example.com', 'fred@example.com']);
-      await expect(handle.executeUpdate(reassignUpdate, { args: [{ toEmail: 'not an email' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+      await expect(handle.executeUpdate(reassignUpdate, { args: [{ toEmail: 'not an email' }] })).rejects.toThrow(
+        WorkflowUpdateFailedError,
+      );
       expect((await handle.query(handoverStateQuery)).breaches).toBe(0);
       await handle.executeUpdate(acceptUpdate, { args: [{ note: 'booked a demo' }] });
       expect((await handle.result()).reason).toBe('booked a demo');
@@ -510,7 +612,12 @@ describe('leadHandover workflow', () => {
 
   it('starts one workflow for duplicate signal-with-start deliveries and keeps the latest score', async () => {
     const fakes = fakeHandoverActivities({});
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: uniqueId('tq'), workflowBundle: await workflowBundle(), activities: fakes.activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: uniqueId('tq'),
+      workflowBundle: await workflowBundle(),
+      activities: fakes.activities,
+    });
     await worker.runUntil(async () => {
       const workflowId = handoverWorkflowId(uniqueId('hs'));
       const start = (score: number) =>
@@ -553,17 +660,33 @@ describe('leadHandover workflow', () => {
    * Hands over each lead in turn on one worker (one routing ledger, so caps and turns carry
    * over) and returns who got it, then rejects it so the run ends.
    */
-  async function routeLeads(options: FakeOptions, hubspotIds: string[]): Promise<{ hubspotId: string; owner: string | null; via: string | null }[]> {
+  async function routeLeads(
+    options: FakeOptions,
+    hubspotIds: string[],
+  ): Promise<{ hubspotId: string; owner: string | null; via: string | null }[]> {
     const fakes = fakeHandoverActivities(options);
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: uniqueId('tq'), workflowBundle: await workflowBundle(), activities: fakes.activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: uniqueId('tq'),
+      workflowBundle: await workflowBundle(),
+      activities: fakes.activities,
+    });
     return worker.runUntil(async () => {
       const routed: { hubspotId: string; owner: string | null; via: string | null }[] = [];
       for (const hubspotId of hubspotIds) {
-        const handle = await env.client.workflow.start(leadHandover, { workflowId: handoverWorkflowId(uniqueId(`hs-${hubspotId}`)), taskQueue: worker.options.taskQueue, args: [{ hubspotId, trigger: 'webhook' }] });
+        const handle = await env.client.workflow.start(leadHandover, {
+          workflowId: handoverWorkflowId(uniqueId(`hs-${hubspotId}`)),
+          taskQueue: worker.options.taskQueue,
+          args: [{ hubspotId, trigger: 'webhook' }],
+        });
         try {
           const state = await untilStage(handle, 'awaiting_first_touch');
           const queue = Object.entries(QUEUE_IDS).find(([, id]) => id === state.ownerId)?.[0];
-          routed.push({ hubspotId, owner: state.ownerEmail ?? (queue === undefined ? state.ownerId : `queue:${queue}`), via: state.ownerVia });
+          routed.push({
+            hubspotId,
+            owner: state.ownerEmail ?? (queue === undefined ? state.ownerId : `queue:${queue}`),
+            via: state.ownerVia,
+          });
           await handle.executeUpdate(rejectUpdate, { args: [{ reason: 'routing test' }] });
           await handle.result();
         } catch (err) {
@@ -600,7 +723,8 @@ describe('leadHandover workflow', () => {
     });
 
     it('skips reps at their cap and ends at the fallback queue when every rep is capped', async () => {
-      const small = (n: number) => [`mm-${n}`, { hubspotscore: '90', country: 'United States', numemployees: '10' }] as const;
+      const small = (n: number) =>
+        [`mm-${n}`, { hubspotscore: '90', country: 'United States', numemployees: '10' }] as const;
       const propertiesOf = Object.fromEntries([1, 2, 3].map(small));
       const routed = await routeLeads({ policy: routingPolicy(), propertiesOf }, ['mm-1', 'mm-2', 'mm-3']);
       // per_day: 1 — Gus, then Hal, then nobody of the team is left today.
@@ -609,8 +733,21 @@ describe('leadHandover workflow', () => {
     });
 
     it('skips reps who are away or inactive in Salesforce, and uses the team fallback when none is left', async () => {
-      const availability = { 'ada@example.com': 'inactive', 'gus@example.com': 'away', 'hal@example.com': 'available', 'dana@example.com': 'away', 'elif@example.com': 'available', 'fred@example.com': 'available', 'boss@example.com': 'available' } as const;
-      const routed = await routeLeads({ policy: routingPolicy(), propertiesOf: leads, availability }, ['us-small', 'de-any', 'de-any', 'us-big']);
+      const availability = {
+        'ada@example.com': 'inactive',
+        'gus@example.com': 'away',
+        'hal@example.com': 'available',
+        'dana@example.com': 'away',
+        'elif@example.com': 'available',
+        'fred@example.com': 'available',
+        'boss@example.com': 'available',
+      } as const;
+      const routed = await routeLeads({ policy: routingPolicy(), propertiesOf: leads, availability }, [
+        'us-small',
+        'de-any',
+        'de-any',
+        'us-big',
+      ]);
       expect(routed.map((r) => r.owner)).toEqual([
         'hal@example.com', // Gus is away
         'elif@example.com', // Dana is away

@@ -25,7 +25,9 @@ export async function archivedContactIds(client: Client, progress?: () => void):
   const ids: string[] = [];
   let after: string | undefined;
   do {
-    const page = archivedPageSchema.parse(await client.crm.contacts.basicApi.getPage(LIST_PAGE_MAX, after, ['hs_object_id'], undefined, undefined, true));
+    const page = archivedPageSchema.parse(
+      await client.crm.contacts.basicApi.getPage(LIST_PAGE_MAX, after, ['hs_object_id'], undefined, undefined, true),
+    );
     for (const r of page.results) if (r.archived !== false) ids.push(r.id);
     after = page.paging?.next?.after;
     progress?.();

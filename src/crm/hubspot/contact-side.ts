@@ -2,16 +2,38 @@ import type { Client } from '@hubspot/api-client';
 import { z } from 'zod';
 import type { ObjectMapping } from '../../config/mapping-file';
 import { hubspotPropertiesOf, normaliseMatchKey, type Values } from '../../mapping/transform';
-import { chunks, mapLimit, writeIsolating, type ChangedPage, type CrmSide, type DeletionCursor, type SideRecord, type WriteResult } from '../side';
+import {
+  chunks,
+  mapLimit,
+  writeIsolating,
+  type ChangedPage,
+  type CrmSide,
+  type DeletionCursor,
+  type SideRecord,
+  type WriteResult,
+} from '../side';
 import { archivedContactIds } from './archived';
 import { HUBSPOT_BATCH_MAX, HubSpotContacts, modifiedAt, type HubSpotContact } from './contacts';
 import { readChangedContacts } from './delta-cursor';
 import { INITIAL_HUBSPOT_CURSOR, type HubSpotCursor } from './cursor';
 
 const batchResultSchema = z.object({
-  results: z.array(z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable()), updatedAt: z.date().or(z.string().transform((s) => new Date(s))) })),
+  results: z.array(
+    z.object({
+      id: z.string(),
+      properties: z.record(z.string(), z.string().nullable()),
+      updatedAt: z.date().or(z.string().transform((s) => new Date(s))),
+    }),
+  ),
   errors: z
-    .array(z.object({ status: z.string().optional(), category: z.string().optional(), message: z.string(), context: z.record(z.string(), z.array(z.string())).optional() }))
+    .array(
+      z.object({
+        status: z.string().optional(),
+        category: z.string().optional(),
+        message: z.string(),
+        context: z.record(z.string(), z.array(z.string())).optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -43,7 +65,11 @@ function describeHubSpotError(err: unknown): { code: string | null; reason: stri
   const { code, body } = parsed.data;
   // 4xx other than 401/403/429 is about the records; the rest is about the call and is retried.
   const wholeBatch = code >= 400 && code < 500 && ![401, 403, 408, 429].includes(code);
-  return { code: body?.category ?? String(code), reason: `HubSpot ${code}: ${body?.message ?? 'no message'}`, wholeBatch };
+  return {
+    code: body?.category ?? String(code),
+    reason: `HubSpot ${code}: ${body?.message ?? 'no message'}`,
+    wholeBatch,
+  };
 }
 
 export interface HubSpotContactSideOptions {
@@ -72,7 +98,12 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
   }
 
   async readChanged(mapping: ObjectMapping, cursor: HubSpotCursor, until: number): Promise<ChangedPage<HubSpotCursor>> {
-    const page = await readChangedContacts(this.contacts, [...new Set([...hubspotPropertiesOf(mapping), MERGED_IDS])], cursor, until);
+    const page = await readChangedContacts(
+      this.contacts,
+      [...new Set([...hubspotPropertiesOf(mapping), MERGED_IDS])],
+      cursor,
+      until,
+    );
     return { records: page.records.map(toRecord), next: page.next, done: page.done };
   }
 
@@ -80,9 +111,17 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
     const out = new Map<string, SideRecord>();
     const properties = [...new Set([...hubspotPropertiesOf(mapping), 'lastmodifieddate', MERGED_IDS])];
     const pages = await mapLimit(chunks(ids, HUBSPOT_BATCH_MAX), IN_FLIGHT, async (batch) =>
-      batchResultSchema.parse(await this.client.crm.contacts.batchApi.read({ inputs: batch.map((id) => ({ id })), properties, propertiesWithHistory: [] })),
+      batchResultSchema.parse(
+        await this.client.crm.contacts.batchApi.read({
+          inputs: batch.map((id) => ({ id })),
+          properties,
+          propertiesWithHistory: [],
+        }),
+      ),
     );
-    for (const res of pages) for (const r of res.results) out.set(r.id, toRecord({ id: r.id, properties: r.properties, updatedAt: r.updatedAt }));
+    for (const res of pages)
+      for (const r of res.results)
+        out.set(r.id, toRecord({ id: r.id, properties: r.properties, updatedAt: r.updatedAt }));
     return out;
   }
 
@@ -91,7 +130,12 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
     // Batch read by a unique property answers 207 with the keys it did not find.
     const pages = await mapLimit(chunks([...new Set(keys)], HUBSPOT_BATCH_MAX), IN_FLIGHT, async (batch) =>
       batchResultSchema.parse(
-        await this.client.crm.contacts.batchApi.read({ idProperty: mapping.match.hubspot, inputs: batch.map((id) => ({ id })), properties: [mapping.match.hubspot], propertiesWithHistory: [] }),
+        await this.client.crm.contacts.batchApi.read({
+          idProperty: mapping.match.hubspot,
+          inputs: batch.map((id) => ({ id })),
+          properties: [mapping.match.hubspot],
+          propertiesWithHistory: [],
+        }),
       ),
     );
     for (const res of pages) {
@@ -106,16 +150,22 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
   async create(_mapping: ObjectMapping, rows: Values[]): Promise<WriteResult[]> {
     const parts = await mapLimit(chunks(rows, HUBSPOT_BATCH_MAX), IN_FLIGHT, (batch) =>
       writeIsolating(
-          batch,
-          async (part) => {
-            const res = batchResultSchema.parse(await this.client.crm.contacts.batchApi.create({ inputs: part.map((values) => ({ properties: toProperties(values), associations: [] })) }));
-            // Batch create returns results in input order (it fails whole rather than partially).
-            return part.map((_, i): WriteResult => {
-              const r = res.results[i];
-              return r ? { ok: true, id: r.id } : { ok: false, code: 'NO_RESULT', reason: 'HubSpot returned no result for this record' };
-            });
-          },
-          describeHubSpotError,
+        batch,
+        async (part) => {
+          const res = batchResultSchema.parse(
+            await this.client.crm.contacts.batchApi.create({
+              inputs: part.map((values) => ({ properties: toProperties(values), associations: [] })),
+            }),
+          );
+          // Batch create returns results in input order (it fails whole rather than partially).
+          return part.map((_, i): WriteResult => {
+            const r = res.results[i];
+            return r
+              ? { ok: true, id: r.id }
+              : { ok: false, code: 'NO_RESULT', reason: 'HubSpot returned no result for this record' };
+          });
+        },
+        describeHubSpotError,
       ),
     );
     return parts.flat();
@@ -124,20 +174,27 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
   async update(_mapping: ObjectMapping, rows: { id: string; values: Values }[]): Promise<WriteResult[]> {
     const parts = await mapLimit(chunks(rows, HUBSPOT_BATCH_MAX), IN_FLIGHT, (batch) =>
       writeIsolating(
-          batch,
-          async (part) => {
-            const res = batchResultSchema.parse(await this.client.crm.contacts.batchApi.update({ inputs: part.map((r) => ({ id: r.id, properties: toProperties(r.values) })) }));
-            // 207: errors name the ids they concern in `context.ids`.
-            const failed = new Map<string, { code: string | null; reason: string }>();
-            for (const e of res.errors ?? []) for (const id of e.context?.ids ?? []) failed.set(id, { code: e.category ?? null, reason: e.message });
-            const done = new Set(res.results.map((r) => r.id));
-            return part.map((r): WriteResult => {
-              const f = failed.get(r.id);
-              if (f) return { ok: false, ...f };
-              return done.has(r.id) ? { ok: true, id: r.id } : { ok: false, code: 'NO_RESULT', reason: 'HubSpot returned no result for this record' };
-            });
-          },
-          describeHubSpotError,
+        batch,
+        async (part) => {
+          const res = batchResultSchema.parse(
+            await this.client.crm.contacts.batchApi.update({
+              inputs: part.map((r) => ({ id: r.id, properties: toProperties(r.values) })),
+            }),
+          );
+          // 207: errors name the ids they concern in `context.ids`.
+          const failed = new Map<string, { code: string | null; reason: string }>();
+          for (const e of res.errors ?? [])
+            for (const id of e.context?.ids ?? []) failed.set(id, { code: e.category ?? null, reason: e.message });
+          const done = new Set(res.results.map((r) => r.id));
+          return part.map((r): WriteResult => {
+            const f = failed.get(r.id);
+            if (f) return { ok: false, ...f };
+            return done.has(r.id)
+              ? { ok: true, id: r.id }
+              : { ok: false, code: 'NO_RESULT', reason: 'HubSpot returned no result for this record' };
+          });
+        },
+        describeHubSpotError,
       ),
     );
     return parts.flat();
@@ -148,7 +205,12 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
    * cursor records when it was last read. A contact archived in between is in the bin at
    * the next read (it keeps 90 days), so waiting loses nothing.
    */
-  async readDeletions(_mapping: ObjectMapping, cursor: DeletionCursor | null, until: number, progress?: () => void): Promise<{ ids: string[]; next: DeletionCursor }> {
+  async readDeletions(
+    _mapping: ObjectMapping,
+    cursor: DeletionCursor | null,
+    until: number,
+    progress?: () => void,
+  ): Promise<{ ids: string[]; next: DeletionCursor }> {
     const every = this.options.recycleBinEveryMs ?? 0;
     const last = cursor?.archived;
     if (cursor && last !== undefined && every > 0 && until - last < every) return { ids: [], next: cursor };
@@ -157,7 +219,12 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
 
   async confirmDeleted(ids: string[]): Promise<Set<string>> {
     const pages = await mapLimit(chunks([...new Set(ids)], HUBSPOT_BATCH_MAX), IN_FLIGHT, async (batch) =>
-      batchResultSchema.parse(await this.client.crm.contacts.batchApi.read({ inputs: batch.map((id) => ({ id })), properties: ['hs_object_id'], propertiesWithHistory: [] }, true)),
+      batchResultSchema.parse(
+        await this.client.crm.contacts.batchApi.read(
+          { inputs: batch.map((id) => ({ id })), properties: ['hs_object_id'], propertiesWithHistory: [] },
+          true,
+        ),
+      ),
     );
     return new Set(pages.flatMap((p) => p.results.map((r) => r.id)));
   }
@@ -186,7 +253,8 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
   async mergedFrom(records: SideRecord[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const r of records) {
-      for (const id of (r.values[MERGED_IDS] ?? '').split(';')) if (id.trim() !== '' && id.trim() !== r.id) out.set(id.trim(), r.id);
+      for (const id of (r.values[MERGED_IDS] ?? '').split(';'))
+        if (id.trim() !== '' && id.trim() !== r.id) out.set(id.trim(), r.id);
     }
     return out;
   }

@@ -61,7 +61,8 @@ export class HubSpotContacts implements ContactSearch {
       { propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Lte, value: String(q.until) },
       ...this.also,
     ];
-    if (q.afterId !== null) filters.push({ propertyName: 'hs_object_id', operator: FilterOperatorEnum.Gt, value: q.afterId });
+    if (q.afterId !== null)
+      filters.push({ propertyName: 'hs_object_id', operator: FilterOperatorEnum.Gt, value: q.afterId });
     const page = await this.client.crm.contacts.searchApi.doSearch({
       filterGroups: [{ filters }],
       sorts: ['hs_object_id'],

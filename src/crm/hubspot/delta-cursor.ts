@@ -4,7 +4,10 @@ import type { HubSpotCursor } from './cursor';
 type Scan = Extract<HubSpotCursor, { mode: 'scan' }>;
 
 /** The window a cursor reads next, or undefined when it is already at `until`. */
-function windowOf(cursor: HubSpotCursor, until: number): { from: number; to: number; afterId: string | null; maxTs: number } | undefined {
+function windowOf(
+  cursor: HubSpotCursor,
+  until: number,
+): { from: number; to: number; afterId: string | null; maxTs: number } | undefined {
   switch (cursor.mode) {
     case 'scan':
       // A window keeps the bound it started with, even when a later run resumes it.
@@ -33,7 +36,13 @@ export async function readChangedContacts(
   const window = windowOf(cursor, until);
   if (!window) return { records: [], next: cursor, done: true };
   const limit = HUBSPOT_SEARCH_PAGE_MAX;
-  const page = await contacts.searchWindow({ after: window.from, until: window.to, afterId: window.afterId, properties, limit });
+  const page = await contacts.searchWindow({
+    after: window.from,
+    until: window.to,
+    afterId: window.afterId,
+    properties,
+    limit,
+  });
   const maxTs = page.results.reduce((max, r) => Math.max(max, modifiedAt(r)), window.maxTs);
   const last = page.results[page.results.length - 1];
   if (page.results.length >= limit && last) {

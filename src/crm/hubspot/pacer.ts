@@ -108,7 +108,8 @@ export class HubSpotPacer {
     let soonest = Number.POSITIVE_INFINITY;
     for (const p of this.places) {
       if (searchOnly && !p.search) continue;
-      if (p.doneAt !== undefined && p.doneAt + window.intervalMs > now) soonest = Math.min(soonest, p.doneAt + window.intervalMs - now);
+      if (p.doneAt !== undefined && p.doneAt + window.intervalMs > now)
+        soonest = Math.min(soonest, p.doneAt + window.intervalMs - now);
     }
     return soonest;
   }
@@ -126,7 +127,7 @@ export class HubSpotPacer {
     const now = this.now();
     this.prune(now);
     let next = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < this.waiting.length; ) {
+    for (let i = 0; i < this.waiting.length;) {
       const waiter = this.waiting[i]!;
       const delay = this.delayOf(waiter.search, now);
       if (delay > 0) {
@@ -198,7 +199,8 @@ function configurationOf(value: Record<string, unknown>): ApiConfiguration | und
 }
 
 function isSearch(request: unknown): boolean {
-  if (!isObject(request) || typeof request.getUrl !== 'function' || typeof request.getHttpMethod !== 'function') return false;
+  if (!isObject(request) || typeof request.getUrl !== 'function' || typeof request.getHttpMethod !== 'function')
+    return false;
   return String(request.getHttpMethod()) === 'POST' && SEARCH_PATH.test(String(request.getUrl()));
 }
 

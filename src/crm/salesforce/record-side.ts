@@ -4,7 +4,13 @@ import type { ObjectMapping } from '../../config/mapping-file';
 import { contactMappingOf, followsLeadConversion, LEAD_CONVERSION_FIELDS } from '../../mapping/lifecycle';
 import { isBlank, normaliseMatchKey, salesforceFieldsOf, type Values } from '../../mapping/transform';
 import type { ChangedPage, CrmSide, DeletionCursor, LeadConversions, SideRecord, WriteResult } from '../side';
-import { describeSaveErrors, SALESFORCE_COLLECTION_MAX, SalesforceRecords, type SalesforceRecord, type SaveResult } from './records';
+import {
+  describeSaveErrors,
+  SALESFORCE_COLLECTION_MAX,
+  SalesforceRecords,
+  type SalesforceRecord,
+  type SaveResult,
+} from './records';
 import { soqlName, soqlString } from './soql';
 
 /**
@@ -54,7 +60,8 @@ function toSideRecord(r: SalesforceRecord, mapped: ReadonlySet<string>, object?:
   const stamp = parseSalesforceDate(r.values.SystemModstamp ?? '');
   const created = parseSalesforceDate(r.values.CreatedDate ?? '');
   const values: Values = { ...r.values };
-  const converted = values.IsConverted === 'true' && !isBlank(values.ConvertedContactId) ? values.ConvertedContactId : undefined;
+  const converted =
+    values.IsConverted === 'true' && !isBlank(values.ConvertedContactId) ? values.ConvertedContactId : undefined;
   for (const field of BOOKKEEPING_FIELDS) if (!mapped.has(field)) delete values[field];
   return {
     id: r.id,
@@ -70,7 +77,9 @@ function results(saved: SaveResult[], n: number): WriteResult[] {
   return Array.from({ length: n }, (_, i): WriteResult => {
     const r = saved[i];
     if (r?.success && r.id) return { ok: true, id: r.id };
-    const { code, reason } = r ? describeSaveErrors(r) : { code: 'NO_RESULT', reason: 'Salesforce returned no result for this record' };
+    const { code, reason } = r
+      ? describeSaveErrors(r)
+      : { code: 'NO_RESULT', reason: 'Salesforce returned no result for this record' };
     return { ok: false, code, reason };
   });
 }
@@ -91,17 +100,26 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
     // Every Lead read carries its conversion state, so a converted (read-only) Lead is known
     // before anything is written to it, whether or not the mapping follows conversions.
     const conversion = mapping.salesforce.object === 'Lead' ? LEAD_CONVERSION_FIELDS : [];
-    return [...new Set(['Id', 'SystemModstamp', 'CreatedDate', ...conversion, ...salesforceFieldsOf(mapping)])].map(soqlName);
+    return [...new Set(['Id', 'SystemModstamp', 'CreatedDate', ...conversion, ...salesforceFieldsOf(mapping)])].map(
+      soqlName,
+    );
   }
 
   initialCursor(): SalesforceCursor {
     return INITIAL_SALESFORCE_CURSOR;
   }
 
-  private async readPage(mapping: ObjectMapping, cursor: { ts: number; id: string }, until: number): Promise<SideRecord[]> {
+  private async readPage(
+    mapping: ObjectMapping,
+    cursor: { ts: number; id: string },
+    until: number,
+  ): Promise<SideRecord[]> {
     const at = soqlDateTime(cursor.ts);
     // Salesforce refuses an empty Id literal, so the very first read has no tie-breaker.
-    const after = cursor.id === '' ? `SystemModstamp >= ${at}` : `(SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(cursor.id)}))`;
+    const after =
+      cursor.id === ''
+        ? `SystemModstamp >= ${at}`
+        : `(SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${soqlString(cursor.id)}))`;
     const soql =
       `SELECT ${this.fieldList(mapping).join(', ')} FROM ${soqlName(mapping.salesforce.object)} ` +
       `WHERE ${after} AND SystemModstamp <= ${soqlDateTime(until)} ` +
@@ -115,7 +133,11 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
    * from a second watermark; the sync keeps only those linked to a HubSpot contact (the
    * ones converted Leads became), so an org's other Contacts cost reading, never writing.
    */
-  async readChanged(mapping: ObjectMapping, cursor: SalesforceCursor, until: number): Promise<ChangedPage<SalesforceCursor>> {
+  async readChanged(
+    mapping: ObjectMapping,
+    cursor: SalesforceCursor,
+    until: number,
+  ): Promise<ChangedPage<SalesforceCursor>> {
     const rows = await this.readPage(mapping, cursor, until);
     const last = rows[rows.length - 1];
     const leadsDone = rows.length < SALESFORCE_READ_PAGE;
@@ -126,7 +148,9 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
     // read in full when its link is made: so the Contact watermark can start where the Lead
     // watermark stood (same clock, Salesforce's) instead of at every Contact in the org.
     const contactCursor = cursor.contacts ?? { ts: cursor.ts, id: '' };
-    const contacts = (await this.readPage(await this.contactMapping(mapping), contactCursor, until)).map((r): SideRecord => ({ ...r, object: 'Contact' }));
+    const contacts = (await this.readPage(await this.contactMapping(mapping), contactCursor, until)).map(
+      (r): SideRecord => ({ ...r, object: 'Contact' }),
+    );
     const lastContact = contacts[contacts.length - 1];
     return {
       records: [...rows, ...contacts],
@@ -168,7 +192,12 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
    * nor repeat a deletion.
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
    */
-  async readDeletions(mapping: ObjectMapping, cursor: DeletionCursor | null, until: number, progress?: () => void): Promise<{ ids: string[]; next: DeletionCursor }> {
+  async readDeletions(
+    mapping: ObjectMapping,
+    cursor: DeletionCursor | null,
+    until: number,
+    progress?: () => void,
+  ): Promise<{ ids: string[]; next: DeletionCursor }> {
     const objects = [mapping.salesforce.object, ...(followsLeadConversion(mapping) ? ['Contact'] : [])];
     const next: DeletionCursor = { ...cursor };
     const ids: string[] = [];
@@ -176,7 +205,9 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
     for (const object of objects) {
       const start = Math.max(cursor?.[object] ?? 0, Date.now() - DELETED_WINDOW_MS);
       if (Math.floor(start / MINUTE) * MINUTE >= end) continue;
-      const res = deletedSchema.parse(await this.conn.sobject(soqlName(object)).deleted(new Date(start), new Date(end)));
+      const res = deletedSchema.parse(
+        await this.conn.sobject(soqlName(object)).deleted(new Date(start), new Date(end)),
+      );
       ids.push(...res.deletedRecords.map((r) => r.id));
       const covered = parseSalesforceDate(res.latestDateCovered);
       next[object] = Number.isNaN(covered) ? start : covered;
@@ -214,13 +245,19 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
 
   /** The records merged into any of these (their MasterRecordId is one of them), gone id → survivor. */
   async mergedFrom(records: SideRecord[]): Promise<Map<string, string>> {
-    return this.masters(records.map((r) => r.id), 'MasterRecordId');
+    return this.masters(
+      records.map((r) => r.id),
+      'MasterRecordId',
+    );
   }
 
   /** Deleted Leads and Contacts with a MasterRecordId whose `by` field is among `ids`, id → MasterRecordId. */
   private async masters(ids: string[], by: 'Id' | 'MasterRecordId'): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    for (const [object, prefix] of [['Lead', '00Q'], ['Contact', '003']] as const) {
+    for (const [object, prefix] of [
+      ['Lead', '00Q'],
+      ['Contact', '003'],
+    ] as const) {
       const mine = ids.filter((id) => id.startsWith(prefix));
       for (let i = 0; i < mine.length; i += SALESFORCE_COLLECTION_MAX) {
         const part = mine.slice(i, i + SALESFORCE_COLLECTION_MAX);
@@ -239,8 +276,12 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
     return ids.map((id, i): WriteResult => {
       const r = saved[i];
       // Already deleted (by someone else, or by an earlier attempt of this one): done.
-      if (r && (r.success || r.errors.some((e) => (e.statusCode ?? e.errorCode) === 'ENTITY_IS_DELETED'))) return { ok: true, id };
-      return { ok: false, ...(r ? describeSaveErrors(r) : { code: 'NO_RESULT', reason: 'Salesforce returned no result for this record' }) };
+      if (r && (r.success || r.errors.some((e) => (e.statusCode ?? e.errorCode) === 'ENTITY_IS_DELETED')))
+        return { ok: true, id };
+      return {
+        ok: false,
+        ...(r ? describeSaveErrors(r) : { code: 'NO_RESULT', reason: 'Salesforce returned no result for this record' }),
+      };
     });
   }
 
@@ -253,7 +294,11 @@ export class SalesforceRecordSide implements CrmSide<SalesforceCursor>, LeadConv
   }
 
   async convertedContacts(leadIds: string[]): Promise<Map<string, string>> {
-    const rows = await new SalesforceRecords(this.conn, 'Lead').findBy('Id', leadIds, ['Id', 'IsConverted', 'ConvertedContactId']);
+    const rows = await new SalesforceRecords(this.conn, 'Lead').findBy('Id', leadIds, [
+      'Id',
+      'IsConverted',
+      'ConvertedContactId',
+    ]);
     const out = new Map<string, string>();
     for (const r of rows) {
       const contactId = r.values.ConvertedContactId;

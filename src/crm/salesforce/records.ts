@@ -67,7 +67,11 @@ export class SalesforceRecords {
     for (let i = 0; i < unique.length; i += IN_CHUNK) {
       const chunk = unique.slice(i, i + IN_CHUNK);
       if (chunk.length === 0) continue;
-      out.push(...(await this.query(`SELECT ${select} FROM ${this.sobject} WHERE ${soqlName(field)} IN (${chunk.map(soqlString).join(', ')})`)));
+      out.push(
+        ...(await this.query(
+          `SELECT ${select} FROM ${this.sobject} WHERE ${soqlName(field)} IN (${chunk.map(soqlString).join(', ')})`,
+        )),
+      );
     }
     return out;
   }
@@ -84,7 +88,9 @@ export class SalesforceRecords {
     const out: SaveResult[] = [];
     for (let i = 0; i < records.length; i += SALESFORCE_COLLECTION_MAX) {
       const chunk = records.slice(i, i + SALESFORCE_COLLECTION_MAX);
-      const results = await this.conn.sobject(this.sobject).create(chunk, { allOrNone: false, headers: AUTO_ASSIGN_OFF });
+      const results = await this.conn
+        .sobject(this.sobject)
+        .create(chunk, { allOrNone: false, headers: AUTO_ASSIGN_OFF });
       out.push(...z.array(saveResultSchema).parse(results));
     }
     return out;
@@ -95,7 +101,9 @@ export class SalesforceRecords {
     const out: SaveResult[] = [];
     for (let i = 0; i < records.length; i += SALESFORCE_COLLECTION_MAX) {
       const chunk = records.slice(i, i + SALESFORCE_COLLECTION_MAX);
-      const results = await this.conn.sobject(this.sobject).update(chunk, { allOrNone: false, headers: AUTO_ASSIGN_OFF });
+      const results = await this.conn
+        .sobject(this.sobject)
+        .update(chunk, { allOrNone: false, headers: AUTO_ASSIGN_OFF });
       out.push(...z.array(saveResultSchema).parse(results));
     }
     return out;
@@ -123,6 +131,11 @@ export function describeSaveErrors(result: SaveResult): { code: string | null; r
   const first = result.errors[0];
   return {
     code: first?.statusCode ?? first?.errorCode ?? null,
-    reason: result.errors.map((e) => `${e.statusCode ?? e.errorCode ?? 'ERROR'}: ${e.message}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`).join('; '),
+    reason: result.errors
+      .map(
+        (e) =>
+          `${e.statusCode ?? e.errorCode ?? 'ERROR'}: ${e.message}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`,
+      )
+      .join('; '),
   };
 }

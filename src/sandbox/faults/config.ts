@@ -28,7 +28,10 @@ const MAX_DELAY_MS = 30_000;
 const route = z
   .string()
   .trim()
-  .regex(/^(?:[A-Za-z]+\s+)?(?:\*|\/)\S*$/, 'a route is "*", a path such as "/crm/v3/objects/contacts/search", or a method and a path such as "POST */batch/*"')
+  .regex(
+    /^(?:[A-Za-z]+\s+)?(?:\*|\/)\S*$/,
+    'a route is "*", a path such as "/crm/v3/objects/contacts/search", or a method and a path such as "POST */batch/*"',
+  )
   .default('*');
 const rate = z.number().min(0, 'a rate is a share between 0 and 1').max(1, 'a rate is a share between 0 and 1');
 const delayMs = z.number().int().min(0).max(MAX_DELAY_MS);
@@ -58,7 +61,10 @@ const burstFields = {
 };
 const everyLongerThanDuration = (b: { durationMs: number; everyMs?: number | undefined }): boolean =>
   b.everyMs === undefined || b.everyMs > b.durationMs;
-const burstMessage = { message: 'everyMs must be longer than durationMs (or the window never closes)', path: ['everyMs'] };
+const burstMessage = {
+  message: 'everyMs must be longer than durationMs (or the window never closes)',
+  path: ['everyMs'],
+};
 
 /** A window in which every request is throttled (HubSpot: 429 with the policy's body). */
 const hubspotBurstRule = z
@@ -154,8 +160,20 @@ export interface SalesforceFaultConfig extends CommonFaultConfig {
   dailyApiLimit: number | null;
 }
 
-const NONE: Omit<CommonFaultConfig, 'profile' | 'bursts'> = { seed: 0, errors: [], latency: [], hangs: [], recordFailures: [] };
-const NO_RATE_LIMITS: HubSpotRateLimits = { tenSecondly: null, secondly: null, search: null, daily: null, intervalMs: 10_000 };
+const NONE: Omit<CommonFaultConfig, 'profile' | 'bursts'> = {
+  seed: 0,
+  errors: [],
+  latency: [],
+  hangs: [],
+  recordFailures: [],
+};
+const NO_RATE_LIMITS: HubSpotRateLimits = {
+  tenSecondly: null,
+  secondly: null,
+  search: null,
+  daily: null,
+  intervalMs: 10_000,
+};
 
 /** Five in a hundred requests fail with a server error, spread over 500, 502 and 503. */
 const FLAKY_ERRORS: ErrorRule[] = [{ route: '*', rate: 0.05, statuses: [...SERVER_ERROR_STATUSES] }];
@@ -178,7 +196,16 @@ export const HUBSPOT_PROFILES: Record<FaultProfile, HubSpotFaultConfig> = {
     searchLagJitterMs: 0,
   },
   // HubSpot's search index trails writes by seconds.
-  flaky: { profile: 'flaky', ...NONE, bursts: [], errors: FLAKY_ERRORS, latency: FLAKY_LATENCY, rateLimits: NO_RATE_LIMITS, searchLagMs: 2_000, searchLagJitterMs: 0 },
+  flaky: {
+    profile: 'flaky',
+    ...NONE,
+    bursts: [],
+    errors: FLAKY_ERRORS,
+    latency: FLAKY_LATENCY,
+    rateLimits: NO_RATE_LIMITS,
+    searchLagMs: 2_000,
+    searchLagJitterMs: 0,
+  },
 };
 
 export const SALESFORCE_PROFILES: Record<FaultProfile, SalesforceFaultConfig> = {
@@ -237,7 +264,10 @@ const cliFlags = z.strictObject({
  * `baton sandbox --profile flaky --seed 42`: the flags as both sandboxes' `faults` option
  * takes them. Throws FaultConfigError naming the bad flag.
  */
-export function faultsFromFlags(flags: { profile?: string | undefined; seed?: string | undefined }): { profile?: FaultProfile; seed?: number } {
+export function faultsFromFlags(flags: { profile?: string | undefined; seed?: string | undefined }): {
+  profile?: FaultProfile;
+  seed?: number;
+} {
   const parsed = cliFlags.safeParse(defined(flags));
   if (!parsed.success) {
     throw new FaultConfigError(parsed.error.issues.map((i) => `--${i.path.map(String).join('.')}: ${i.message}`));

@@ -88,7 +88,10 @@ export function installFaultHooks<B extends BurstRule>(app: FastifyInstance, ada
   const parking = new Parking();
   // Set in onRequest (before the body is parsed), used in preHandler, then onSend.
   const pickers = new WeakMap<FastifyRequest, RecordFailurePicker>();
-  const patches = new WeakMap<FastifyRequest, (payload: string, statusCode: number) => { payload: string; statusCode?: number }>();
+  const patches = new WeakMap<
+    FastifyRequest,
+    (payload: string, statusCode: number) => { payload: string; statusCode?: number }
+  >();
 
   const after = (request: FastifyRequest, ms: number, then: () => void): void => {
     if (ms > 0) parking.delay(request, ms, then);

@@ -142,7 +142,11 @@ const batchInput = z.looseObject({
   id: z.union([z.string(), z.number()]).optional(),
   properties: z.record(z.string(), z.unknown()).optional(),
 });
-const batchAnswer = z.looseObject({ status: z.string(), results: z.array(z.unknown()), errors: z.array(z.unknown()).optional() });
+const batchAnswer = z.looseObject({
+  status: z.string(),
+  results: z.array(z.unknown()),
+  errors: z.array(z.unknown()).optional(),
+});
 
 /**
  * Sandbox text: HubSpot does not document a transient per-record failure; this one has
@@ -191,7 +195,10 @@ function splitBatch(body: unknown, failRecord: RecordFailurePicker): BatchSplit 
       }
       const { status, results, errors: earlier = [], numErrors: _numErrors, ...rest } = answer;
       const all = [...earlier, ...errors];
-      return { payload: JSON.stringify({ status, results, numErrors: all.length, errors: all, ...rest }), statusCode: 207 };
+      return {
+        payload: JSON.stringify({ status, results, numErrors: all.length, errors: all, ...rest }),
+        statusCode: 207,
+      };
     },
   };
 }
@@ -258,7 +265,9 @@ export class HubSpotFaults {
     const random = new RandomStreams(config.seed);
     this.searchIndex =
       config.searchLagMs > 0 || config.searchLagJitterMs > 0
-        ? new LaggingSearchIndex(this.state, config.searchLagMs, config.searchLagJitterMs, () => random.next('searchLag'))
+        ? new LaggingSearchIndex(this.state, config.searchLagMs, config.searchLagJitterMs, () =>
+            random.next('searchLag'),
+          )
         : undefined;
   }
 }
@@ -277,7 +286,11 @@ export function searchIndexView(state: HubSpotState, type: CrmObjectType): Itera
  * Installs the faults on a HubSpot sandbox app: one call in `buildHubSpotApp`. Nothing
  * is configured unless `input` or a `PUT /__sandbox/config` says so.
  */
-export function registerHubSpotFaults(app: FastifyInstance, ctx: Pick<SandboxContext, 'state'>, input?: HubSpotFaultsInput): HubSpotFaults {
+export function registerHubSpotFaults(
+  app: FastifyInstance,
+  ctx: Pick<SandboxContext, 'state'>,
+  input?: HubSpotFaultsInput,
+): HubSpotFaults {
   const faults = new HubSpotFaults(ctx.state, input);
   byState.set(ctx.state, faults);
   // The state file or preset is loaded after the app is built and before it listens.
@@ -302,7 +315,8 @@ export function registerHubSpotFaults(app: FastifyInstance, ctx: Pick<SandboxCon
       body: { status: 'error', message: SERVER_ERROR_MESSAGES[status], correlationId: request.id },
     }),
     burst: (rule, request): Answer => ({ status: 429, body: rateLimitBody(rule.policy, request.id) }),
-    isBatchWrite: (request: FastifyRequest) => request.method === 'POST' && BATCH_WRITE_ROUTE.test(request.routeOptions.url ?? ''),
+    isBatchWrite: (request: FastifyRequest) =>
+      request.method === 'POST' && BATCH_WRITE_ROUTE.test(request.routeOptions.url ?? ''),
     splitBatch: (request, failRecord) => splitBatch(request.body, failRecord),
     send: (reply, answer) => void reply.code(answer.status).send(answer.body),
   });
@@ -311,7 +325,9 @@ export function registerHubSpotFaults(app: FastifyInstance, ctx: Pick<SandboxCon
     read: () => faults.current,
     write: (body) => faults.configure(body),
     invalid: (reply, error, request) =>
-      reply.code(400).send({ status: 'error', message: error.message, correlationId: request.id, category: 'VALIDATION_ERROR' }),
+      reply
+        .code(400)
+        .send({ status: 'error', message: error.message, correlationId: request.id, category: 'VALIDATION_ERROR' }),
   });
   return faults;
 }

@@ -17,5 +17,12 @@ export {
   type SalesforceFaultsInput,
 } from './config';
 export { CONFIG_ROUTE } from './http';
-export { HubSpotFaults, rateLimitBody, registerHubSpotFaults, searchIndexView, type HubSpotRateLimitBody, type HubSpotRecordError } from './hubspot';
+export {
+  HubSpotFaults,
+  rateLimitBody,
+  registerHubSpotFaults,
+  searchIndexView,
+  type HubSpotRateLimitBody,
+  type HubSpotRecordError,
+} from './hubspot';
 export { registerSalesforceFaults, SalesforceFaults } from './salesforce';

@@ -3,7 +3,15 @@
  * hang or a throttling burst, and which batch records fail, decided from the config, the
  * sandbox's clock and seeded random streams. No HTTP here; the per-API modules answer.
  */
-import type { BurstRule, CommonFaultConfig, ErrorRule, HangRule, LatencyRule, RecordFailureRule, ServerErrorStatus } from './config';
+import type {
+  BurstRule,
+  CommonFaultConfig,
+  ErrorRule,
+  HangRule,
+  LatencyRule,
+  RecordFailureRule,
+  ServerErrorStatus,
+} from './config';
 import { RandomStreams } from './random';
 
 type RouteTest = (method: string, path: string) => boolean;
@@ -14,7 +22,10 @@ export function compileRoute(pattern: string): RouteTest {
   const method = m?.[1]?.toUpperCase();
   const glob = m?.[2] ?? '*';
   if (glob === '*' && method === undefined) return () => true;
-  const source = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const source = glob
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   const re = new RegExp(`^${source}$`);
   return (requestMethod, path) => (method === undefined || method === requestMethod) && re.test(path);
 }
@@ -70,12 +81,26 @@ export class FaultPlan<B extends BurstRule = BurstRule> {
     private readonly startedAt: number,
   ) {
     this.random = new RandomStreams(config.seed);
-    this.errors = compile('errors', config.errors.filter((r) => r.rate > 0));
-    this.latency = compile('latency', config.latency.filter((r) => r.fixedMs > 0 || r.jitterMs > 0));
-    this.hangs = compile('hangs', config.hangs.filter((r) => r.rate > 0));
+    this.errors = compile(
+      'errors',
+      config.errors.filter((r) => r.rate > 0),
+    );
+    this.latency = compile(
+      'latency',
+      config.latency.filter((r) => r.fixedMs > 0 || r.jitterMs > 0),
+    );
+    this.hangs = compile(
+      'hangs',
+      config.hangs.filter((r) => r.rate > 0),
+    );
     this.bursts = compile('bursts', config.bursts);
-    this.recordFailures = compile('recordFailures', config.recordFailures.filter((r) => r.rate > 0));
-    this.active = [this.errors, this.latency, this.hangs, this.bursts, this.recordFailures].some((rules) => rules.length > 0);
+    this.recordFailures = compile(
+      'recordFailures',
+      config.recordFailures.filter((r) => r.rate > 0),
+    );
+    this.active = [this.errors, this.latency, this.hangs, this.bursts, this.recordFailures].some(
+      (rules) => rules.length > 0,
+    );
   }
 
   decide(method: string, path: string, now: number): Verdict<B> {

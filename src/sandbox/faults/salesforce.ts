@@ -29,7 +29,9 @@ export interface SalesforceError {
 }
 
 /** Over the daily allowance. https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm */
-export const TOTAL_REQUESTS_EXCEEDED: SalesforceError[] = [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }];
+export const TOTAL_REQUESTS_EXCEEDED: SalesforceError[] = [
+  { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+];
 
 /**
  * Salesforce has no per-second limit on REST; what throttles a burst is its limit on
@@ -50,7 +52,12 @@ function serverErrorBody(status: ServerErrorStatus, sequence: number): Salesforc
     ];
   }
   if (status === 502) return [{ message: 'Bad Gateway', errorCode: 'BAD_GATEWAY' }];
-  return [{ message: 'Service Unavailable: the server is temporarily unable to handle the request.', errorCode: 'SERVER_UNAVAILABLE' }];
+  return [
+    {
+      message: 'Service Unavailable: the server is temporarily unable to handle the request.',
+      errorCode: 'SERVER_UNAVAILABLE',
+    },
+  ];
 }
 
 /** A per-record failure as Collections report it (SaveResult.errors). */
@@ -71,7 +78,9 @@ interface FailedSave {
 function lockError(id: string | undefined): SaveError {
   return {
     statusCode: 'UNABLE_TO_LOCK_ROW',
-    message: id ? `unable to obtain exclusive access to this record or 1 records: ${id}` : 'unable to obtain exclusive access to this record',
+    message: id
+      ? `unable to obtain exclusive access to this record or 1 records: ${id}`
+      : 'unable to obtain exclusive access to this record',
     fields: [],
   };
 }
@@ -92,7 +101,12 @@ const collectionBody = z.looseObject({
  * written) and puts their failures back in place in its answer. With `allOrNone` one
  * failure rolls back the whole call, so the answer comes from here.
  */
-function splitCollection(body: unknown, failRecord: RecordFailurePicker, upsert: boolean, create: boolean): BatchSplit | undefined {
+function splitCollection(
+  body: unknown,
+  failRecord: RecordFailurePicker,
+  upsert: boolean,
+  create: boolean,
+): BatchSplit | undefined {
   const parsed = collectionBody.safeParse(body);
   // A body the route will reject anyway is left to the route.
   if (!parsed.success) return undefined;
@@ -110,11 +124,18 @@ function splitCollection(body: unknown, failRecord: RecordFailurePicker, upsert:
   };
   const failure = (i: number, error: SaveError): FailedSave => {
     const id = idOf(i);
-    return { ...(id !== undefined ? { id } : {}), success: false, errors: [error], ...(upsert ? { created: false as const } : {}) };
+    return {
+      ...(id !== undefined ? { id } : {}),
+      success: false,
+      errors: [error],
+      ...(upsert ? { created: false as const } : {}),
+    };
   };
 
   if (parsed.data.allOrNone) {
-    return { answer: { status: 200, body: records.map((r, i) => failure(i, failed[i] ? lockError(idOf(i)) : ROLLED_BACK)) } };
+    return {
+      answer: { status: 200, body: records.map((r, i) => failure(i, failed[i] ? lockError(idOf(i)) : ROLLED_BACK)) },
+    };
   }
   return {
     body: { ...parsed.data, records: records.filter((_, i) => !failed[i]) },
@@ -222,7 +243,10 @@ export function registerSalesforceFaults(
     read: () => faults.current,
     write: (body) => faults.configure(body),
     invalid: (reply, error) =>
-      reply.code(400).header('content-type', JSON_CONTENT_TYPE).send([{ message: error.message, errorCode: 'INVALID_SANDBOX_CONFIG' }]),
+      reply
+        .code(400)
+        .header('content-type', JSON_CONTENT_TYPE)
+        .send([{ message: error.message, errorCode: 'INVALID_SANDBOX_CONFIG' }]),
   });
   return faults;
 }

@@ -71,7 +71,10 @@ export class LaggingSearchIndex {
     this.ordered.clear();
     this.pending = [];
     this.applied.clear();
-    for (const [type, store] of Object.entries(this.state.objects) as [CrmObjectType, HubSpotState['objects'][CrmObjectType]][]) {
+    for (const [type, store] of Object.entries(this.state.objects) as [
+      CrmObjectType,
+      HubSpotState['objects'][CrmObjectType],
+    ][]) {
       const records = new Map<string, CrmRecord>();
       for (const r of store.active()) records.set(r.id, snapshot(r));
       this.indexed.set(type, records);

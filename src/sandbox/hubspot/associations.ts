@@ -33,12 +33,22 @@ export function defaultTypeOf(from: CrmObjectType, to: CrmObjectType): Associati
   return ASSOCIATION_TYPES.find((t) => t.from === from && t.to === to && t.label === null);
 }
 
-export function associationType(from: CrmObjectType, to: CrmObjectType, typeId: number): AssociationTypeDefinition | undefined {
+export function associationType(
+  from: CrmObjectType,
+  to: CrmObjectType,
+  typeId: number,
+): AssociationTypeDefinition | undefined {
   return ASSOCIATION_TYPES.find((t) => t.from === from && t.to === to && t.typeId === typeId);
 }
 
 /** A saved association: one direction only; the inverse is rebuilt on load. */
-export type SerializedAssociation = [from: CrmObjectType, fromId: string, to: CrmObjectType, toId: string, typeIds: number[]];
+export type SerializedAssociation = [
+  from: CrmObjectType,
+  fromId: string,
+  to: CrmObjectType,
+  toId: string,
+  typeIds: number[],
+];
 
 type Targets = Map<string, Set<number>>;
 
@@ -52,7 +62,13 @@ export class AssociationStore {
    * Adds association types between two records, each with its inverse. Returns the types
    * that were new (a repeated PUT is a no-op, as in HubSpot).
    */
-  associate(from: CrmObjectType, fromId: string, to: CrmObjectType, toId: string, typeIds: readonly number[]): number[] {
+  associate(
+    from: CrmObjectType,
+    fromId: string,
+    to: CrmObjectType,
+    toId: string,
+    typeIds: readonly number[],
+  ): number[] {
     const added: number[] = [];
     for (const typeId of typeIds) {
       const def = associationType(from, to, typeId);

@@ -19,7 +19,10 @@ export class RequestStats {
   }
 
   toJSON(): { total: number; requests: Record<string, number> } {
-    return { total: this.total, requests: Object.fromEntries([...this.byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))) };
+    return {
+      total: this.total,
+      requests: Object.fromEntries([...this.byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    };
   }
 }
 

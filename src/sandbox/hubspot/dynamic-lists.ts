@@ -37,7 +37,12 @@ export class DynamicLists {
     if (!store) return;
     const test = this.predicate(list);
     for (const record of store.active()) {
-      this.lists.setMember(list.listId, record.id, test((name) => record.properties[name]), at);
+      this.lists.setMember(
+        list.listId,
+        record.id,
+        test((name) => record.properties[name]),
+        at,
+      );
     }
   }
 

@@ -63,7 +63,8 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
   const saved = opts.stateFile ? readStateFile(opts.stateFile) : undefined;
   if (saved) state.load(saved);
   // A demo portal saved by an older Baton lacks what the shipped policy scores on.
-  const upgraded = saved !== undefined && (opts.preset ?? 'demo') === 'demo' && !state.properties.contacts.has(LEAD_SCORE_PROPERTY);
+  const upgraded =
+    saved !== undefined && (opts.preset ?? 'demo') === 'demo' && !state.properties.contacts.has(LEAD_SCORE_PROPERTY);
   if (upgraded) upgradeDemoState(state);
   const persistence = opts.stateFile
     ? new StatePersistence(state, opts.stateFile, (err) =>
@@ -114,7 +115,13 @@ export async function startHubSpotSandbox(opts: HubSpotSandboxOptions = {}): Pro
 export { HubSpotState, SANDBOX_PORTAL_ID, type SerializedState } from './state';
 export { applyPreset, seedDemo, DEMO_LISTS, DEMO_DYNAMIC_LIST, DEMO_WORKFLOWS, type HubSpotPreset } from './seed';
 export { CONTACTS, COMPANIES, type CrmObjectType, type CrmRecord, type ChangeEvent } from './store';
-export { signatureV3, type WebhookOptions, type WebhookEvent, type DeliveryLogEntry, type WebhookSubscription } from './webhooks';
+export {
+  signatureV3,
+  type WebhookOptions,
+  type WebhookEvent,
+  type DeliveryLogEntry,
+  type WebhookSubscription,
+} from './webhooks';
 export { API_SOURCE, CALCULATED_SOURCE, SANDBOX_APP_ID, type WriteSource } from './history';
 export type { OwnerRecord } from './owners';
 export type { ListRecord } from './lists';

@@ -73,7 +73,12 @@ export class ListStore {
    * `exists` says whether a record id names a live record of the list's object type;
    * others are reported as missing rather than added.
    */
-  addMembers(listId: string, recordIds: readonly string[], exists: (id: string) => boolean, now: number): MembershipChange {
+  addMembers(
+    listId: string,
+    recordIds: readonly string[],
+    exists: (id: string) => boolean,
+    now: number,
+  ): MembershipChange {
     const m = this.members.get(listId) ?? new Map<string, number>();
     this.members.set(listId, m);
     const result: MembershipChange = { recordsIdsAdded: [], recordIdsRemoved: [], recordIdsMissing: [] };
@@ -88,7 +93,12 @@ export class ListStore {
     return result;
   }
 
-  removeMembers(listId: string, recordIds: readonly string[], exists: (id: string) => boolean, now: number): MembershipChange {
+  removeMembers(
+    listId: string,
+    recordIds: readonly string[],
+    exists: (id: string) => boolean,
+    now: number,
+  ): MembershipChange {
     const m = this.members.get(listId);
     const result: MembershipChange = { recordsIdsAdded: [], recordIdsRemoved: [], recordIdsMissing: [] };
     for (const id of new Set(recordIds)) {
@@ -154,7 +164,10 @@ export class ListStore {
     this.members.clear();
   }
 
-  load(lists: readonly ListRecord[], memberships: Readonly<Record<string, readonly (readonly [string, number])[]>>): void {
+  load(
+    lists: readonly ListRecord[],
+    memberships: Readonly<Record<string, readonly (readonly [string, number])[]>>,
+  ): void {
     this.clear();
     for (const l of lists) {
       this.lists.set(l.listId, { ...l });

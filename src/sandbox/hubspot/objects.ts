@@ -74,7 +74,9 @@ export function batchTooLarge(count: number, max = MAX_BATCH_INPUTS): HubSpotApi
     ? validationError(
         `The maximum number of inputs supported in a batch request for property histories is ${max}. Please reduce the number of items and try again`,
       )
-    : validationError(`The maximum number of inputs supported in a batch is ${max}. Please reduce the number of items and try again`);
+    : validationError(
+        `The maximum number of inputs supported in a batch is ${max}. Please reduce the number of items and try again`,
+      );
 }
 
 export class CrmObjects {
@@ -165,10 +167,12 @@ export class CrmObjects {
     const primary = this.find(primaryObjectId);
     const secondary = this.find(objectIdToMerge);
     if (!primary || !secondary) throw resourceNotFound();
-    if (primary.id === secondary.id) throw validationError(`Cannot merge ${this.config.singular.toLowerCase()} ${primary.id} into itself`);
+    if (primary.id === secondary.id)
+      throw validationError(`Cannot merge ${this.config.singular.toLowerCase()} ${primary.id} into itself`);
     for (const other of Object.keys(this.state.objects) as CrmObjectType[]) {
       for (const [toId, typeIds] of this.state.associations.list(this.type, secondary.id, other)) {
-        if (!(other === this.type && toId === primary.id)) this.state.associations.associate(this.type, primary.id, other, toId, typeIds);
+        if (!(other === this.type && toId === primary.id))
+          this.state.associations.associate(this.type, primary.id, other, toId, typeIds);
       }
     }
     this.state.associations.removeRecord(this.type, secondary.id);
@@ -187,7 +191,11 @@ export class CrmObjects {
     return { records };
   }
 
-  batchRead(ids: readonly string[], idProperty: string | undefined, archived: boolean): { records: CrmRecord[]; missing: string[] } {
+  batchRead(
+    ids: readonly string[],
+    idProperty: string | undefined,
+    archived: boolean,
+  ): { records: CrmRecord[]; missing: string[] } {
     const records: CrmRecord[] = [];
     const missing: string[] = [];
     const seen = new Set<string>();
@@ -254,7 +262,10 @@ export class CrmObjects {
    * Creates what does not exist and updates what does, by a unique property (`email` for
    * contacts); results say which with `new`.
    */
-  batchUpsert(inputs: readonly BatchUpdateInput[]): { results: { record: CrmRecord; isNew: boolean }[]; missing: string[] } {
+  batchUpsert(inputs: readonly BatchUpdateInput[]): {
+    results: { record: CrmRecord; isNew: boolean }[];
+    missing: string[];
+  } {
     const plans: { existing?: CrmRecord; values: Record<string, string>; raw: RawProperties }[] = [];
     const missing: string[] = [];
     const keys: string[] = [];
@@ -327,7 +338,9 @@ export class CrmObjects {
     } else {
       this.store.forEachActiveFrom(fromId, (r) => consider(r, undefined));
     }
-    const records = byId ? matches : sortRecords(matches, req.sorts, (r, p) => r.properties[p], typeOf).slice(req.after, end);
+    const records = byId
+      ? matches
+      : sortRecords(matches, req.sorts, (r, p) => r.properties[p], typeOf).slice(req.after, end);
     // The next page is offered even when it lies past the 10,000 cap: HubSpot does the
     // same, and the request for it is what fails.
     return end < total ? { total, records, nextAfter: String(end) } : { total, records };
@@ -361,7 +374,8 @@ export class CrmObjects {
     const wanted = unique ? values[unique] : undefined;
     if (!wanted) return;
     const other = this.store.findByUnique(wanted);
-    if (other && other.id !== selfId) throw conflict(`${this.config.singular} already exists. Existing ID: ${other.id}`);
+    if (other && other.id !== selfId)
+      throw conflict(`${this.config.singular} already exists. Existing ID: ${other.id}`);
   }
 
   private assertUniqueIds(ids: readonly string[]): void {

@@ -17,13 +17,17 @@ export function readStateFile(file: string): SerializedState | undefined {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`HubSpot sandbox state file ${file} is not valid JSON (${(e as Error).message}); move it away to start afresh.`);
+    throw new Error(
+      `HubSpot sandbox state file ${file} is not valid JSON (${(e as Error).message}); move it away to start afresh.`,
+    );
   }
   const parsed = serializedStateSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'unknown problem';
-    throw new Error(`HubSpot sandbox state file ${file} has an unexpected shape (${where}); move it away to start afresh.`);
+    throw new Error(
+      `HubSpot sandbox state file ${file} has an unexpected shape (${where}); move it away to start afresh.`,
+    );
   }
   return parsed.data;
 }

@@ -65,10 +65,16 @@ export function options(pairs: readonly (readonly [string, string])[]): Property
   return pairs.map(([value, label], i) => ({ label, value, displayOrder: i, hidden: false }));
 }
 
-export type PropertySeed = Pick<PropertyDefinition, 'name' | 'label' | 'type' | 'fieldType'> & Partial<PropertyDefinition>;
+export type PropertySeed = Pick<PropertyDefinition, 'name' | 'label' | 'type' | 'fieldType'> &
+  Partial<PropertyDefinition>;
 type Seed = PropertySeed;
 
-export function define(seed: Seed, at: number, displayOrder: number, groupName = 'contactinformation'): PropertyDefinition {
+export function define(
+  seed: Seed,
+  at: number,
+  displayOrder: number,
+  groupName = 'contactinformation',
+): PropertyDefinition {
   return {
     description: '',
     groupName,
@@ -251,7 +257,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** How HubSpot prints an enumeration's options in INVALID_OPTION (a protobuf text dump). */
 function describeOptions(list: PropertyOption[]): string {
   return `[${list
-    .map((o) => `label: "${o.label}"\nvalue: "${o.value}"\ndisplay_order: ${o.displayOrder}\nhidden: ${o.hidden}\nread_only: false\n`)
+    .map(
+      (o) =>
+        `label: "${o.label}"\nvalue: "${o.value}"\ndisplay_order: ${o.displayOrder}\nhidden: ${o.hidden}\nread_only: false\n`,
+    )
     .join(', ')}]`;
 }
 
@@ -276,7 +285,12 @@ export function normalizeWrite(
     }
     if (def.readOnlyValue || def.calculated) {
       const kind = def.calculated ? 'a calculated property' : 'a read only property';
-      issues.push({ name, code: 'READ_ONLY_VALUE', message: `"${name}" is ${kind}; its value cannot be set.`, value: raw });
+      issues.push({
+        name,
+        code: 'READ_ONLY_VALUE',
+        message: `"${name}" is ${kind}; its value cannot be set.`,
+        value: raw,
+      });
       continue;
     }
     if (raw === '') {
@@ -331,7 +345,10 @@ function checkValue(
 }
 
 function invalidOption(value: string, allowed: PropertyOption[]): { code: PropertyErrorCode; message: string } {
-  return { code: 'INVALID_OPTION', message: `${value} was not one of the allowed options: ${describeOptions(allowed)}` };
+  return {
+    code: 'INVALID_OPTION',
+    message: `${value} was not one of the allowed options: ${describeOptions(allowed)}`,
+  };
 }
 
 /**

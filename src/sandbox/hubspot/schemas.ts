@@ -72,12 +72,24 @@ const sort = z.union([
 const nonNegativeInt = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
 
 export const searchInput = z.object({
-  filterGroups: z.array(z.object({ filters: z.array(filter) })).optional().nullable(),
+  filterGroups: z
+    .array(z.object({ filters: z.array(filter) }))
+    .optional()
+    .nullable(),
   // Older examples put `filters` at the top level; HubSpot treats them as one more group.
   filters: z.array(filter).optional().nullable(),
   sorts: z.array(sort).optional().nullable(),
   properties: z.array(z.string()).optional().nullable(),
-  limit: z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]).optional().nullable(),
+  limit: z
+    .union([
+      z.number().int(),
+      z
+        .string()
+        .regex(/^-?\d+$/)
+        .transform(Number),
+    ])
+    .optional()
+    .nullable(),
   after: nonNegativeInt.optional().nullable(),
   query: z.string().optional().nullable(),
 });

@@ -224,7 +224,10 @@ export function matchesFilter(filter: SearchFilter, stored: string | undefined, 
  * The filter groups as one predicate: OR of the groups, AND within a group; no groups
  * match everything. Compiled once per search, run once per record.
  */
-export function compileGroups(groups: readonly SearchFilterGroup[], typeOf: TypeOf = () => undefined): (valueOf: ValueOf) => boolean {
+export function compileGroups(
+  groups: readonly SearchFilterGroup[],
+  typeOf: TypeOf = () => undefined,
+): (valueOf: ValueOf) => boolean {
   if (groups.length === 0) return () => true;
   const compiled = groups.map((g) =>
     g.filters.map((f) => ({ name: f.propertyName, test: compileFilter(f, typeOf(f.propertyName)) })),
@@ -232,12 +235,20 @@ export function compileGroups(groups: readonly SearchFilterGroup[], typeOf: Type
   return (valueOf) => compiled.some((g) => g.every((f) => f.test(valueOf(f.name))));
 }
 
-export function matchesGroups(groups: readonly SearchFilterGroup[], valueOf: ValueOf, typeOf: TypeOf = () => undefined): boolean {
+export function matchesGroups(
+  groups: readonly SearchFilterGroup[],
+  valueOf: ValueOf,
+  typeOf: TypeOf = () => undefined,
+): boolean {
   return compileGroups(groups, typeOf)(valueOf);
 }
 
 /** A problem with the shape of a search, reported by HubSpot as a 400 VALIDATION_ERROR. */
-export function checkSearchLimits(groups: readonly SearchFilterGroup[], limit: number, after: number): string | undefined {
+export function checkSearchLimits(
+  groups: readonly SearchFilterGroup[],
+  limit: number,
+  after: number,
+): string | undefined {
   if (groups.length > SEARCH_LIMITS.maxFilterGroups) {
     return `Too many filter groups (${groups.length}). The maximum number of filter groups is ${SEARCH_LIMITS.maxFilterGroups}.`;
   }
@@ -280,7 +291,9 @@ export function checkSearchLimits(groups: readonly SearchFilterGroup[], limit: n
 export function compileNumericGroups(
   groups: readonly SearchFilterGroup[],
   typeOf: TypeOf = () => undefined,
-): { properties: string[]; test: (columns: readonly Float64Array[], position: number) => boolean | undefined } | undefined {
+):
+  | { properties: string[]; test: (columns: readonly Float64Array[], position: number) => boolean | undefined }
+  | undefined {
   const properties: string[] = [];
   const compiled: { column: number; holds: (x: number) => boolean }[][] = [];
   for (const group of groups) {
@@ -351,7 +364,10 @@ export function sortsById(sorts: readonly SearchSort[]): boolean {
  * from below (a client paging by the last id it read): search can start its scan there
  * instead of at the first record. Undefined when some group sets no such bound.
  */
-export function idLowerBound(groups: readonly SearchFilterGroup[], typeOf: TypeOf = () => undefined): number | undefined {
+export function idLowerBound(
+  groups: readonly SearchFilterGroup[],
+  typeOf: TypeOf = () => undefined,
+): number | undefined {
   // On a text property GT compares as text, which says nothing about numeric order.
   if (groups.length === 0 || typeOf('hs_object_id') === 'string') return undefined;
   let lowest = Number.POSITIVE_INFINITY;
@@ -362,7 +378,12 @@ export function idLowerBound(groups: readonly SearchFilterGroup[], typeOf: TypeO
       const v = numericValue(f.value);
       if (v === undefined || !Number.isFinite(v)) continue;
       // Ids are whole numbers.
-      const from = f.operator === 'GT' ? Math.floor(v) + 1 : f.operator === 'GTE' || f.operator === 'EQ' || f.operator === 'BETWEEN' ? Math.ceil(v) : undefined;
+      const from =
+        f.operator === 'GT'
+          ? Math.floor(v) + 1
+          : f.operator === 'GTE' || f.operator === 'EQ' || f.operator === 'BETWEEN'
+            ? Math.ceil(v)
+            : undefined;
       if (from !== undefined) bound = Math.max(bound ?? from, from);
     }
     if (bound === undefined) return undefined;
@@ -430,7 +451,9 @@ export function sortRecords<T extends { id: string }>(
 /**
  * `sorts` come as objects or as strings; in the string form a leading `-` means descending.
  */
-export function normalizeSorts(sorts: readonly (string | { propertyName: string; direction?: string })[]): SearchSort[] {
+export function normalizeSorts(
+  sorts: readonly (string | { propertyName: string; direction?: string })[],
+): SearchSort[] {
   return sorts.map((s) => {
     if (typeof s === 'string') {
       return s.startsWith('-')

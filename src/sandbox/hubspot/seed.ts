@@ -154,7 +154,6 @@ const JOB_TITLES = [
   'CEO',
 ] as const;
 
-
 const DIAL_CODE: Record<string, string> = {
   'United States': '+1',
   Canada: '+1',
@@ -386,7 +385,9 @@ function seedCompanies(
 ): Map<string, string> {
   const ids = new Map<string, string>();
   for (const company of DEMO_COMPANIES) {
-    const stages = contacts.filter((c) => c.domain === company.domain).map((c) => STAGE_ORDER.indexOf(c.values.lifecyclestage ?? ''));
+    const stages = contacts
+      .filter((c) => c.domain === company.domain)
+      .map((c) => STAGE_ORDER.indexOf(c.values.lifecyclestage ?? ''));
     const furthest = STAGE_ORDER[Math.max(1, ...stages)] ?? 'lead';
     const region = DEMO_REGION_OF_COUNTRY[company.country] ?? 'NA';
     const regionOwners = ownersByRegion.get(region) ?? [];
@@ -404,8 +405,14 @@ function seedCompanies(
       lifecyclestage: furthest,
     };
     // Most accounts have an owner already: that is what account affinity in routing uses.
-    if (regionOwners.length > 0 && rand() < 0.75) values.hubspot_owner_id = regionOwners[Math.floor(rand() * regionOwners.length)]!.id;
-    const record = state.companies.insert(values, createdAt + Math.floor(rand() * (now - createdAt)), createdAt, IMPORT_SOURCE);
+    if (regionOwners.length > 0 && rand() < 0.75)
+      values.hubspot_owner_id = regionOwners[Math.floor(rand() * regionOwners.length)]!.id;
+    const record = state.companies.insert(
+      values,
+      createdAt + Math.floor(rand() * (now - createdAt)),
+      createdAt,
+      IMPORT_SOURCE,
+    );
     ids.set(company.domain, record.id);
   }
   return ids;
@@ -449,7 +456,11 @@ function seedHistory(record: CrmRecord, rand: () => number): void {
     path.forEach((s, i) => {
       // Marketing automation moves leads up to MQL; sales moves them on from there.
       const source: WriteSource =
-        i === 0 ? IMPORT_SOURCE : STAGE_ORDER.indexOf(s) <= 2 ? { sourceType: 'AUTOMATION_PLATFORM' } : userSource(record);
+        i === 0
+          ? IMPORT_SOURCE
+          : STAGE_ORDER.indexOf(s) <= 2
+            ? { sourceType: 'AUTOMATION_PLATFORM' }
+            : userSource(record);
       const dateKey = `hs_lifecyclestage_${s}_date`;
       p[dateKey] = toIso(at[i]!);
       events.push({ at: at[i]!, source, values: { lifecyclestage: s } });
@@ -468,7 +479,8 @@ function seedHistory(record: CrmRecord, rand: () => number): void {
       // HubSpot records a recalculated score only when it changes; the scoring tool writes its copy then too.
       if (v !== last) {
         events.push({ at: at[i]!, source: CALCULATED_SOURCE, values: { hubspotscore: String(v) } });
-        if (p[LEAD_SCORE_PROPERTY] !== undefined) events.push({ at: at[i]!, source: SCORING_APP_SOURCE, values: { [LEAD_SCORE_PROPERTY]: String(v) } });
+        if (p[LEAD_SCORE_PROPERTY] !== undefined)
+          events.push({ at: at[i]!, source: SCORING_APP_SOURCE, values: { [LEAD_SCORE_PROPERTY]: String(v) } });
       }
       last = v;
       value = Math.min(score, value + 1 + Math.floor(rand() * Math.max(1, (score - value) / 2)));
@@ -481,7 +493,8 @@ function seedHistory(record: CrmRecord, rand: () => number): void {
 
 function seedOwners(state: HubSpotState, now: number): OwnerRecord[] {
   const teamIds = new Map<string, string>();
-  for (const rep of DEMO_SALES_REPS) if (!teamIds.has(rep.team)) teamIds.set(rep.team, String(4_200_001 + teamIds.size));
+  for (const rep of DEMO_SALES_REPS)
+    if (!teamIds.has(rep.team)) teamIds.set(rep.team, String(4_200_001 + teamIds.size));
   return DEMO_SALES_REPS.map((rep, i) => {
     const owner: OwnerRecord = {
       id: String(FIRST_OWNER_ID + i),

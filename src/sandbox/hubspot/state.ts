@@ -49,7 +49,10 @@ export class HubSpotState {
       contacts: new ObjectStore(CONTACTS, emit, FIRST_CONTACT_ID),
       companies: new ObjectStore(COMPANIES, emit, FIRST_COMPANY_ID),
     };
-    this.properties = { contacts: defaultProperties('contacts', now()), companies: defaultProperties('companies', now()) };
+    this.properties = {
+      contacts: defaultProperties('contacts', now()),
+      companies: defaultProperties('companies', now()),
+    };
     this.owners = new OwnerStore(() => this.emit({ kind: 'owners', at: this.now() }));
     this.lists = new ListStore(() => this.emit({ kind: 'lists', at: this.now() }));
     this.associations = new AssociationStore(() => this.emit({ kind: 'associations', at: this.now() }));
@@ -257,7 +260,9 @@ export const serializedStateSchema = z.object({
     }),
   ),
   memberships: z.record(z.string(), z.array(z.tuple([z.string(), z.number()]))),
-  associations: z.array(z.tuple([objectTypeSchema, z.string(), objectTypeSchema, z.string(), z.array(z.number().int())])).optional(),
+  associations: z
+    .array(z.tuple([objectTypeSchema, z.string(), objectTypeSchema, z.string(), z.array(z.number().int())]))
+    .optional(),
   workflows: z
     .array(
       z.object({

@@ -57,7 +57,8 @@ export const OBJECT_TYPES: Record<CrmObjectType, ObjectTypeConfig> = { contacts:
 export function objectTypeOf(name: string): CrmObjectType | undefined {
   const lower = name.toLowerCase();
   for (const config of Object.values(OBJECT_TYPES)) {
-    if (config.name === lower || config.objectTypeId === lower || config.singular.toLowerCase() === lower) return config.name;
+    if (config.name === lower || config.objectTypeId === lower || config.singular.toLowerCase() === lower)
+      return config.name;
   }
   return undefined;
 }
@@ -192,7 +193,12 @@ export class ObjectStore {
    * Adds a record with the system properties HubSpot sets itself. `values` must already be
    * valid; empty strings are dropped. History starts with every value, stamped at creation.
    */
-  insert(values: Readonly<Record<string, string>>, now: number, createdAt = now, source: WriteSource = CRM_UI_SOURCE): CrmRecord {
+  insert(
+    values: Readonly<Record<string, string>>,
+    now: number,
+    createdAt = now,
+    source: WriteSource = CRM_UI_SOURCE,
+  ): CrmRecord {
     const id = String(this.nextId++);
     const properties = emptyProperties();
     const initial = emptyProperties();
@@ -240,7 +246,12 @@ export class ObjectStore {
    * changes nothing leaves `lastmodifieddate` alone, so echoes of unchanged values do not
    * look like edits to a delta sync.
    */
-  update(record: CrmRecord, values: Readonly<Record<string, string>>, now: number, source: WriteSource = CRM_UI_SOURCE): string[] {
+  update(
+    record: CrmRecord,
+    values: Readonly<Record<string, string>>,
+    now: number,
+    source: WriteSource = CRM_UI_SOURCE,
+  ): string[] {
     const changed: string[] = [];
     const before = this.uniqueValue(record);
     for (const [k, v] of Object.entries(values)) {
@@ -306,17 +317,24 @@ export class ObjectStore {
     if (!primary || !secondary || primary === secondary) return false;
     const values = emptyProperties();
     for (const [k, v] of Object.entries(secondary.properties)) {
-      if (this.isSystemProperty(k) || k === MERGED_IDS || k === this.config.uniqueProperty || k === ADDITIONAL_EMAILS) continue;
+      if (this.isSystemProperty(k) || k === MERGED_IDS || k === this.config.uniqueProperty || k === ADDITIONAL_EMAILS)
+        continue;
       if (primary.properties[k] === undefined) values[k] = v;
     }
     const list = (v: string | undefined) => (v ?? '').split(';').filter((x) => x !== '');
     const unique = this.config.uniqueProperty;
     if (this.config.name === 'contacts' && unique !== undefined) {
-      const emails = [...list(primary.properties[ADDITIONAL_EMAILS]), ...list(secondary.properties[unique]), ...list(secondary.properties[ADDITIONAL_EMAILS])];
+      const emails = [
+        ...list(primary.properties[ADDITIONAL_EMAILS]),
+        ...list(secondary.properties[unique]),
+        ...list(secondary.properties[ADDITIONAL_EMAILS]),
+      ];
       const additional = [...new Set(emails)].filter((e) => e !== primary.properties[unique]);
       if (additional.length > 0) values[ADDITIONAL_EMAILS] = additional.join(';');
     }
-    values[MERGED_IDS] = [...new Set([...list(primary.properties[MERGED_IDS]), secondary.id, ...list(secondary.properties[MERGED_IDS])])].join(';');
+    values[MERGED_IDS] = [
+      ...new Set([...list(primary.properties[MERGED_IDS]), secondary.id, ...list(secondary.properties[MERGED_IDS])]),
+    ].join(';');
 
     // The secondary leaves first, so its email is free for the primary's additional emails.
     const key = this.uniqueValue(secondary);

@@ -96,14 +96,26 @@ export interface DeliveryLogEntry {
 }
 
 export const MAX_EVENTS_PER_REQUEST = 100;
-const DEFAULTS = { retryBaseMs: 60_000, timeoutMs: 5_000, maxAttempts: 10, batchWindowMs: 50, maxConcurrentRequests: 10 };
+const DEFAULTS = {
+  retryBaseMs: 60_000,
+  timeoutMs: 5_000,
+  maxAttempts: 10,
+  batchWindowMs: 50,
+  maxConcurrentRequests: 10,
+};
 /** Statuses HubSpot treats as a final "no": it does not retry them. */
 const NO_RETRY = new Set([400, 401, 403, 404, 405]);
 const LOG_SIZE = 1000;
 const SINGULAR: Record<CrmObjectType, 'contact' | 'company'> = { contacts: 'contact', companies: 'company' };
 
 /** base64(HMAC-SHA256(clientSecret, method + uri + body + timestamp)). */
-export function signatureV3(clientSecret: string, method: string, uri: string, body: string, timestamp: number): string {
+export function signatureV3(
+  clientSecret: string,
+  method: string,
+  uri: string,
+  body: string,
+  timestamp: number,
+): string {
   return createHmac('sha256', clientSecret).update(`${method}${uri}${body}${timestamp}`).digest('base64');
 }
 
@@ -151,8 +163,15 @@ export class WebhookDispatcher {
       maxConcurrentRequests: opts.maxConcurrentRequests ?? DEFAULTS.maxConcurrentRequests,
     };
     if (opts.targetUrl !== undefined && opts.clientSecret !== undefined) {
-      this.configure({ targetUrl: opts.targetUrl, clientSecret: opts.clientSecret, ...(opts.appId !== undefined ? { appId: opts.appId } : {}) });
-      const subs = opts.subscriptions ?? [{ subscriptionType: 'contact.creation' }, { subscriptionType: 'contact.propertyChange' }];
+      this.configure({
+        targetUrl: opts.targetUrl,
+        clientSecret: opts.clientSecret,
+        ...(opts.appId !== undefined ? { appId: opts.appId } : {}),
+      });
+      const subs = opts.subscriptions ?? [
+        { subscriptionType: 'contact.creation' },
+        { subscriptionType: 'contact.propertyChange' },
+      ];
       for (const s of subs) this.subscribe(s);
     }
     this.unsubscribe = state.onChange((event, quiet) => {
@@ -161,7 +180,11 @@ export class WebhookDispatcher {
   }
 
   configure(target: WebhookTarget): void {
-    this.target = { targetUrl: target.targetUrl, clientSecret: target.clientSecret, appId: target.appId ?? SANDBOX_APP_ID };
+    this.target = {
+      targetUrl: target.targetUrl,
+      clientSecret: target.clientSecret,
+      appId: target.appId ?? SANDBOX_APP_ID,
+    };
   }
 
   /** The target without its secret, for the admin API. */
@@ -255,7 +278,10 @@ export class WebhookDispatcher {
       for (const name of names) {
         if (store.isSystemProperty(name)) continue;
         if (sub.propertyName !== undefined && sub.propertyName !== name) continue;
-        this.enqueue(sub, objectId, event.at, event.source, { propertyName: name, propertyValue: record.properties[name] ?? '' });
+        this.enqueue(sub, objectId, event.at, event.source, {
+          propertyName: name,
+          propertyValue: record.properties[name] ?? '',
+        });
       }
     }
   }
@@ -276,7 +302,9 @@ export class WebhookDispatcher {
       subscriptionType: sub.subscriptionType,
       attemptNumber: 0,
       objectId,
-      ...(extra.propertyName !== undefined ? { propertyName: extra.propertyName, propertyValue: extra.propertyValue ?? '' } : {}),
+      ...(extra.propertyName !== undefined
+        ? { propertyName: extra.propertyName, propertyValue: extra.propertyValue ?? '' }
+        : {}),
       ...(extra.changeFlag !== undefined ? { changeFlag: extra.changeFlag } : {}),
       changeSource: source.sourceType,
       ...(source.sourceId !== undefined ? { sourceId: source.sourceId } : {}),
@@ -335,8 +363,11 @@ export class WebhookDispatcher {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
-          'User-Agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/) - WebhooksExecutorDaemon-executor (Baton sandbox)',
-          'X-HubSpot-Signature': createHash('sha256').update(target.clientSecret + body).digest('hex'),
+          'User-Agent':
+            'HubSpot Connect 2.0 (http://dev.hubspot.com/) - WebhooksExecutorDaemon-executor (Baton sandbox)',
+          'X-HubSpot-Signature': createHash('sha256')
+            .update(target.clientSecret + body)
+            .digest('hex'),
           'X-HubSpot-Signature-v3': signatureV3(target.clientSecret, 'POST', target.targetUrl, body, timestamp),
           'X-HubSpot-Signature-Version': 'v3',
           'X-HubSpot-Request-Timestamp': String(timestamp),
@@ -351,14 +382,24 @@ export class WebhookDispatcher {
       // Drain the body so the connection can be reused.
       await res.arrayBuffer().catch(() => undefined);
     } catch (e) {
-      error = abort.signal.aborted ? `timed out after ${this.settings.timeoutMs} ms` : e instanceof Error ? e.message : String(e);
+      error = abort.signal.aborted
+        ? `timed out after ${this.settings.timeoutMs} ms`
+        : e instanceof Error
+          ? e.message
+          : String(e);
     } finally {
       clearTimeout(timer);
       this.aborts.delete(abort);
     }
     const durationMs = Math.round(performance.now() - started);
-    const base = { startedAt: timestamp, durationMs, ...(status !== undefined ? { responseStatus: status } : {}), ...(error ? { error } : {}) };
-    if (status !== undefined && status >= 200 && status < 300) return this.record(batch, { ...base, status: 'delivered' });
+    const base = {
+      startedAt: timestamp,
+      durationMs,
+      ...(status !== undefined ? { responseStatus: status } : {}),
+      ...(error ? { error } : {}),
+    };
+    if (status !== undefined && status >= 200 && status < 300)
+      return this.record(batch, { ...base, status: 'delivered' });
     if (status !== undefined && NO_RETRY.has(status)) return this.record(batch, { ...base, status: 'rejected' });
     const next = batch.attemptNumber + 1;
     if (next >= this.settings.maxAttempts || this.closed) return this.record(batch, { ...base, status: 'abandoned' });
@@ -378,7 +419,14 @@ export class WebhookDispatcher {
 
   private record(
     batch: Batch,
-    r: { status: DeliveryStatus; startedAt: number; durationMs: number; responseStatus?: number; error?: string; nextAttemptAt?: number },
+    r: {
+      status: DeliveryStatus;
+      startedAt: number;
+      durationMs: number;
+      responseStatus?: number;
+      error?: string;
+      nextAttemptAt?: number;
+    },
   ): void {
     const entry: DeliveryLogEntry = {
       deliveryId: this.nextDeliveryId++,

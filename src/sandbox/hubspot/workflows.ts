@@ -86,7 +86,10 @@ export class WorkflowStore {
     return { workflows: this.list(), enrollments };
   }
 
-  load(workflows: readonly WorkflowRecord[], enrollments: Readonly<Record<string, readonly (readonly [string, number])[]>>): void {
+  load(
+    workflows: readonly WorkflowRecord[],
+    enrollments: Readonly<Record<string, readonly (readonly [string, number])[]>>,
+  ): void {
     this.clear();
     for (const w of workflows) {
       this.workflows.set(w.id, { ...w });

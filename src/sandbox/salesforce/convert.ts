@@ -105,19 +105,27 @@ export function convertLead(state: SalesforceState, request: LeadConvertRequest,
   });
 }
 
-function convertInTransaction(state: SalesforceState, request: LeadConvertRequest, ctx: WriteContext): LeadConvertResult {
-  const invalidReference = (field: string) => failed([saveError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [field])]);
+function convertInTransaction(
+  state: SalesforceState,
+  request: LeadConvertRequest,
+  ctx: WriteContext,
+): LeadConvertResult {
+  const invalidReference = (field: string) =>
+    failed([saveError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [field])]);
   const leadId = toId18(request.leadId);
   const lead = leadId ? state.get('Lead', leadId) : undefined;
   if (!leadId || !lead) return invalidReference('LeadId');
   if (lead.IsConverted === true) return failed([CONVERTED_LEAD_ERROR]);
   if (!CONVERTED_LEAD_STATUSES.includes(request.convertedStatus)) {
-    return failed([saveError('INVALID_STATUS', `invalid convertedStatus: ${request.convertedStatus}`, ['ConvertedStatus'])]);
+    return failed([
+      saveError('INVALID_STATUS', `invalid convertedStatus: ${request.convertedStatus}`, ['ConvertedStatus']),
+    ]);
   }
 
   // Accounts and Contacts cannot belong to a queue: a queue-owned Lead needs an owner.
   const ownerId = request.ownerId ?? (typeof lead.OwnerId === 'string' ? lead.OwnerId : ctx.userId);
-  if (keyPrefixOf(ownerId) === KEY_PREFIXES.Group) return failed([saveError('INVALID_CROSS_REFERENCE_KEY', QUEUE_OWNER_MESSAGE, ['OwnerId'])]);
+  if (keyPrefixOf(ownerId) === KEY_PREFIXES.Group)
+    return failed([saveError('INVALID_CROSS_REFERENCE_KEY', QUEUE_OWNER_MESSAGE, ['OwnerId'])]);
 
   const create = (objectName: string, values: Record<string, FieldValue>): { id: string } | { errors: SaveError[] } => {
     const r = state.create(state.deserialize(objectName, values), ctx);
@@ -141,7 +149,11 @@ function convertInTransaction(state: SalesforceState, request: LeadConvertReques
     const contact = id ? state.get('Contact', id) : undefined;
     if (!id || !contact) return invalidReference('ContactId');
     if (contact.AccountId !== accountId) {
-      return failed([saveError('INVALID_CROSS_REFERENCE_KEY', 'The contact must belong to the account the lead is converted into', ['ContactId'])]);
+      return failed([
+        saveError('INVALID_CROSS_REFERENCE_KEY', 'The contact must belong to the account the lead is converted into', [
+          'ContactId',
+        ]),
+      ]);
     }
     contactId = id;
     if (request.overwriteLeadSource === true && typeof lead.LeadSource === 'string') {
@@ -173,7 +185,8 @@ function convertInTransaction(state: SalesforceState, request: LeadConvertReques
     if (task.WhoId === leadId) state.systemUpdate('Task', String(task.Id), { WhoId: contactId }, ctx);
   }
   for (const member of [...state.scan('CampaignMember')]) {
-    if (member.LeadId === leadId) state.systemUpdate('CampaignMember', String(member.Id), { ContactId: contactId }, ctx);
+    if (member.LeadId === leadId)
+      state.systemUpdate('CampaignMember', String(member.Id), { ContactId: contactId }, ctx);
   }
 
   state.systemUpdate(

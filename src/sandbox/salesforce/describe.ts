@@ -67,7 +67,14 @@ function describeField(f: FieldSchema): Record<string, unknown> {
     displayLocationInDecimal: false,
     encrypted: false,
     externalId: f.externalId,
-    extraTypeInfo: f.type === 'textarea' ? (f.length > 255 ? 'plaintextarea' : null) : f.name === 'Name' && f.calculated ? 'personname' : null,
+    extraTypeInfo:
+      f.type === 'textarea'
+        ? f.length > 255
+          ? 'plaintextarea'
+          : null
+        : f.name === 'Name' && f.calculated
+          ? 'personname'
+          : null,
     filterable: f.filterable,
     filteredLookupInfo: null,
     formulaTreatNullNumberAsZero: false,
@@ -85,7 +92,13 @@ function describeField(f: FieldSchema): Record<string, unknown> {
     namePointing: f.referenceTo.length > 1,
     nillable: f.nillable,
     permissionable: f.nillable && f.createable && !f.custom ? true : f.custom,
-    picklistValues: f.picklistValues.map((p) => ({ active: p.active, defaultValue: p.defaultValue, label: p.label, validFor: null, value: p.value })),
+    picklistValues: f.picklistValues.map((p) => ({
+      active: p.active,
+      defaultValue: p.defaultValue,
+      label: p.label,
+      validFor: null,
+      value: p.value,
+    })),
     polymorphicForeignKey: f.referenceTo.length > 1,
     precision: f.precision,
     queryByDistance: false,
@@ -148,7 +161,11 @@ export function describeGlobal(registry: SchemaRegistry, version: string): Recor
   };
 }
 
-export function describeSObject(registry: SchemaRegistry, schema: ObjectSchema, version: string): Record<string, unknown> {
+export function describeSObject(
+  registry: SchemaRegistry,
+  schema: ObjectSchema,
+  version: string,
+): Record<string, unknown> {
   const childRelationships = registry.all().flatMap((child) =>
     child.fields
       .filter((f) => f.referenceTo.includes(schema.name) && !AUDIT_FIELDS.has(f.name))
@@ -159,7 +176,10 @@ export function describeSObject(registry: SchemaRegistry, schema: ObjectSchema, 
         field: f.name,
         junctionIdListNames: [],
         junctionReferenceTo: [],
-        relationshipName: child.name === schema.name ? `Child${child.labelPlural.replace(/\s/g, '')}` : child.labelPlural.replace(/\s/g, ''),
+        relationshipName:
+          child.name === schema.name
+            ? `Child${child.labelPlural.replace(/\s/g, '')}`
+            : child.labelPlural.replace(/\s/g, ''),
         restrictedDelete: false,
       })),
   );

@@ -48,7 +48,9 @@ export interface RunningSandbox {
 
 export const DEFAULT_SALESFORCE_SANDBOX_TOKEN = 'salesforce-sandbox-token';
 
-export async function startSalesforceSandbox(opts: SalesforceSandboxOptions = {}): Promise<RunningSandbox & { state: SalesforceState }> {
+export async function startSalesforceSandbox(
+  opts: SalesforceSandboxOptions = {},
+): Promise<RunningSandbox & { state: SalesforceState }> {
   const now = opts.now ?? Date.now;
   const host = opts.host ?? '127.0.0.1';
   const accessToken = opts.accessToken ?? DEFAULT_SALESFORCE_SANDBOX_TOKEN;

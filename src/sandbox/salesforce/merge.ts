@@ -48,30 +48,66 @@ export function mergeRecords(state: SalesforceState, request: MergeRequest, ctx:
 function mergeInTransaction(state: SalesforceState, request: MergeRequest, ctx: WriteContext): MergeResult {
   const schema = state.objectSchema(request.objectName);
   if (!schema || !MERGEABLE_OBJECTS.includes(schema.name)) {
-    return failed([saveError('INVALID_TYPE', `merge() takes Lead, Contact or Account records, not ${request.objectName}`)]);
+    return failed([
+      saveError('INVALID_TYPE', `merge() takes Lead, Contact or Account records, not ${request.objectName}`),
+    ]);
   }
   const masterId = toId18(request.masterId);
   const master = masterId ? state.findById(masterId) : undefined;
-  if (!masterId || !master || master.schema.name !== schema.name) return failed([saveError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', ['Id'])]);
-  if (master.record.IsDeleted === true) return failed([saveError('ENTITY_IS_DELETED', 'entity is deleted', ['Id'])], masterId);
+  if (!masterId || !master || master.schema.name !== schema.name)
+    return failed([saveError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', ['Id'])]);
+  if (master.record.IsDeleted === true)
+    return failed([saveError('ENTITY_IS_DELETED', 'entity is deleted', ['Id'])], masterId);
 
   const ids = request.recordToMergeIds.map((id) => ({ given: id, id18: toId18(id) }));
-  if (ids.length === 0) return failed([saveError('REQUIRED_FIELD_MISSING', 'recordToMergeIds: at least one record to merge is required', ['recordToMergeIds'])], masterId);
+  if (ids.length === 0)
+    return failed(
+      [
+        saveError('REQUIRED_FIELD_MISSING', 'recordToMergeIds: at least one record to merge is required', [
+          'recordToMergeIds',
+        ]),
+      ],
+      masterId,
+    );
   if (ids.length > MAX_RECORDS_TO_MERGE) {
-    return failed([saveError('LIMIT_EXCEEDED', `A merge request merges at most ${MAX_RECORDS_TO_MERGE} records into the master; got ${ids.length}`, ['recordToMergeIds'])], masterId);
+    return failed(
+      [
+        saveError(
+          'LIMIT_EXCEEDED',
+          `A merge request merges at most ${MAX_RECORDS_TO_MERGE} records into the master; got ${ids.length}`,
+          ['recordToMergeIds'],
+        ),
+      ],
+      masterId,
+    );
   }
   const losers: string[] = [];
   for (const { given, id18 } of ids) {
     const found = id18 ? state.findById(id18) : undefined;
-    if (!id18 || !found || found.schema.name !== schema.name) return failed([saveError('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id: ${given}`, ['recordToMergeIds'])], masterId);
-    if (found.record.IsDeleted === true) return failed([saveError('ENTITY_IS_DELETED', `entity is deleted: ${given}`, ['recordToMergeIds'])], masterId);
+    if (!id18 || !found || found.schema.name !== schema.name)
+      return failed(
+        [saveError('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id: ${given}`, ['recordToMergeIds'])],
+        masterId,
+      );
+    if (found.record.IsDeleted === true)
+      return failed([saveError('ENTITY_IS_DELETED', `entity is deleted: ${given}`, ['recordToMergeIds'])], masterId);
     if (id18 === masterId || losers.includes(id18)) {
-      return failed([saveError('INVALID_ID_FIELD', `The master record ${masterId} and the records to merge must all be different records`, ['recordToMergeIds'])], masterId);
+      return failed(
+        [
+          saveError(
+            'INVALID_ID_FIELD',
+            `The master record ${masterId} and the records to merge must all be different records`,
+            ['recordToMergeIds'],
+          ),
+        ],
+        masterId,
+      );
     }
     losers.push(id18);
   }
   // A converted Lead is read-only, so it can neither absorb nor be absorbed.
-  if (schema.name === 'Lead' && [masterId, ...losers].some((id) => state.get('Lead', id)?.IsConverted === true)) return failed([CONVERTED_LEAD_ERROR], masterId);
+  if (schema.name === 'Lead' && [masterId, ...losers].some((id) => state.get('Lead', id)?.IsConverted === true))
+    return failed([CONVERTED_LEAD_ERROR], masterId);
 
   // The master's new values are saved like an update; without any, the merge still modifies it.
   const values = Object.fromEntries(Object.entries(request.masterValues).filter(([k]) => k.toLowerCase() !== 'id'));
@@ -81,7 +117,11 @@ function mergeInTransaction(state: SalesforceState, request: MergeRequest, ctx: 
       input = state.deserialize(schema.name, values);
     } catch (err) {
       // An unknown field or a value of the wrong type fails this request only.
-      if (err instanceof ApiError) return failed(err.body.map((b) => saveError(b.errorCode, b.message, b.fields ?? [])), masterId);
+      if (err instanceof ApiError)
+        return failed(
+          err.body.map((b) => saveError(b.errorCode, b.message, b.fields ?? [])),
+          masterId,
+        );
       throw err;
     }
     const saved = state.update(input, masterId, ctx);
@@ -94,11 +134,14 @@ function mergeInTransaction(state: SalesforceState, request: MergeRequest, ctx: 
   const updatedRelatedIds: string[] = [];
   const gone = new Set(losers);
   for (const other of state.schemas.all()) {
-    const references = other.fields.filter((f) => f.type === 'reference' && f.name !== 'MasterRecordId' && f.referenceTo.includes(schema.name));
+    const references = other.fields.filter(
+      (f) => f.type === 'reference' && f.name !== 'MasterRecordId' && f.referenceTo.includes(schema.name),
+    );
     if (references.length === 0) continue;
     for (const record of [...state.scan(other.name)]) {
       const changes: Record<string, FieldValue> = {};
-      for (const f of references) if (typeof record[f.name] === 'string' && gone.has(record[f.name] as string)) changes[f.name] = masterId;
+      for (const f of references)
+        if (typeof record[f.name] === 'string' && gone.has(record[f.name] as string)) changes[f.name] = masterId;
       if (Object.keys(changes).length === 0 || gone.has(String(record.Id))) continue;
       state.systemUpdate(other.name, String(record.Id), changes, ctx);
       updatedRelatedIds.push(String(record.Id));

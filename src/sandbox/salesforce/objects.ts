@@ -12,24 +12,70 @@
 import { KEY_PREFIXES } from './ids';
 import { auditFields, defineObject, field, type FieldValue, type ObjectSchema, SchemaRegistry } from './schema';
 
-export const LEAD_STATUSES = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'] as const;
+export const LEAD_STATUSES = [
+  'Open - Not Contacted',
+  'Working - Contacted',
+  'Closed - Converted',
+  'Closed - Not Converted',
+] as const;
 export const LEAD_SOURCES = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'] as const;
 export const RATINGS = ['Hot', 'Warm', 'Cold'] as const;
 export const SALUTATIONS = ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.', 'Mx.'] as const;
 /** The standard Industry picklist. It is unrestricted, so other values are stored as sent. */
 export const INDUSTRIES = [
-  'Agriculture', 'Apparel', 'Banking', 'Biotechnology', 'Chemicals', 'Communications', 'Construction',
-  'Consulting', 'Education', 'Electronics', 'Energy', 'Engineering', 'Entertainment', 'Environmental',
-  'Finance', 'Food & Beverage', 'Government', 'Healthcare', 'Hospitality', 'Insurance', 'Machinery',
-  'Manufacturing', 'Media', 'Not For Profit', 'Other', 'Recreation', 'Retail', 'Shipping', 'Technology',
-  'Telecommunications', 'Transportation', 'Utilities',
+  'Agriculture',
+  'Apparel',
+  'Banking',
+  'Biotechnology',
+  'Chemicals',
+  'Communications',
+  'Construction',
+  'Consulting',
+  'Education',
+  'Electronics',
+  'Energy',
+  'Engineering',
+  'Entertainment',
+  'Environmental',
+  'Finance',
+  'Food & Beverage',
+  'Government',
+  'Healthcare',
+  'Hospitality',
+  'Insurance',
+  'Machinery',
+  'Manufacturing',
+  'Media',
+  'Not For Profit',
+  'Other',
+  'Recreation',
+  'Retail',
+  'Shipping',
+  'Technology',
+  'Telecommunications',
+  'Transportation',
+  'Utilities',
 ] as const;
-export const TASK_STATUSES = ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'] as const;
+export const TASK_STATUSES = [
+  'Not Started',
+  'In Progress',
+  'Completed',
+  'Waiting on someone else',
+  'Deferred',
+] as const;
 export const TASK_SUBTYPES = ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'] as const;
 export const TASK_PRIORITIES = ['High', 'Normal', 'Low'] as const;
 export const OPPORTUNITY_STAGES = [
-  'Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers',
-  'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost',
+  'Prospecting',
+  'Qualification',
+  'Needs Analysis',
+  'Value Proposition',
+  'Id. Decision Makers',
+  'Perception Analysis',
+  'Proposal/Price Quote',
+  'Negotiation/Review',
+  'Closed Won',
+  'Closed Lost',
 ] as const;
 /** The Lead Status values whose LeadStatus row has IsConverted = true: what convertLead accepts. */
 export const CONVERTED_LEAD_STATUSES: readonly string[] = ['Closed - Converted'];
@@ -145,11 +191,50 @@ function user(): ObjectSchema {
       field('Alias', 'string', { length: 8, required: true }),
       field('CommunityNickname', 'string', { length: 40, label: 'Nickname' }),
       field('IsActive', 'boolean', { label: 'Active', defaultValue: true }),
-      field('TimeZoneSidKey', 'picklist', { label: 'Time Zone', nillable: false, picklist: ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Tokyo', 'Asia/Singapore', 'America/Sao_Paulo', 'GMT'], defaultPicklistValue: 'GMT', restrictedPicklist: true }),
-      field('LocaleSidKey', 'picklist', { label: 'Locale', nillable: false, picklist: ['en_US', 'en_GB', 'de_DE', 'ja_JP', 'pt_BR'], defaultPicklistValue: 'en_US', restrictedPicklist: true }),
-      field('EmailEncodingKey', 'picklist', { label: 'Email Encoding', nillable: false, picklist: ['UTF-8', 'ISO-8859-1'], defaultPicklistValue: 'UTF-8', restrictedPicklist: true }),
-      field('LanguageLocaleKey', 'picklist', { label: 'Language', nillable: false, picklist: ['en_US', 'de', 'ja', 'pt_BR'], defaultPicklistValue: 'en_US', restrictedPicklist: true }),
-      field('UserType', 'picklist', { label: 'User Type', createable: false, updateable: false, picklist: ['Standard'], defaultPicklistValue: 'Standard' }),
+      field('TimeZoneSidKey', 'picklist', {
+        label: 'Time Zone',
+        nillable: false,
+        picklist: [
+          'America/Los_Angeles',
+          'America/New_York',
+          'Europe/London',
+          'Europe/Berlin',
+          'Asia/Tokyo',
+          'Asia/Singapore',
+          'America/Sao_Paulo',
+          'GMT',
+        ],
+        defaultPicklistValue: 'GMT',
+        restrictedPicklist: true,
+      }),
+      field('LocaleSidKey', 'picklist', {
+        label: 'Locale',
+        nillable: false,
+        picklist: ['en_US', 'en_GB', 'de_DE', 'ja_JP', 'pt_BR'],
+        defaultPicklistValue: 'en_US',
+        restrictedPicklist: true,
+      }),
+      field('EmailEncodingKey', 'picklist', {
+        label: 'Email Encoding',
+        nillable: false,
+        picklist: ['UTF-8', 'ISO-8859-1'],
+        defaultPicklistValue: 'UTF-8',
+        restrictedPicklist: true,
+      }),
+      field('LanguageLocaleKey', 'picklist', {
+        label: 'Language',
+        nillable: false,
+        picklist: ['en_US', 'de', 'ja', 'pt_BR'],
+        defaultPicklistValue: 'en_US',
+        restrictedPicklist: true,
+      }),
+      field('UserType', 'picklist', {
+        label: 'User Type',
+        createable: false,
+        updateable: false,
+        picklist: ['Standard'],
+        defaultPicklistValue: 'Standard',
+      }),
       field('ManagerId', 'reference', { label: 'Manager ID', referenceTo: ['User'], relationshipName: 'Manager' }),
       field('LastLoginDate', 'datetime', { label: 'Last Login', createable: false, updateable: false }),
       ...auditFields().filter((f) => f.name !== 'IsDeleted'),
@@ -167,7 +252,13 @@ function group(): ObjectSchema {
       field('Id', 'id', { label: 'Group ID' }),
       field('Name', 'string', { length: 40, required: true, nameField: true }),
       field('DeveloperName', 'string', { length: 80, label: 'Developer Name' }),
-      field('Type', 'picklist', { nillable: false, picklist: ['Queue', 'Regular', 'Role'], defaultPicklistValue: 'Regular', updateable: false, restrictedPicklist: true }),
+      field('Type', 'picklist', {
+        nillable: false,
+        picklist: ['Queue', 'Regular', 'Role'],
+        defaultPicklistValue: 'Regular',
+        updateable: false,
+        restrictedPicklist: true,
+      }),
       field('Email', 'email', { length: 255 }),
       field('DoesSendEmailToMembers', 'boolean', { label: 'Send Email to Members' }),
       ...auditFields().filter((f) => f.name !== 'IsDeleted'),
@@ -184,8 +275,23 @@ function account(): ObjectSchema {
       field('Id', 'id', { label: 'Account ID' }),
       masterRecord('Account'),
       field('Name', 'string', { length: 255, required: true, nameField: true, label: 'Account Name' }),
-      field('Type', 'picklist', { picklist: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'], label: 'Account Type' }),
-      field('ParentId', 'reference', { label: 'Parent Account ID', referenceTo: ['Account'], relationshipName: 'Parent' }),
+      field('Type', 'picklist', {
+        picklist: [
+          'Prospect',
+          'Customer - Direct',
+          'Customer - Channel',
+          'Channel Partner / Reseller',
+          'Installation Partner',
+          'Technology Partner',
+          'Other',
+        ],
+        label: 'Account Type',
+      }),
+      field('ParentId', 'reference', {
+        label: 'Parent Account ID',
+        referenceTo: ['Account'],
+        relationshipName: 'Parent',
+      }),
       field('BillingStreet', 'textarea', { length: 255 }),
       text('BillingCity', 40),
       text('BillingState', 80),
@@ -247,17 +353,36 @@ function task(): ObjectSchema {
     [
       field('Id', 'id', { label: 'Activity ID' }),
       field('WhoId', 'reference', { label: 'Name ID', referenceTo: ['Contact', 'Lead'], relationshipName: 'Who' }),
-      field('WhatId', 'reference', { label: 'Related To ID', referenceTo: ['Account', 'Campaign', 'Opportunity'], relationshipName: 'What' }),
+      field('WhatId', 'reference', {
+        label: 'Related To ID',
+        referenceTo: ['Account', 'Campaign', 'Opportunity'],
+        relationshipName: 'What',
+      }),
       field('Subject', 'combobox', { picklist: ['Call', 'Send Letter', 'Send Quote', 'Other'] }),
       field('ActivityDate', 'date', { label: 'Due Date Only' }),
-      field('Status', 'picklist', { nillable: false, picklist: TASK_STATUSES, defaultPicklistValue: 'Not Started', restrictedPicklist: true }),
-      field('Priority', 'picklist', { nillable: false, picklist: TASK_PRIORITIES, defaultPicklistValue: 'Normal', restrictedPicklist: true }),
+      field('Status', 'picklist', {
+        nillable: false,
+        picklist: TASK_STATUSES,
+        defaultPicklistValue: 'Not Started',
+        restrictedPicklist: true,
+      }),
+      field('Priority', 'picklist', {
+        nillable: false,
+        picklist: TASK_PRIORITIES,
+        defaultPicklistValue: 'Normal',
+        restrictedPicklist: true,
+      }),
       field('IsHighPriority', 'boolean', { label: 'High Priority', createable: false, updateable: false }),
       owner(['Group', 'User']),
       field('Description', 'textarea', { length: 32000, label: 'Comments' }),
       field('Type', 'picklist', { picklist: ['Call', 'Email', 'Meeting', 'Other'] }),
       field('IsClosed', 'boolean', { label: 'Closed', createable: false, updateable: false }),
-      field('TaskSubtype', 'picklist', { label: 'Task Subtype', picklist: TASK_SUBTYPES, updateable: false, restrictedPicklist: true }),
+      field('TaskSubtype', 'picklist', {
+        label: 'Task Subtype',
+        picklist: TASK_SUBTYPES,
+        updateable: false,
+        restrictedPicklist: true,
+      }),
       field('CompletedDateTime', 'datetime', { label: 'Completed Date/Time', createable: false, updateable: false }),
       ...auditFields(),
     ],
@@ -274,15 +399,32 @@ function opportunity(): ObjectSchema {
       field('AccountId', 'reference', { label: 'Account ID', referenceTo: ['Account'], relationshipName: 'Account' }),
       field('Name', 'string', { length: 120, required: true, nameField: true }),
       field('Description', 'textarea', { length: 32000 }),
-      field('StageName', 'picklist', { label: 'Stage', required: true, picklist: OPPORTUNITY_STAGES, restrictedPicklist: true }),
+      field('StageName', 'picklist', {
+        label: 'Stage',
+        required: true,
+        picklist: OPPORTUNITY_STAGES,
+        restrictedPicklist: true,
+      }),
       field('Amount', 'currency'),
       field('Probability', 'percent', { label: 'Probability (%)', precision: 3, scale: 0 }),
       field('CloseDate', 'date', { label: 'Close Date', required: true }),
-      field('Type', 'picklist', { label: 'Opportunity Type', picklist: ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer'] }),
+      field('Type', 'picklist', {
+        label: 'Opportunity Type',
+        picklist: [
+          'Existing Customer - Upgrade',
+          'Existing Customer - Replacement',
+          'Existing Customer - Downgrade',
+          'New Customer',
+        ],
+      }),
       field('LeadSource', 'picklist', { picklist: LEAD_SOURCES }),
       field('IsClosed', 'boolean', { label: 'Closed', createable: false, updateable: false }),
       field('IsWon', 'boolean', { label: 'Won', createable: false, updateable: false }),
-      field('CampaignId', 'reference', { label: 'Campaign ID', referenceTo: ['Campaign'], relationshipName: 'Campaign' }),
+      field('CampaignId', 'reference', {
+        label: 'Campaign ID',
+        referenceTo: ['Campaign'],
+        relationshipName: 'Campaign',
+      }),
       owner(['User']),
       ...auditFields(),
       field('LastActivityDate', 'date', { label: 'Last Activity', createable: false, updateable: false }),
@@ -298,8 +440,27 @@ function campaign(): ObjectSchema {
     [
       field('Id', 'id', { label: 'Campaign ID' }),
       field('Name', 'string', { length: 80, required: true, nameField: true }),
-      field('ParentId', 'reference', { label: 'Parent Campaign ID', referenceTo: ['Campaign'], relationshipName: 'Parent' }),
-      field('Type', 'picklist', { picklist: ['Conference', 'Webinar', 'Trade Show', 'Public Relations', 'Partners', 'Referral Program', 'Advertisement', 'Banner Ads', 'Direct Mail', 'Email', 'Telemarketing', 'Other'] }),
+      field('ParentId', 'reference', {
+        label: 'Parent Campaign ID',
+        referenceTo: ['Campaign'],
+        relationshipName: 'Parent',
+      }),
+      field('Type', 'picklist', {
+        picklist: [
+          'Conference',
+          'Webinar',
+          'Trade Show',
+          'Public Relations',
+          'Partners',
+          'Referral Program',
+          'Advertisement',
+          'Banner Ads',
+          'Direct Mail',
+          'Email',
+          'Telemarketing',
+          'Other',
+        ],
+      }),
       field('Status', 'picklist', { picklist: ['Planned', 'In Progress', 'Completed', 'Aborted'] }),
       field('StartDate', 'date'),
       field('EndDate', 'date'),
@@ -318,9 +479,25 @@ function campaignMember(): ObjectSchema {
     KEY_PREFIXES.CampaignMember,
     [
       field('Id', 'id', { label: 'Campaign Member ID' }),
-      field('CampaignId', 'reference', { label: 'Campaign ID', required: true, updateable: false, referenceTo: ['Campaign'], relationshipName: 'Campaign' }),
-      field('LeadId', 'reference', { label: 'Lead ID', updateable: false, referenceTo: ['Lead'], relationshipName: 'Lead' }),
-      field('ContactId', 'reference', { label: 'Contact ID', updateable: false, referenceTo: ['Contact'], relationshipName: 'Contact' }),
+      field('CampaignId', 'reference', {
+        label: 'Campaign ID',
+        required: true,
+        updateable: false,
+        referenceTo: ['Campaign'],
+        relationshipName: 'Campaign',
+      }),
+      field('LeadId', 'reference', {
+        label: 'Lead ID',
+        updateable: false,
+        referenceTo: ['Lead'],
+        relationshipName: 'Lead',
+      }),
+      field('ContactId', 'reference', {
+        label: 'Contact ID',
+        updateable: false,
+        referenceTo: ['Contact'],
+        relationshipName: 'Contact',
+      }),
       field('Status', 'picklist', { picklist: ['Sent', 'Responded'], defaultPicklistValue: 'Sent' }),
       field('HasResponded', 'boolean', { label: 'Responded', createable: false, updateable: false }),
       field('FirstRespondedDate', 'date', { label: 'First Responded Date', createable: false, updateable: false }),
@@ -332,7 +509,17 @@ function campaignMember(): ObjectSchema {
 
 /** A fresh registry per sandbox: tests may add custom fields without touching others. */
 export function standardSchemas(): SchemaRegistry {
-  return new SchemaRegistry([lead(), user(), group(), account(), contact(), opportunity(), task(), campaign(), campaignMember()]);
+  return new SchemaRegistry([
+    lead(),
+    user(),
+    group(),
+    account(),
+    contact(),
+    opportunity(),
+    task(),
+    campaign(),
+    campaignMember(),
+  ]);
 }
 
 type Derivation = (record: Readonly<Record<string, FieldValue>>) => Record<string, FieldValue>;
@@ -350,8 +537,15 @@ export const DERIVED_FIELDS: Readonly<Record<string, Derivation>> = {
   // CompletedDateTime is stamped once, when the task first reaches a closed status.
   Task: (r) => {
     const closed = r.Status === 'Completed';
-    return { IsClosed: closed, IsHighPriority: r.Priority === 'High', CompletedDateTime: closed ? (r.CompletedDateTime ?? r.LastModifiedDate ?? null) : null };
+    return {
+      IsClosed: closed,
+      IsHighPriority: r.Priority === 'High',
+      CompletedDateTime: closed ? (r.CompletedDateTime ?? r.LastModifiedDate ?? null) : null,
+    };
   },
-  Opportunity: (r) => ({ IsClosed: r.StageName === 'Closed Won' || r.StageName === 'Closed Lost', IsWon: r.StageName === 'Closed Won' }),
+  Opportunity: (r) => ({
+    IsClosed: r.StageName === 'Closed Won' || r.StageName === 'Closed Lost',
+    IsWon: r.StageName === 'Closed Won',
+  }),
   CampaignMember: (r) => ({ HasResponded: r.Status === 'Responded' }),
 };

@@ -37,8 +37,23 @@ const FieldOptionsSchema = z
   .partial();
 
 const FieldTypeSchema = z.enum([
-  'id', 'string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox',
-  'boolean', 'int', 'double', 'currency', 'percent', 'date', 'datetime', 'reference',
+  'id',
+  'string',
+  'textarea',
+  'email',
+  'phone',
+  'url',
+  'picklist',
+  'multipicklist',
+  'combobox',
+  'boolean',
+  'int',
+  'double',
+  'currency',
+  'percent',
+  'date',
+  'datetime',
+  'reference',
 ]);
 
 const CustomFieldSchema = z.object({
@@ -56,12 +71,16 @@ export const SnapshotSchema = z.object({
   apiUsage: z.number().int().nonnegative(),
   sequences: z.record(z.string(), z.number().int()),
   customFields: z.array(CustomFieldSchema).default([]),
-  autoAssign: z.record(z.string(), z.object({ onCreate: z.boolean().optional(), onLastUpdate: z.boolean().optional() })).default({}),
+  autoAssign: z
+    .record(z.string(), z.object({ onCreate: z.boolean().optional(), onLastUpdate: z.boolean().optional() }))
+    .default({}),
   objects: z.record(z.string(), z.array(z.record(z.string(), FieldValueSchema))),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 /** What is written: the same shape, holding the state's (read-only) records as they are. */
-export type SnapshotToWrite = Omit<Snapshot, 'objects'> & { objects: Readonly<Record<string, readonly SObjectRecord[]>> };
+export type SnapshotToWrite = Omit<Snapshot, 'objects'> & {
+  objects: Readonly<Record<string, readonly SObjectRecord[]>>;
+};
 
 export function snapshotOf(state: SalesforceState): SnapshotToWrite {
   const { objects, sequences } = state.dump();
@@ -103,7 +122,9 @@ export async function readStateFile(file: string): Promise<Snapshot | undefined>
     json = JSON.parse(text);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`Salesforce sandbox state file ${file} is not valid JSON (${reason}); move it away to start from a preset.`);
+    throw new Error(
+      `Salesforce sandbox state file ${file} is not valid JSON (${reason}); move it away to start from a preset.`,
+    );
   }
   const parsed = SnapshotSchema.safeParse(json);
   if (!parsed.success) {

@@ -30,7 +30,12 @@ export function resolveFieldList(schema: ObjectSchema, names: readonly string[])
 }
 
 /** All fields when `fields` is undefined; otherwise the ones asked for, plus Id (the API always adds it). */
-export function renderRecord(schema: ObjectSchema, record: SObjectRecord, fields: readonly FieldSchema[] | undefined, version: string): QueryRecord {
+export function renderRecord(
+  schema: ObjectSchema,
+  record: SObjectRecord,
+  fields: readonly FieldSchema[] | undefined,
+  version: string,
+): QueryRecord {
   const id = String(record.Id);
   const out: QueryRecord = { attributes: { type: schema.name, url: recordUrl(version, schema.name, id) } };
   for (const f of fields ?? schema.fields) out[f.name] = record[f.name] ?? null;

@@ -163,7 +163,8 @@ export function field(name: string, type: FieldType, options: FieldOptions = {})
         : type === 'boolean'
           ? false
           : null;
-  const nillable = options.nillable ?? (options.required === true || type === 'boolean' || type === 'id' ? false : true);
+  const nillable =
+    options.nillable ?? (options.required === true || type === 'boolean' || type === 'id' ? false : true);
   const defaultedOnCreate =
     options.defaultedOnCreate ?? (type === 'boolean' || options.defaultPicklistValue !== undefined || type === 'id');
   const numeric = NUMBER_TYPES.has(type);
@@ -204,7 +205,12 @@ export interface ObjectOptions {
   deletable?: boolean;
 }
 
-export function defineObject(name: string, keyPrefix: string, fields: FieldSchema[], options: ObjectOptions = {}): ObjectSchema {
+export function defineObject(
+  name: string,
+  keyPrefix: string,
+  fields: FieldSchema[],
+  options: ObjectOptions = {},
+): ObjectSchema {
   const schema: ObjectSchema = {
     name,
     label: options.label ?? labelFromName(name),
@@ -235,7 +241,13 @@ export function addField(schema: ObjectSchema, f: FieldSchema): void {
 export function auditFields(): FieldSchema[] {
   return [
     field('IsDeleted', 'boolean', { label: 'Deleted', createable: false, updateable: false }),
-    field('CreatedDate', 'datetime', { label: 'Created Date', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+    field('CreatedDate', 'datetime', {
+      label: 'Created Date',
+      nillable: false,
+      createable: false,
+      updateable: false,
+      defaultedOnCreate: true,
+    }),
     field('CreatedById', 'reference', {
       label: 'Created By ID',
       nillable: false,
@@ -245,7 +257,13 @@ export function auditFields(): FieldSchema[] {
       referenceTo: ['User'],
       relationshipName: 'CreatedBy',
     }),
-    field('LastModifiedDate', 'datetime', { label: 'Last Modified Date', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+    field('LastModifiedDate', 'datetime', {
+      label: 'Last Modified Date',
+      nillable: false,
+      createable: false,
+      updateable: false,
+      defaultedOnCreate: true,
+    }),
     field('LastModifiedById', 'reference', {
       label: 'Last Modified By ID',
       nillable: false,
@@ -255,7 +273,13 @@ export function auditFields(): FieldSchema[] {
       referenceTo: ['User'],
       relationshipName: 'LastModifiedBy',
     }),
-    field('SystemModstamp', 'datetime', { label: 'System Modstamp', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+    field('SystemModstamp', 'datetime', {
+      label: 'System Modstamp',
+      nillable: false,
+      createable: false,
+      updateable: false,
+      defaultedOnCreate: true,
+    }),
   ];
 }
 

@@ -4,7 +4,15 @@
  * inactive user, a lead queue, Accounts for the demo companies and a few existing Leads.
  * Everything is drawn from `seededRandom`, so two runs produce identical records and ids.
  */
-import { DEMO_COMPANIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_REGION_OF_COUNTRY, DEMO_SALES_REPS, type SalesRep, seededRandom } from '../demo';
+import {
+  DEMO_COMPANIES,
+  DEMO_FIRST_NAMES,
+  DEMO_LAST_NAMES,
+  DEMO_REGION_OF_COUNTRY,
+  DEMO_SALES_REPS,
+  type SalesRep,
+  seededRandom,
+} from '../demo';
 import { LEAD_SOURCES, RATINGS } from './objects';
 import type { FieldValue } from './schema';
 import type { SalesforceState } from './state';
@@ -30,23 +38,54 @@ export const INACTIVE_USER = {
   Title: 'Account Executive (left the company)',
 } as const;
 
-export const LEAD_QUEUE = { Name: 'Unassigned Leads', DeveloperName: 'Unassigned_Leads', Type: 'Queue', Email: 'lead-queue@baton-demo.example' } as const;
+export const LEAD_QUEUE = {
+  Name: 'Unassigned Leads',
+  DeveloperName: 'Unassigned_Leads',
+  Type: 'Queue',
+  Email: 'lead-queue@baton-demo.example',
+} as const;
 
 export const DEMO_LEAD_COUNT = 20;
 
 const DAY = 86_400_000;
 const SEED = 0x5a1e5f0c;
 
-
 /** Companies that are leads in Salesforce but have no Account yet. */
 const NEW_COMPANIES = [
-  { name: 'Nimbus Labs', domain: 'nimbuslabs.example', industry: 'Technology', employees: 60, country: 'United States' },
-  { name: 'Orchid Travel', domain: 'orchidtravel.example', industry: 'Hospitality', employees: 410, country: 'Singapore' },
-  { name: 'Pioneer Freight', domain: 'pioneerfreight.example', industry: 'Transportation', employees: 1800, country: 'Germany' },
+  {
+    name: 'Nimbus Labs',
+    domain: 'nimbuslabs.example',
+    industry: 'Technology',
+    employees: 60,
+    country: 'United States',
+  },
+  {
+    name: 'Orchid Travel',
+    domain: 'orchidtravel.example',
+    industry: 'Hospitality',
+    employees: 410,
+    country: 'Singapore',
+  },
+  {
+    name: 'Pioneer Freight',
+    domain: 'pioneerfreight.example',
+    industry: 'Transportation',
+    employees: 1800,
+    country: 'Germany',
+  },
   { name: 'Quartz Insurance', domain: 'quartzins.example', industry: 'Insurance', employees: 2200, country: 'Brazil' },
 ] as const;
 
-const TITLES = ['VP Marketing', 'Head of Operations', 'CTO', 'Procurement Manager', 'Director of Sales', 'IT Manager', 'CFO', 'Product Lead'] as const;
+const TITLES = [
+  'VP Marketing',
+  'Head of Operations',
+  'CTO',
+  'Procurement Manager',
+  'Director of Sales',
+  'IT Manager',
+  'CFO',
+  'Product Lead',
+] as const;
 
 function pick<T>(items: readonly T[], random: () => number): T {
   const item = items[Math.floor(random() * items.length)];
@@ -100,7 +139,12 @@ export function seedState(state: SalesforceState, preset: Preset, now: number): 
   };
 
   // Real orgs hold websites in every spelling; account matching must normalise them.
-  const websiteStyles = [(d: string) => `https://www.${d}`, (d: string) => `www.${d}`, (d: string) => d, (d: string) => `http://${d}/`];
+  const websiteStyles = [
+    (d: string) => `https://www.${d}`,
+    (d: string) => `www.${d}`,
+    (d: string) => d,
+    (d: string) => `http://${d}/`,
+  ];
   for (const company of DEMO_COMPANIES) {
     const created = 200 + Math.floor(random() * 100);
     state.insertRaw(
@@ -127,7 +171,8 @@ export function seedState(state: SalesforceState, preset: Preset, now: number): 
     const company = pick(companies, random);
     // "f.last@domain": a different local part from the HubSpot demo contacts (first.last@…).
     let email = `${first.charAt(0)}.${last}@${company.domain}`.toLowerCase();
-    for (let n = 2; usedEmails.has(email); n++) email = `${first.charAt(0)}.${last}${n}@${company.domain}`.toLowerCase();
+    for (let n = 2; usedEmails.has(email); n++)
+      email = `${first.charAt(0)}.${last}${n}@${company.domain}`.toLowerCase();
     usedEmails.add(email);
     const created = 1 + Math.floor(random() * 60);
     const modified = Math.floor(random() * created);

@@ -21,7 +21,10 @@ const LISTED_VERSIONS = ['58.0', '59.0', '60.0', '61.0', '62.0', '63.0', '64.0']
 /** Collections of 200 records with long descriptions exceed fastify's 1 MiB default. */
 const BODY_LIMIT = 50 * 1024 * 1024;
 
-export function buildServer(ctx: SandboxContext, options: { logger?: boolean; faults?: SalesforceFaultsInput } = {}): FastifyInstance {
+export function buildServer(
+  ctx: SandboxContext,
+  options: { logger?: boolean; faults?: SalesforceFaultsInput } = {},
+): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
@@ -39,7 +42,14 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean; fa
     try {
       done(null, JSON.parse(text));
     } catch (err) {
-      done(ApiError.of(400, 'JSON_PARSER_ERROR', `Unexpected character in JSON body: ${err instanceof Error ? err.message : String(err)}`), undefined);
+      done(
+        ApiError.of(
+          400,
+          'JSON_PARSER_ERROR',
+          `Unexpected character in JSON body: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+        undefined,
+      );
     }
   });
 
@@ -71,7 +81,12 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean; fa
     if (err instanceof ApiError) return sendJson(reply, err.status, err.body);
     if (err instanceof SoqlError) return sendJson(reply, 400, [{ message: err.message, errorCode: err.errorCode }]);
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendJson(reply, 415, [{ message: `Content type '${request.headers['content-type'] ?? ''}' not supported`, errorCode: 'UNSUPPORTED_MEDIA_TYPE' }]);
+      return sendJson(reply, 415, [
+        {
+          message: `Content type '${request.headers['content-type'] ?? ''}' not supported`,
+          errorCode: 'UNSUPPORTED_MEDIA_TYPE',
+        },
+      ]);
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return sendJson(reply, 413, [{ message: 'Request entity too large', errorCode: 'REQUEST_ENTITY_TOO_LARGE' }]);
@@ -79,11 +94,16 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean; fa
     if (err.statusCode === 400) return sendJson(reply, 400, [{ message: err.message, errorCode: 'JSON_PARSER_ERROR' }]);
     request.log.error({ err }, 'salesforce sandbox: unexpected error');
     return sendJson(reply, 500, [
-      { message: `An unexpected error occurred. Please include this ErrorId if you contact support: ${err.message}`, errorCode: 'UNKNOWN_EXCEPTION' },
+      {
+        message: `An unexpected error occurred. Please include this ErrorId if you contact support: ${err.message}`,
+        errorCode: 'UNKNOWN_EXCEPTION',
+      },
     ]);
   });
 
-  app.setNotFoundHandler(async (_request, reply) => sendJson(reply, 404, [{ errorCode: 'NOT_FOUND', message: NOT_FOUND_MESSAGE }]));
+  app.setNotFoundHandler(async (_request, reply) =>
+    sendJson(reply, 404, [{ errorCode: 'NOT_FOUND', message: NOT_FOUND_MESSAGE }]),
+  );
 
   app.get('/services/data', async (_request, reply) =>
     sendJson(
@@ -109,7 +129,9 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean; fa
   app.get('/services/data/:version/limits', async (request, reply) => {
     apiVersion(request);
     const { apiUsage, dailyApiLimit } = ctx.state;
-    return sendJson(reply, 200, { DailyApiRequests: { Max: dailyApiLimit, Remaining: Math.max(0, dailyApiLimit - apiUsage) } });
+    return sendJson(reply, 200, {
+      DailyApiRequests: { Max: dailyApiLimit, Remaining: Math.max(0, dailyApiLimit - apiUsage) },
+    });
   });
 
   registerQueryRoutes(app, ctx);
@@ -126,7 +148,8 @@ export function buildServer(ctx: SandboxContext, options: { logger?: boolean; fa
   app.addHook('onSend', async (_request, reply, payload) => {
     if (reply.statusCode !== 204 && payload !== undefined && payload !== null && payload !== '') {
       const type = reply.getHeader('content-type');
-      if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', JSON_CONTENT_TYPE);
+      if (typeof type === 'string' && type.startsWith('application/json'))
+        reply.header('content-type', JSON_CONTENT_TYPE);
     }
     return payload;
   });

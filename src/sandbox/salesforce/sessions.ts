@@ -92,18 +92,27 @@ export class Sessions {
    * The refresh token grant. Salesforce checks the client id, then the secret, then the
    * refresh token, and says which one failed.
    */
-  refresh(request: RefreshRequest, identity: { orgId: string; userId: string; baseUrl: string }): TokenResponse | OAuthError {
-    if (request.grant_type !== 'refresh_token') return { error: 'unsupported_grant_type', error_description: 'grant type not supported' };
-    if (request.client_id !== this.client.clientId) return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
-    if (request.client_secret !== this.client.clientSecret) return { error: 'invalid_client', error_description: 'invalid client credentials' };
-    if (request.refresh_token !== this.client.refreshToken) return { error: 'invalid_grant', error_description: 'expired access/refresh token' };
+  refresh(
+    request: RefreshRequest,
+    identity: { orgId: string; userId: string; baseUrl: string },
+  ): TokenResponse | OAuthError {
+    if (request.grant_type !== 'refresh_token')
+      return { error: 'unsupported_grant_type', error_description: 'grant type not supported' };
+    if (request.client_id !== this.client.clientId)
+      return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
+    if (request.client_secret !== this.client.clientSecret)
+      return { error: 'invalid_client', error_description: 'invalid client credentials' };
+    if (request.refresh_token !== this.client.refreshToken)
+      return { error: 'invalid_grant', error_description: 'expired access/refresh token' };
     const accessToken = this.issue(identity.orgId);
     const id = `${identity.baseUrl}/id/${identity.orgId}/${identity.userId}`;
     const issuedAt = String(this.now());
     return {
       access_token: accessToken,
       // Base64 HMAC-SHA256 of id + issued_at under the consumer secret: clients may verify it.
-      signature: createHmac('sha256', this.client.clientSecret).update(id + issuedAt).digest('base64'),
+      signature: createHmac('sha256', this.client.clientSecret)
+        .update(id + issuedAt)
+        .digest('base64'),
       scope: 'refresh_token api',
       instance_url: identity.baseUrl,
       id,
@@ -116,7 +125,8 @@ export class Sessions {
   private issue(orgId: string): string {
     if (this.tokens.size > PRUNE_ABOVE) {
       const now = this.now();
-      for (const [token, expiry] of this.tokens) if (expiry <= now && token !== this.initialToken) this.tokens.delete(token);
+      for (const [token, expiry] of this.tokens)
+        if (expiry <= now && token !== this.initialToken) this.tokens.delete(token);
     }
     const token = `${orgId.slice(0, 15)}!${randomBytes(72).toString('base64url')}`;
     this.tokens.set(token, this.expiryFromNow());

@@ -200,7 +200,12 @@ export class SalesforceState {
     else table.delete(id);
   }
 
-  private reindex(schema: ObjectSchema, id: string, previous: SObjectRecord | undefined, next: SObjectRecord | undefined): void {
+  private reindex(
+    schema: ObjectSchema,
+    id: string,
+    previous: SObjectRecord | undefined,
+    next: SObjectRecord | undefined,
+  ): void {
     for (const f of this.indexedFields(schema)) {
       const before = previous?.[f.name];
       const after = next?.[f.name];
@@ -290,8 +295,10 @@ export class SalesforceState {
 
   create(input: DeserializedRecord, ctx: WriteContext): SaveResult {
     const { schema } = input;
-    if (input.id !== undefined) return fail([saveError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id'])]);
-    if (!schema.createable) return fail([saveError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${schema.name}`)]);
+    if (input.id !== undefined)
+      return fail([saveError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id'])]);
+    if (!schema.createable)
+      return fail([saveError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be inserted: ${schema.name}`)]);
     const readOnly = [...input.values.keys()].filter((f) => !f.createable);
     if (readOnly.length > 0) return fail([readOnlyError(readOnly)]);
 
@@ -334,7 +341,8 @@ export class SalesforceState {
     if (found.record.IsDeleted === true) return fail([saveError('ENTITY_IS_DELETED', 'entity is deleted')], id18);
     // A converted Lead is frozen: every later write fails, whatever the fields.
     if (found.record.IsConverted === true && schema.name === 'Lead') return fail([CONVERTED_LEAD_ERROR], id18);
-    if (!schema.updateable) return fail([saveError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${schema.name}`)], id18);
+    if (!schema.updateable)
+      return fail([saveError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be updated: ${schema.name}`)], id18);
     const readOnly = [...input.values.keys()].filter((f) => !f.updateable);
     if (readOnly.length > 0) return fail([readOnlyError(readOnly)], id18);
 
@@ -367,7 +375,13 @@ export class SalesforceState {
     if (matches.length > 1) {
       return {
         success: false,
-        errors: [saveError('DUPLICATE_EXTERNAL_ID', `${extIdField.label}: more than one record found for external id field: [${matches.map((m) => String(m.Id)).join(', ')}]`, [extIdField.name])],
+        errors: [
+          saveError(
+            'DUPLICATE_EXTERNAL_ID',
+            `${extIdField.label}: more than one record found for external id field: [${matches.map((m) => String(m.Id)).join(', ')}]`,
+            [extIdField.name],
+          ),
+        ],
         created: false,
       };
     }
@@ -412,7 +426,12 @@ export class SalesforceState {
    * ConvertedContactId, …, which no client may write). Skips field access and validation,
    * but stamps the audit fields and notifies listeners like any save.
    */
-  systemUpdate(objectName: string, id: string, values: Readonly<Record<string, FieldValue>>, ctx: WriteContext): SObjectRecord {
+  systemUpdate(
+    objectName: string,
+    id: string,
+    values: Readonly<Record<string, FieldValue>>,
+    ctx: WriteContext,
+  ): SObjectRecord {
     const schema = this.requireSchema(objectName);
     const id18 = toId18(id);
     const record = id18 ? this.table(schema).get(id18) : undefined;
@@ -466,10 +485,20 @@ export class SalesforceState {
 
   // ---- validation -------------------------------------------------------------------------
 
-  private validate(schema: ObjectSchema, draft: Record<string, FieldValue>, sent: FieldSchema[], selfId: string | undefined): SaveError[] {
+  private validate(
+    schema: ObjectSchema,
+    draft: Record<string, FieldValue>,
+    sent: FieldSchema[],
+    selfId: string | undefined,
+  ): SaveError[] {
     const errors: SaveError[] = [];
     const missing = schema.fields.filter(
-      (f) => !f.nillable && f.type !== 'boolean' && f.type !== 'id' && f.createable && (draft[f.name] === null || draft[f.name] === undefined || draft[f.name] === ''),
+      (f) =>
+        !f.nillable &&
+        f.type !== 'boolean' &&
+        f.type !== 'id' &&
+        f.createable &&
+        (draft[f.name] === null || draft[f.name] === undefined || draft[f.name] === ''),
     );
     if (missing.length > 0) {
       const names = missing.map((f) => f.name);
@@ -479,16 +508,31 @@ export class SalesforceState {
       const value = draft[f.name];
       if (value === null || value === undefined) continue;
       if (typeof value === 'string' && TEXT_TYPES.has(f.type) && f.length > 0 && value.length > f.length) {
-        errors.push(saveError('STRING_TOO_LONG', `${f.label}: data value too large: ${value.slice(0, 100)} (max length=${f.length})`, [f.name]));
+        errors.push(
+          saveError(
+            'STRING_TOO_LONG',
+            `${f.label}: data value too large: ${value.slice(0, 100)} (max length=${f.length})`,
+            [f.name],
+          ),
+        );
         continue;
       }
       if (f.type === 'email' && typeof value === 'string' && !EMAIL_RE.test(value)) {
         errors.push(saveError('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${value}`, [f.name]));
         continue;
       }
-      if (f.type === 'picklist' && f.restrictedPicklist && typeof value === 'string' && !f.picklistValues.some((p) => p.value === value)) {
+      if (
+        f.type === 'picklist' &&
+        f.restrictedPicklist &&
+        typeof value === 'string' &&
+        !f.picklistValues.some((p) => p.value === value)
+      ) {
         // Unlike the other field errors, this message carries no label prefix.
-        errors.push(saveError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `bad value for restricted picklist field: ${value}`, [f.name]));
+        errors.push(
+          saveError('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `bad value for restricted picklist field: ${value}`, [
+            f.name,
+          ]),
+        );
         continue;
       }
       if (f.type === 'reference' && typeof value === 'string') {
@@ -498,14 +542,26 @@ export class SalesforceState {
       }
       if (f.unique && typeof value === 'string') {
         const clash = this.findByIndexedField(schema.name, f.name, value).find((r) => r.Id !== selfId);
-        if (clash) errors.push(saveError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${String(clash.Id)}`, [f.name]));
+        if (clash)
+          errors.push(
+            saveError(
+              'DUPLICATE_VALUE',
+              `duplicate value found: ${f.name} duplicates value on record with id: ${String(clash.Id)}`,
+              [f.name],
+            ),
+          );
       }
     }
     return errors;
   }
 
   /** Checks a lookup value and stores it in its canonical 18-character form. */
-  private checkReference(schema: ObjectSchema, f: FieldSchema, value: string, draft: Record<string, FieldValue>): SaveError | undefined {
+  private checkReference(
+    schema: ObjectSchema,
+    f: FieldSchema,
+    value: string,
+    draft: Record<string, FieldValue>,
+  ): SaveError | undefined {
     const incorrectType = saveError('MALFORMED_ID', `${f.label}: id value of incorrect type: ${value}`, [f.name]);
     const id18 = toId18(value);
     if (!id18) return incorrectType;
@@ -517,7 +573,11 @@ export class SalesforceState {
     }
     if (f.name === 'OwnerId') {
       if (target.name === 'User' && found.record.IsActive !== true) {
-        return saveError('INACTIVE_OWNER_OR_USER', `operation performed with inactive user [${id18}] as owner of ${schema.label.toLowerCase()}`, [f.name]);
+        return saveError(
+          'INACTIVE_OWNER_OR_USER',
+          `operation performed with inactive user [${id18}] as owner of ${schema.label.toLowerCase()}`,
+          [f.name],
+        );
       }
       if (target.name === 'Group' && found.record.Type !== 'Queue') {
         return saveError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [f.name]);
@@ -548,7 +608,10 @@ export class SalesforceState {
   }
 
   /** Restores records written by `dump()`; unknown objects and fields are dropped. */
-  restore(objects: Readonly<Record<string, readonly Readonly<Record<string, FieldValue>>[]>>, sequences: Readonly<Record<string, number>>): void {
+  restore(
+    objects: Readonly<Record<string, readonly Readonly<Record<string, FieldValue>>[]>>,
+    sequences: Readonly<Record<string, number>>,
+  ): void {
     for (const [name, records] of Object.entries(objects)) {
       const schema = this.schemas.get(name);
       if (!schema) continue;
@@ -569,7 +632,10 @@ export class SalesforceState {
   }
 }
 
-export const CONVERTED_LEAD_ERROR: SaveError = saveError('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead');
+export const CONVERTED_LEAD_ERROR: SaveError = saveError(
+  'CANNOT_UPDATE_CONVERTED_LEAD',
+  'cannot reference converted lead',
+);
 
 function fail(errors: SaveError[], id?: string): SaveResult {
   return id === undefined ? { success: false, errors } : { id, success: false, errors };

@@ -34,8 +34,17 @@ export function parseDateTime(text: string): number | undefined {
   const m = DATETIME_RE.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), Number((frac ?? '0').padEnd(3, '0').slice(0, 3)));
-  if (Number.isNaN(ms) || formatDate(Date.UTC(Number(y), Number(mo) - 1, Number(d))) !== `${y}-${mo}-${d}`) return undefined;
+  let ms = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s ?? 0),
+    Number((frac ?? '0').padEnd(3, '0').slice(0, 3)),
+  );
+  if (Number.isNaN(ms) || formatDate(Date.UTC(Number(y), Number(mo) - 1, Number(d))) !== `${y}-${mo}-${d}`)
+    return undefined;
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
@@ -69,7 +78,14 @@ const SOAP_TYPE_NAMES: Partial<Record<FieldSchema['type'], string>> = {
 export function coerceInput(f: FieldSchema, raw: unknown): FieldValue {
   if (raw === null) return f.type === 'boolean' ? false : null;
   const reject = (): never => {
-    const kind = typeof raw === 'string' ? 'VALUE_STRING' : typeof raw === 'number' ? 'VALUE_NUMBER_INT' : typeof raw === 'boolean' ? 'VALUE_TRUE' : 'START_OBJECT';
+    const kind =
+      typeof raw === 'string'
+        ? 'VALUE_STRING'
+        : typeof raw === 'number'
+          ? 'VALUE_NUMBER_INT'
+          : typeof raw === 'boolean'
+            ? 'VALUE_TRUE'
+            : 'START_OBJECT';
     throw ApiError.of(
       400,
       'JSON_PARSER_ERROR',

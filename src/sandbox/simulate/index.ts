@@ -60,13 +60,25 @@ export function startSimulation(options: SimulationOptions): Simulation {
   const dice = new Dice(options.seed ?? 1);
   const marketing = new MarketingLife(options.hubspot, dice, options.marketing);
   const sales = new SalesLife(options.salesforce, dice, options.sales);
-  const onError = options.onError ?? ((err: unknown) => process.emitWarning(`Sandbox simulation tick failed: ${err instanceof Error ? err.message : String(err)}`));
-  const totals: TickReport = { tick: 0, pageViews: 0, formSubmissions: 0, newContacts: 0, scored: 0, tasksLogged: 0, rejected: 0 };
+  const onError =
+    options.onError ??
+    ((err: unknown) =>
+      process.emitWarning(`Sandbox simulation tick failed: ${err instanceof Error ? err.message : String(err)}`));
+  const totals: TickReport = {
+    tick: 0,
+    pageViews: 0,
+    formSubmissions: 0,
+    newContacts: 0,
+    scored: 0,
+    tasksLogged: 0,
+    rejected: 0,
+  };
 
   const tick = (): TickReport => {
     const at = now();
     const report: TickReport = { tick: totals.tick + 1, ...marketing.tick(at), ...sales.tick(at) };
-    for (const key of Object.keys(totals) as (keyof TickReport)[]) totals[key] = key === 'tick' ? report.tick : totals[key] + report[key];
+    for (const key of Object.keys(totals) as (keyof TickReport)[])
+      totals[key] = key === 'tick' ? report.tick : totals[key] + report[key];
     return report;
   };
 

@@ -34,8 +34,18 @@ export interface SimHubSpot {
   readonly contacts: {
     active(): Iterable<SimContact>;
     findByUnique(value: string): SimContact | undefined;
-    insert(values: Readonly<Record<string, string>>, now: number, createdAt?: number, source?: SimWriteSource): SimContact;
-    update(record: SimContact, values: Readonly<Record<string, string>>, now: number, source?: SimWriteSource): string[];
+    insert(
+      values: Readonly<Record<string, string>>,
+      now: number,
+      createdAt?: number,
+      source?: SimWriteSource,
+    ): SimContact;
+    update(
+      record: SimContact,
+      values: Readonly<Record<string, string>>,
+      now: number,
+      source?: SimWriteSource,
+    ): string[];
   };
   /** Property definitions, to write activity counters only where the portal has them. */
   readonly properties?: { readonly contacts: { has(name: string): boolean } };
@@ -74,8 +84,21 @@ export interface MarketingReport {
 const CALCULATED: SimWriteSource = { sourceType: 'CALCULATED' };
 const FORM: SimWriteSource = { sourceType: 'FORM' };
 const MARKETING_STAGES = ['subscriber', 'lead', 'marketingqualifiedlead'] as const;
-const FORMS = ['Demo request', 'Pricing page contact', 'Webinar registration', 'Whitepaper download', 'Newsletter signup'] as const;
-const NEW_CONTACT_TITLES = ['Marketing Manager', 'Head of Operations', 'CTO', 'Procurement Lead', 'Director of IT', 'VP Sales'] as const;
+const FORMS = [
+  'Demo request',
+  'Pricing page contact',
+  'Webinar registration',
+  'Whitepaper download',
+  'Newsletter signup',
+] as const;
+const NEW_CONTACT_TITLES = [
+  'Marketing Manager',
+  'Head of Operations',
+  'CTO',
+  'Procurement Lead',
+  'Director of IT',
+  'VP Sales',
+] as const;
 
 /** Activity properties HubSpot analytics keeps; written only when defined in the portal. */
 const PAGE_VIEWS = 'hs_analytics_num_page_views';
@@ -123,7 +146,9 @@ export class MarketingLife {
     const newContacts = this.dice.count(this.newContactsPerTick);
 
     if (pageViews + forms > 0) {
-      const audience = [...this.hubspot.contacts.active()].filter((c) => this.stages.has(c.properties.lifecyclestage ?? 'subscriber'));
+      const audience = [...this.hubspot.contacts.active()].filter((c) =>
+        this.stages.has(c.properties.lifecyclestage ?? 'subscriber'),
+      );
       // One write per contact per tick, however many things it did: fewer change events.
       const activity = new Map<string, Activity>();
       const touch = (contact: SimContact): Activity => {
@@ -167,7 +192,8 @@ export class MarketingLife {
     if (this.promoteAt !== undefined && score >= this.promoteAt && p.lifecyclestage !== 'marketingqualifiedlead') {
       values.lifecyclestage = 'marketingqualifiedlead';
     }
-    if (a.pageViews > 0 && this.has(PAGE_VIEWS)) values[PAGE_VIEWS] = String(Number(p[PAGE_VIEWS] ?? '0') + a.pageViews);
+    if (a.pageViews > 0 && this.has(PAGE_VIEWS))
+      values[PAGE_VIEWS] = String(Number(p[PAGE_VIEWS] ?? '0') + a.pageViews);
     if (a.pageViews > 0 && this.has(LAST_VISIT)) values[LAST_VISIT] = new Date(now).toISOString();
     const lastForm = a.forms[a.forms.length - 1];
     if (lastForm !== undefined) {
@@ -212,11 +238,22 @@ export class MarketingLife {
       hubspotscore: String(this.dice.between(0, 15)),
     };
     if (company) {
-      Object.assign(values, { company: company.name, website: `https://www.${company.domain}`, country: company.country, industry: company.industry });
+      Object.assign(values, {
+        company: company.name,
+        website: `https://www.${company.domain}`,
+        country: company.country,
+        industry: company.industry,
+      });
     }
     const contact = this.hubspot.contacts.insert(values, now, now, FORM);
     // The scoring tool picks a new contact up with HubSpot's starting score.
-    if (this.has(LEAD_SCORE_PROPERTY)) this.hubspot.contacts.update(contact, { [LEAD_SCORE_PROPERTY]: values.hubspotscore ?? '0' }, now, SCORING_APP_SOURCE);
+    if (this.has(LEAD_SCORE_PROPERTY))
+      this.hubspot.contacts.update(
+        contact,
+        { [LEAD_SCORE_PROPERTY]: values.hubspotscore ?? '0' },
+        now,
+        SCORING_APP_SOURCE,
+      );
     return contact;
   }
 }

@@ -33,7 +33,11 @@ export interface SalesReport {
 /** Status of a Lead nobody has contacted yet: the only ones reps pick up. */
 const UNCONTACTED = 'Open - Not Contacted';
 const WORKING = 'Working - Contacted';
-const EMAIL_SUBJECTS = ['Email: Following up on your request', 'Email: Quick introduction', 'Email: Next steps'] as const;
+const EMAIL_SUBJECTS = [
+  'Email: Following up on your request',
+  'Email: Quick introduction',
+  'Email: Next steps',
+] as const;
 
 interface Assignment {
   ownerId: string;
@@ -119,7 +123,9 @@ export class SalesLife {
         Priority: 'Normal',
         TaskSubtype: call ? 'Call' : 'Email',
         ActivityDate: formatDate(now),
-        Description: call ? 'First call: introduced ourselves and agreed on a follow-up.' : 'First email sent with the requested material.',
+        Description: call
+          ? 'First call: introduced ourselves and agreed on a follow-up.'
+          : 'First email sent with the requested material.',
       }),
       ctx,
     );

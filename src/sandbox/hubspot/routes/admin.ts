@@ -42,7 +42,8 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const input = parseInput(sandboxListInput, request.body, 'SandboxListRequest');
     const type = objectTypeOf(input.objectTypeId);
     if (!type) throw validationError(`Unable to infer object type from: ${input.objectTypeId}`);
-    if (input.filterGroups && input.processingType !== 'DYNAMIC') throw validationError('filterGroups apply to DYNAMIC lists only.');
+    if (input.filterGroups && input.processingType !== 'DYNAMIC')
+      throw validationError('filterGroups apply to DYNAMIC lists only.');
     const listId = input.listId ?? ctx.state.lists.nextId();
     if (ctx.state.lists.getIncludingDeleted(listId)) {
       throw new HubSpotApiError(409, `List ${listId} already exists.`, 'CONFLICT');
@@ -59,7 +60,9 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext): 
       ...(input.filterGroups ? { filterGroups: input.filterGroups } : {}),
     };
     ctx.state.addList(list);
-    return reply.code(201).send({ listId, name: list.name, processingType: list.processingType, size: ctx.state.lists.size(listId) });
+    return reply
+      .code(201)
+      .send({ listId, name: list.name, processingType: list.processingType, size: ctx.state.lists.size(listId) });
   });
 
   /** Legacy workflows (HubSpot's API v2 cannot create them in a way worth modelling). */
@@ -68,7 +71,15 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const id = input.id ?? Math.max(5_100_000, ...ctx.state.workflows.list().map((w) => w.id)) + 1;
     if (ctx.state.workflows.get(id)) throw new HubSpotApiError(409, `Workflow ${id} already exists.`, 'CONFLICT');
     const at = ctx.state.now();
-    const workflow = { id, name: input.name, description: input.description, type: input.type, enabled: input.enabled, insertedAt: at, updatedAt: at };
+    const workflow = {
+      id,
+      name: input.name,
+      description: input.description,
+      type: input.type,
+      enabled: input.enabled,
+      insertedAt: at,
+      updatedAt: at,
+    };
     ctx.state.workflows.add(workflow);
     return reply.code(201).send(presentWorkflow(workflow));
   });

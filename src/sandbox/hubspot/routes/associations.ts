@@ -4,11 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { limitParam, parseInput, single, type Query, type SandboxContext } from '../context';
-import {
-  associationType,
-  defaultTypeOf,
-  type AssociationTypeDefinition,
-} from '../associations';
+import { associationType, defaultTypeOf, type AssociationTypeDefinition } from '../associations';
 import { HubSpotApiError, validationError } from '../errors';
 import { batchTooLarge } from '../objects';
 import { associationSpecList, batchAssociateDefaultInput, batchAssociationReadInput } from '../schemas';
@@ -28,9 +24,14 @@ export function objectTypeParam(name: string): CrmObjectType {
 
 /** Sandbox text: the wording of HubSpot's error for an association to a record that does not exist is not on record. */
 function recordNotFound(type: CrmObjectType, id: string): HubSpotApiError {
-  return new HubSpotApiError(404, `No ${OBJECT_TYPES[type].singular.toLowerCase()} with ID ${id} exists.`, 'OBJECT_NOT_FOUND', {
-    context: { id: [id] },
-  });
+  return new HubSpotApiError(
+    404,
+    `No ${OBJECT_TYPES[type].singular.toLowerCase()} with ID ${id} exists.`,
+    'OBJECT_NOT_FOUND',
+    {
+      context: { id: [id] },
+    },
+  );
 }
 
 /** `{category, typeId, label}` of one association type, as the v4 reads answer. */
@@ -49,7 +50,10 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
   const associatedTo = (from: CrmObjectType, fromId: string, to: CrmObjectType) =>
     state.associations.list(from, fromId, to).map(([toObjectId, typeIds]) => ({
       toObjectId,
-      associationTypes: typeIds.map((t) => associationType(from, to, t)).filter((d) => d !== undefined).map(presentType),
+      associationTypes: typeIds
+        .map((t) => associationType(from, to, t))
+        .filter((d) => d !== undefined)
+        .map(presentType),
     }));
 
   /** The default association both ways, as `associations/default` answers it. */
@@ -58,8 +62,16 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
     if (!forward) throw validationError(`There is no default association type from ${from} to ${to}.`);
     state.associations.associate(from, fromId, to, toId, [forward.typeId]);
     return [
-      { from: { id: fromId }, to: { id: toId }, associationSpec: { associationCategory: forward.category, associationTypeId: forward.typeId } },
-      { from: { id: toId }, to: { id: fromId }, associationSpec: { associationCategory: forward.category, associationTypeId: forward.inverseTypeId } },
+      {
+        from: { id: fromId },
+        to: { id: toId },
+        associationSpec: { associationCategory: forward.category, associationTypeId: forward.typeId },
+      },
+      {
+        from: { id: toId },
+        to: { id: fromId },
+        associationSpec: { associationCategory: forward.category, associationTypeId: forward.inverseTypeId },
+      },
     ];
   };
 
@@ -103,11 +115,12 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
         toId,
         defs.map((d) => d.typeId),
       );
-      const labels = state.associations
-        .list(from, fromId, to)
-        .find(([id]) => id === toId)?.[1]
-        .map((t) => associationType(from, to, t)?.label)
-        .filter((l): l is string => typeof l === 'string') ?? [];
+      const labels =
+        state.associations
+          .list(from, fromId, to)
+          .find(([id]) => id === toId)?.[1]
+          .map((t) => associationType(from, to, t)?.label)
+          .filter((l): l is string => typeof l === 'string') ?? [];
       return reply.code(201).send({
         fromObjectTypeId: OBJECT_TYPES[from].objectTypeId,
         fromObjectId: fromId,
@@ -130,7 +143,9 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
       const results = all.slice(start, start + limit);
       if (start + limit >= all.length) return { results };
       const next = String(start + limit);
-      const link = new URL(`${ctx.baseUrl()}/crm/v4/objects/${request.params.fromType}/${request.params.fromId}/associations/${request.params.toType}`);
+      const link = new URL(
+        `${ctx.baseUrl()}/crm/v4/objects/${request.params.fromType}/${request.params.fromId}/associations/${request.params.toType}`,
+      );
       link.searchParams.set('limit', String(limit));
       link.searchParams.set('after', next);
       return { results, paging: { next: { after: next, link: link.toString() } } };
@@ -154,7 +169,11 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
       const startedAt = now();
       const from = objectTypeParam(request.params.fromType);
       const to = objectTypeParam(request.params.toType);
-      const input = parseInput(batchAssociationReadInput, request.body, 'BatchInputPublicFetchAssociationsBatchRequest');
+      const input = parseInput(
+        batchAssociationReadInput,
+        request.body,
+        'BatchInputPublicFetchAssociationsBatchRequest',
+      );
       const tooMany = batchTooLarge(input.inputs.length, 1000);
       if (tooMany) throw tooMany;
       const results = [];
@@ -165,7 +184,12 @@ export function registerAssociationRoutes(app: FastifyInstance, ctx: SandboxCont
         if (targets.length === 0) missing.push(id);
         else results.push({ from: { id }, to: targets });
       }
-      const body: Record<string, unknown> = { status: 'COMPLETE', results, startedAt: toIso(startedAt), completedAt: toIso(now()) };
+      const body: Record<string, unknown> = {
+        status: 'COMPLETE',
+        results,
+        startedAt: toIso(startedAt),
+        completedAt: toIso(now()),
+      };
       if (missing.length > 0) {
         body.numErrors = missing.length;
         body.errors = missing.map((id) => ({

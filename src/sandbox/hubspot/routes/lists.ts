@@ -17,7 +17,9 @@ const SEARCH_MAX_COUNT = 500;
 
 function listNotFound(listId: string): HubSpotApiError {
   // Sandbox text: the wording of HubSpot's 404 for an unknown list is not on record.
-  return new HubSpotApiError(404, `List ${listId} does not exist.`, 'OBJECT_NOT_FOUND', { context: { listId: [listId] } });
+  return new HubSpotApiError(404, `List ${listId} does not exist.`, 'OBJECT_NOT_FOUND', {
+    context: { listId: [listId] },
+  });
 }
 
 export function registerListRoutes(app: FastifyInstance, ctx: SandboxContext): void {
@@ -76,9 +78,15 @@ export function registerListRoutes(app: FastifyInstance, ctx: SandboxContext): v
     const type = objectTypeOf(input.objectTypeId);
     if (!type) throw validationError(`Unable to infer object type from: ${input.objectTypeId}`);
     if (input.processingType === 'DYNAMIC') {
-      throw validationError('The sandbox cannot evaluate a filterBranch; create DYNAMIC lists with POST /__sandbox/lists.');
+      throw validationError(
+        'The sandbox cannot evaluate a filterBranch; create DYNAMIC lists with POST /__sandbox/lists.',
+      );
     }
-    if (lists().all().some((l) => l.name.toLowerCase() === input.name.toLowerCase())) {
+    if (
+      lists()
+        .all()
+        .some((l) => l.name.toLowerCase() === input.name.toLowerCase())
+    ) {
       // Sandbox text: HubSpot refuses a second list with the same name; its wording is not on record.
       throw validationError(`A list named "${input.name}" already exists.`);
     }
@@ -105,7 +113,11 @@ export function registerListRoutes(app: FastifyInstance, ctx: SandboxContext): v
       const type = objectTypeOf(objectTypeId);
       const list = lists()
         .all()
-        .find((l) => l.name.toLowerCase() === listName.toLowerCase() && l.objectTypeId === (type ? OBJECT_TYPES[type].objectTypeId : objectTypeId));
+        .find(
+          (l) =>
+            l.name.toLowerCase() === listName.toLowerCase() &&
+            l.objectTypeId === (type ? OBJECT_TYPES[type].objectTypeId : objectTypeId),
+        );
       if (!list) throw listNotFound(listName);
       return { list: present(list) };
     },
@@ -146,13 +158,17 @@ export function registerListRoutes(app: FastifyInstance, ctx: SandboxContext): v
     const list = getList(request.params.listId);
     if (list.processingType === 'DYNAMIC') {
       // Sandbox text: HubSpot refuses manual changes to active lists.
-      throw validationError(`List ${list.listId} is a DYNAMIC list; only MANUAL and SNAPSHOT lists accept membership changes.`);
+      throw validationError(
+        `List ${list.listId} is a DYNAMIC list; only MANUAL and SNAPSHOT lists accept membership changes.`,
+      );
     }
     const ids = parseInput(recordIdList, request.body, 'List<String>');
     const store = storeFor(list);
     const exists = (id: string): boolean => store?.getActive(id) !== undefined;
     const at = ctx.state.now();
-    return mode === 'add' ? lists().addMembers(list.listId, ids, exists, at) : lists().removeMembers(list.listId, ids, exists, at);
+    return mode === 'add'
+      ? lists().addMembers(list.listId, ids, exists, at)
+      : lists().removeMembers(list.listId, ids, exists, at);
   };
   app.put<{ Params: { listId: string } }>('/crm/v3/lists/:listId/memberships/add', change('add'));
   app.put<{ Params: { listId: string } }>('/crm/v3/lists/:listId/memberships/remove', change('remove'));

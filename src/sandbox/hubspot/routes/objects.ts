@@ -7,7 +7,13 @@ import type { z } from 'zod';
 import { ASSOCIATION_TYPES, associationType } from '../associations';
 import { boolParam, limitParam, parseInput, single, type Query, type SandboxContext } from '../context';
 import { validationError } from '../errors';
-import { batchTooLarge, CrmObjects, MAX_BATCH_INPUTS, MAX_HISTORY_BATCH_INPUTS, type ObjectNotFoundError } from '../objects';
+import {
+  batchTooLarge,
+  CrmObjects,
+  MAX_BATCH_INPUTS,
+  MAX_HISTORY_BATCH_INPUTS,
+  type ObjectNotFoundError,
+} from '../objects';
 import { historyOf, nameList, presentRecord, readNames, type SimplePublicObjectJson } from '../present';
 import {
   batchArchiveInput,
@@ -45,8 +51,18 @@ interface BatchBody<T> {
   completedAt: string;
 }
 
-function batchBody<T>(results: T[], startedAt: number, completedAt: number, errors: ObjectNotFoundError[] = []): BatchBody<T> {
-  const body: BatchBody<T> = { status: 'COMPLETE', results, startedAt: toIso(startedAt), completedAt: toIso(completedAt) };
+function batchBody<T>(
+  results: T[],
+  startedAt: number,
+  completedAt: number,
+  errors: ObjectNotFoundError[] = [],
+): BatchBody<T> {
+  const body: BatchBody<T> = {
+    status: 'COMPLETE',
+    results,
+    startedAt: toIso(startedAt),
+    completedAt: toIso(completedAt),
+  };
   if (errors.length > 0) {
     body.numErrors = errors.length;
     body.errors = errors;
@@ -86,9 +102,9 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     if (historyNames) extras.propertiesWithHistory = historyOf(record, historyNames, objects.store, objects.registry);
     const associations: NonNullable<SimplePublicObjectJson['associations']> = {};
     for (const to of associationTypes) {
-      const results = ctx.state.associations.list(type, record.id, to).flatMap(([id, typeIds]) =>
-        typeIds.map((typeId) => ({ id, type: v3AssociationName(type, to, typeId) })),
-      );
+      const results = ctx.state.associations
+        .list(type, record.id, to)
+        .flatMap(([id, typeIds]) => typeIds.map((typeId) => ({ id, type: v3AssociationName(type, to, typeId) })));
       if (results.length > 0) associations[to] = { results };
     }
     if (Object.keys(associations).length > 0) extras.associations = associations;
@@ -105,10 +121,14 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
         );
         // Sandbox texts: HubSpot's wording for these two 400s is not on record.
         if (!def) {
-          throw validationError(`${spec.associationCategory} association type ${spec.associationTypeId} does not exist for ${type}.`);
+          throw validationError(
+            `${spec.associationCategory} association type ${spec.associationTypeId} does not exist for ${type}.`,
+          );
         }
         if (!ctx.state.objects[def.to].getActive(input.to.id)) {
-          throw validationError(`Cannot associate with ${OBJECT_TYPES[def.to].singular.toLowerCase()} ${input.to.id}: it does not exist.`);
+          throw validationError(
+            `Cannot associate with ${OBJECT_TYPES[def.to].singular.toLowerCase()} ${input.to.id}: it does not exist.`,
+          );
         }
         planned.push({ to: def.to, toId: input.to.id, typeId: def.typeId });
       }
@@ -195,7 +215,13 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     const planned = input.inputs.map((i) => planAssociations(i.associations));
     const records = objects.batchCreate(input.inputs.map((i) => i.properties));
     records.forEach((r, i) => associate(r, planned[i] ?? []));
-    return reply.code(201).send(batchBody(records.map((r) => presentRecord(r)), startedAt, now()));
+    return reply.code(201).send(
+      batchBody(
+        records.map((r) => presentRecord(r)),
+        startedAt,
+        now(),
+      ),
+    );
   });
 
   app.post(`${base}/batch/update`, async (request, reply) => {
@@ -205,9 +231,14 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     if (tooMany) throw tooMany;
     const { records, missing } = objects.batchUpdate(input.inputs);
     const errors = missing.length > 0 ? [objects.notFoundError(missing)] : [];
-    return reply
-      .code(errors.length > 0 ? 207 : 200)
-      .send(batchBody(records.map((r) => presentRecord(r)), startedAt, now(), errors));
+    return reply.code(errors.length > 0 ? 207 : 200).send(
+      batchBody(
+        records.map((r) => presentRecord(r)),
+        startedAt,
+        now(),
+        errors,
+      ),
+    );
   });
 
   app.post(`${base}/batch/upsert`, async (request, reply) => {
@@ -243,7 +274,9 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
   // https://developers.hubspot.com/docs/api/crm/search
   app.post(`${base}/search`, async (request) => {
     const input = parseInput(searchInput, request.body ?? {}, 'PublicObjectSearchRequest');
-    const filterGroups: SearchFilterGroup[] = (input.filterGroups ?? []).map((g) => ({ filters: g.filters.map(toFilter) }));
+    const filterGroups: SearchFilterGroup[] = (input.filterGroups ?? []).map((g) => ({
+      filters: g.filters.map(toFilter),
+    }));
     if (input.filters && input.filters.length > 0) filterGroups.push({ filters: input.filters.map(toFilter) });
     const limit = input.limit ?? SEARCH_LIMITS.defaultPageSize;
     const after = input.after ?? 0;

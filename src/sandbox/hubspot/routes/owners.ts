@@ -53,7 +53,9 @@ export function registerOwnerRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const archived = boolParam(request.query.archived);
     const { ownerId } = request.params;
     const owner =
-      single(request.query.idProperty) === 'userId' ? ctx.state.owners.byUserId(Number(ownerId)) : ctx.state.owners.get(ownerId);
+      single(request.query.idProperty) === 'userId'
+        ? ctx.state.owners.byUserId(Number(ownerId))
+        : ctx.state.owners.get(ownerId);
     if (!owner || owner.archived !== archived) throw resourceNotFound();
     return presentOwner(owner);
   });

@@ -53,7 +53,12 @@ export function registerPropertyRoutes(app: FastifyInstance, ctx: SandboxContext
   app.get<{ Params: { name: string } }>(`${base}/:name`, async (request) => {
     const d = ctx.state.properties[type].get(request.params.name);
     // Sandbox text for the 404 of an unknown property.
-    if (!d) throw new HubSpotApiError(404, `Unable to find property ${request.params.name} for object type ${type}`, 'OBJECT_NOT_FOUND');
+    if (!d)
+      throw new HubSpotApiError(
+        404,
+        `Unable to find property ${request.params.name} for object type ${type}`,
+        'OBJECT_NOT_FOUND',
+      );
     return presentProperty(d);
   });
 

@@ -45,7 +45,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: SandboxContext)
       });
     }
     if (!webhooks.describeTarget()) {
-      throw validationError('No webhook target yet: send targetUrl and clientSecret (here or with PUT /__sandbox/webhooks/settings).');
+      throw validationError(
+        'No webhook target yet: send targetUrl and clientSecret (here or with PUT /__sandbox/webhooks/settings).',
+      );
     }
     const sub = webhooks.subscribe({
       subscriptionType: input.subscriptionType,

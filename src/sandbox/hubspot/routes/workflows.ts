@@ -26,11 +26,15 @@ export function presentWorkflow(w: WorkflowRecord): Record<string, unknown> {
 
 /** Sandbox texts: the v2 API's 404 wordings are not on record. */
 function workflowNotFound(id: string): HubSpotApiError {
-  return new HubSpotApiError(404, `Workflow ${id} does not exist.`, 'OBJECT_NOT_FOUND', { context: { workflowId: [id] } });
+  return new HubSpotApiError(404, `Workflow ${id} does not exist.`, 'OBJECT_NOT_FOUND', {
+    context: { workflowId: [id] },
+  });
 }
 
 function contactNotFound(email: string): HubSpotApiError {
-  return new HubSpotApiError(404, `Contact with email ${email} does not exist.`, 'OBJECT_NOT_FOUND', { context: { email: [email] } });
+  return new HubSpotApiError(404, `Contact with email ${email} does not exist.`, 'OBJECT_NOT_FOUND', {
+    context: { email: [email] },
+  });
 }
 
 export function registerWorkflowRoutes(app: FastifyInstance, ctx: SandboxContext): void {
@@ -72,9 +76,14 @@ export function registerWorkflowRoutes(app: FastifyInstance, ctx: SandboxContext
       const contact = ctx.state.contacts.findByUnique(request.params.email);
       if (!contact) throw contactNotFound(request.params.email);
       if (!workflows().unenroll(w.id, contact.id)) {
-        throw new HubSpotApiError(404, `Contact ${contact.id} is not enrolled in workflow ${w.id}.`, 'OBJECT_NOT_FOUND', {
-          context: { workflowId: [String(w.id)], vid: [contact.id] },
-        });
+        throw new HubSpotApiError(
+          404,
+          `Contact ${contact.id} is not enrolled in workflow ${w.id}.`,
+          'OBJECT_NOT_FOUND',
+          {
+            context: { workflowId: [String(w.id)], vid: [contact.id] },
+          },
+        );
       }
       return reply.code(204).send();
     },

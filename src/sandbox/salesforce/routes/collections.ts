@@ -29,7 +29,11 @@ const UpsertParamsSchema = TypeParamsSchema.extend({ field: z.string() });
 const AttributesSchema = z.object({ type: z.string() });
 
 function tooMany(limit: number): ApiError {
-  return ApiError.of(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${limit} records into this call`);
+  return ApiError.of(
+    400,
+    'EXCEEDED_ID_LIMIT',
+    `record limit reached. cannot submit more than ${limit} records into this call`,
+  );
 }
 
 /** Results of a result-per-record call, rolled back as a whole when `allOrNone` and one failed. */
@@ -38,7 +42,12 @@ type Outcome = SaveResult;
 export function registerCollectionRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   const { state } = ctx;
 
-  const saveAll = <T>(items: readonly T[], save: (item: T) => Outcome, allOrNone: boolean, keepIdsOnRollback: boolean): Outcome[] => {
+  const saveAll = <T>(
+    items: readonly T[],
+    save: (item: T) => Outcome,
+    allOrNone: boolean,
+    keepIdsOnRollback: boolean,
+  ): Outcome[] => {
     if (!allOrNone) return items.map(save);
     return state.transaction((rollback) => {
       const results = items.map(save);
@@ -46,18 +55,30 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: SandboxConte
       rollback();
       return results.map((r): Outcome => {
         if (!r.success) return r;
-        return keepIdsOnRollback ? { id: r.id, success: false, errors: [ROLLED_BACK] } : { success: false, errors: [ROLLED_BACK] };
+        return keepIdsOnRollback
+          ? { id: r.id, success: false, errors: [ROLLED_BACK] }
+          : { success: false, errors: [ROLLED_BACK] };
       });
     });
   };
 
   /** Reads each record's `attributes.type`; an unknown type fails the request. */
-  const deserializeAll = (records: readonly Readonly<Record<string, unknown>>[], fixedType?: string): DeserializedRecord[] =>
+  const deserializeAll = (
+    records: readonly Readonly<Record<string, unknown>>[],
+    fixedType?: string,
+  ): DeserializedRecord[] =>
     records.map((r, i) => {
-      const attributes = r.attributes === undefined && fixedType ? { type: fixedType } : parseWith(AttributesSchema, r.attributes, `attributes of record ${i}`);
+      const attributes =
+        r.attributes === undefined && fixedType
+          ? { type: fixedType }
+          : parseWith(AttributesSchema, r.attributes, `attributes of record ${i}`);
       const schema = state.objectSchema(attributes.type);
       if (!schema) {
-        throw ApiError.of(400, 'INVALID_TYPE', `sObject type '${attributes.type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+        throw ApiError.of(
+          400,
+          'INVALID_TYPE',
+          `sObject type '${attributes.type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+        );
       }
       return state.deserialize(schema.name, r);
     });
@@ -85,7 +106,8 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: SandboxConte
     const results = saveAll(
       inputs,
       (input) => {
-        if (input.id === undefined) return { success: false, errors: [saveError('MISSING_ARGUMENT', 'Id not specified in an update call')] };
+        if (input.id === undefined)
+          return { success: false, errors: [saveError('MISSING_ARGUMENT', 'Id not specified in an update call')] };
         return state.update(input, input.id, wctx);
       },
       allOrNone,
@@ -102,7 +124,11 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: SandboxConte
     const extField = getField(schema, params.field);
     if (!extField) throw notFound(`Provided external ID field does not exist or is not accessible: ${params.field}`);
     if (!extField.externalId && extField.type !== 'id') {
-      throw ApiError.of(400, 'INVALID_FIELD', `Field name provided, ${extField.name} is not an External ID or indexed field for ${schema.name}`);
+      throw ApiError.of(
+        400,
+        'INVALID_FIELD',
+        `Field name provided, ${extField.name} is not an External ID or indexed field for ${schema.name}`,
+      );
     }
     const { allOrNone = false, records } = body(request.body);
     const inputs = deserializeAll(records, schema.name);
@@ -112,7 +138,11 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: SandboxConte
       (input) => {
         const value = extField.type === 'id' ? input.id : input.values.get(extField);
         if (typeof value !== 'string' || value === '') {
-          return { success: false, errors: [saveError('MISSING_ARGUMENT', `${extField.name} not specified`, [extField.name])], created: false };
+          return {
+            success: false,
+            errors: [saveError('MISSING_ARGUMENT', `${extField.name} not specified`, [extField.name])],
+            created: false,
+          };
         }
         return state.upsert({ schema, values: input.values }, extField, value, wctx);
       },
@@ -125,11 +155,19 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: SandboxConte
   app.delete('/services/data/:version/composite/sobjects', async (request, reply) => {
     apiVersion(request);
     const query = parseWith(DeleteQuerySchema, request.query, 'query parameters');
-    const ids = (query.ids ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const ids = (query.ids ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     if (ids.length === 0) throw ApiError.of(400, 'MISSING_ARGUMENT', 'ids parameter is required');
     if (ids.length > MAX_RECORDS) throw tooMany(MAX_RECORDS);
     const wctx = writeContext(ctx, request);
-    const results = saveAll(ids, (id) => state.delete(undefined, id, wctx), query.allOrNone?.toLowerCase() === 'true', true);
+    const results = saveAll(
+      ids,
+      (id) => state.delete(undefined, id, wctx),
+      query.allOrNone?.toLowerCase() === 'true',
+      true,
+    );
     return sendJson(reply, 200, results);
   });
 
@@ -158,7 +196,11 @@ export function registerCollectionRoutes(app: FastifyInstance, ctx: SandboxConte
     const version = apiVersion(request);
     const { type } = parseWith(TypeParamsSchema, request.params, 'path');
     const query = parseWith(RetrieveQuerySchema, request.query, 'query parameters');
-    const split = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const split = (s: string | undefined) =>
+      (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
     return sendJson(reply, 200, retrieve(version, type, split(query.ids), split(query.fields)));
   });
 }

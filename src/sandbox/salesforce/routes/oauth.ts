@@ -40,16 +40,24 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
   app.post('/services/oauth2/token', async (request, reply) => {
     const parsed = TokenRequestSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
-      return sendJson(reply, 400, { error: 'invalid_request', error_description: 'the request body must be form encoded' });
+      return sendJson(reply, 400, {
+        error: 'invalid_request',
+        error_description: 'the request body must be form encoded',
+      });
     }
-    const answer = ctx.sessions.refresh(parsed.data, { orgId: ctx.state.orgId, userId: ctx.state.apiUserId, baseUrl: baseUrlOf(request) });
+    const answer = ctx.sessions.refresh(parsed.data, {
+      orgId: ctx.state.orgId,
+      userId: ctx.state.apiUserId,
+      baseUrl: baseUrlOf(request),
+    });
     return sendJson(reply, isOAuthError(answer) ? 400 : 200, answer);
   });
 
   app.get('/id/:orgId/:userId', async (request, reply) => {
     const token = bearerToken(request);
     // The identity service answers a bad token with a bare 403, not the REST API's 401.
-    if (token === undefined || !ctx.sessions.isValid(token)) return reply.code(403).type('text/plain;charset=UTF-8').send('Bad_OAuth_Token');
+    if (token === undefined || !ctx.sessions.isValid(token))
+      return reply.code(403).type('text/plain;charset=UTF-8').send('Bad_OAuth_Token');
     const { orgId, userId } = IdentityParamsSchema.parse(request.params);
     const user = ctx.state.get('User', userId);
     if (orgId !== ctx.state.orgId || !user) throw notFound();

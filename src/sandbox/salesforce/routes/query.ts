@@ -17,8 +17,10 @@ export function registerQueryRoutes(app: FastifyInstance, ctx: SandboxContext): 
   const run = (includeDeleted: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
     const version = apiVersion(request);
     const { q, explain } = parseWith(QueryStringSchema, request.query, 'query parameters');
-    if (explain !== undefined) throw ApiError.of(400, 'MALFORMED_QUERY', 'The Salesforce sandbox does not support query plans (explain) yet.');
-    if (q === undefined || q.trim() === '') throw ApiError.of(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    if (explain !== undefined)
+      throw ApiError.of(400, 'MALFORMED_QUERY', 'The Salesforce sandbox does not support query plans (explain) yet.');
+    if (q === undefined || q.trim() === '')
+      throw ApiError.of(400, 'MALFORMED_QUERY', 'A query string has to be specified');
     const result = runSoql(ctx.state, q, { includeDeleted, now: ctx.now() });
     return sendPage(reply, ctx, version, result, 0, batchSizeFromHeader(queryOptionsHeader(request)));
   };
@@ -58,5 +60,10 @@ function sendPage(
     return sendJson(reply, 200, { totalSize: result.totalSize, done, records });
   }
   const next = locator ?? ctx.cursors.add(result, batchSize);
-  return sendJson(reply, 200, { totalSize: result.totalSize, done, nextRecordsUrl: `/services/data/v${version}/query/${next}-${end}`, records });
+  return sendJson(reply, 200, {
+    totalSize: result.totalSize,
+    done,
+    nextRecordsUrl: `/services/data/v${version}/query/${next}-${end}`,
+    records,
+  });
 }

@@ -43,7 +43,8 @@ function invalidDate(message: string): ApiError {
 export function replicationSpan(query: { start?: string; end?: string }, now: number): ReplicationSpan {
   const read = (name: 'start' | 'end'): number => {
     const text = query[name];
-    if (text === undefined || text.trim() === '') throw ApiError.of(400, 'MISSING_ARGUMENT', `Missing required parameter: ${name}`);
+    if (text === undefined || text.trim() === '')
+      throw ApiError.of(400, 'MISSING_ARGUMENT', `Missing required parameter: ${name}`);
     const ms = parseDateTime(text.trim());
     if (ms === undefined) throw invalidDate(`Invalid ${name} date: ${text}`);
     return Math.floor(ms / MINUTE) * MINUTE;
@@ -74,7 +75,11 @@ export function registerReplicationRoutes(app: FastifyInstance, ctx: SandboxCont
   };
   const capped = <T>(items: T[]): T[] => {
     if (items.length > MAX_IDS) {
-      throw ApiError.of(400, 'EXCEEDED_ID_LIMIT', `The number of ids to return exceeds the limit of ${MAX_IDS}; choose start and end dates that are closer together`);
+      throw ApiError.of(
+        400,
+        'EXCEEDED_ID_LIMIT',
+        `The number of ids to return exceeds the limit of ${MAX_IDS}; choose start and end dates that are closer together`,
+      );
     }
     return items;
   };
@@ -91,7 +96,13 @@ export function registerReplicationRoutes(app: FastifyInstance, ctx: SandboxCont
     apiVersion(request);
     const schema = target(request.params);
     const span = replicationSpan(parseWith(QuerySchema, request.query, 'query parameters'), ctx.now());
-    const deletedRecords = capped([...inSpan(schema, span, true)].map((r) => ({ id: String(r.Id), deletedDate: String(r.SystemModstamp) })));
-    return sendJson(reply, 200, { deletedRecords, earliestDateAvailable: span.earliestAvailable, latestDateCovered: span.to });
+    const deletedRecords = capped(
+      [...inSpan(schema, span, true)].map((r) => ({ id: String(r.Id), deletedDate: String(r.SystemModstamp) })),
+    );
+    return sendJson(reply, 200, {
+      deletedRecords,
+      earliestDateAvailable: span.earliestAvailable,
+      latestDateCovered: span.to,
+    });
   });
 }

@@ -101,21 +101,37 @@ export function registerSObjectRoutes(app: FastifyInstance, ctx: SandboxContext)
     const f = getField(schema, name);
     if (!f) throw notFound(`Provided external ID field does not exist or is not accessible: ${name}`);
     if (!f.externalId && f.type !== 'id') {
-      throw ApiError.of(400, 'INVALID_FIELD', `Field name provided, ${f.name} is not an External ID or indexed field for ${schema.name}`);
+      throw ApiError.of(
+        400,
+        'INVALID_FIELD',
+        `Field name provided, ${f.name} is not an External ID or indexed field for ${schema.name}`,
+      );
     }
     return f;
   };
 
   /** Several records with one external id: 300 with their URLs (jsforce raises MULTIPLE_CHOICES). */
-  const multipleChoices = (reply: FastifyReply, version: string, schema: ObjectSchema, records: readonly SObjectRecord[]) =>
-    sendJson(reply, 300, records.map((r) => recordUrl(version, schema.name, String(r.Id))));
+  const multipleChoices = (
+    reply: FastifyReply,
+    version: string,
+    schema: ObjectSchema,
+    records: readonly SObjectRecord[],
+  ) =>
+    sendJson(
+      reply,
+      300,
+      records.map((r) => recordUrl(version, schema.name, String(r.Id))),
+    );
 
   app.get('/services/data/:version/sobjects/:type/:field/:value', async (request, reply) => {
     const version = apiVersion(request);
     const params = parseWith(ExternalIdParamsSchema, request.params, 'path');
     const schema = schemaOf(params.type);
     const f = externalIdField(schema, params.field);
-    const matches = f.type === 'id' ? [locate(schema, params.value).record].filter((r) => r.IsDeleted !== true) : ctx.state.findByIndexedField(schema.name, f.name, params.value);
+    const matches =
+      f.type === 'id'
+        ? [locate(schema, params.value).record].filter((r) => r.IsDeleted !== true)
+        : ctx.state.findByIndexedField(schema.name, f.name, params.value);
     const [first, ...rest] = matches;
     if (!first) throw notFound();
     if (rest.length > 0) return multipleChoices(reply, version, schema, matches);
@@ -138,7 +154,12 @@ export function registerSObjectRoutes(app: FastifyInstance, ctx: SandboxContext)
     const result = ctx.state.upsert({ schema, values: input.values }, f, params.value, writeContext(ctx, request));
     if (!result.success) throw singleRecordError(result);
     // Since API 46.0 an upsert that updates answers 200 with a body (before: 204).
-    return sendJson(reply, result.created ? 201 : 200, { id: result.id, success: true, errors: [], created: result.created === true });
+    return sendJson(reply, result.created ? 201 : 200, {
+      id: result.id,
+      success: true,
+      errors: [],
+      created: result.created === true,
+    });
   });
 }
 

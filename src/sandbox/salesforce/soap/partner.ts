@@ -72,11 +72,15 @@ function faultXml(fault: SoapFault): string {
 }
 
 const nil = (name: string) => `<${name} xsi:nil="true"/>`;
-const optional = (name: string, value: string | null) => (value === null ? nil(name) : `<${name}>${escapeXml(value)}</${name}>`);
+const optional = (name: string, value: string | null) =>
+  value === null ? nil(name) : `<${name}>${escapeXml(value)}</${name}>`;
 
 function resultXml(r: LeadConvertResult): string {
   const errors = r.errors
-    .map((e) => `<errors>${e.fields.map((f) => `<fields>${escapeXml(f)}</fields>`).join('')}<message>${escapeXml(e.message)}</message><statusCode>${e.statusCode}</statusCode></errors>`)
+    .map(
+      (e) =>
+        `<errors>${e.fields.map((f) => `<fields>${escapeXml(f)}</fields>`).join('')}<message>${escapeXml(e.message)}</message><statusCode>${e.statusCode}</statusCode></errors>`,
+    )
     .join('');
   return (
     '<result>' +
@@ -92,7 +96,10 @@ function resultXml(r: LeadConvertResult): string {
 
 function errorsXml(errors: MergeResult['errors']): string {
   return errors
-    .map((e) => `<errors>${e.fields.map((f) => `<fields>${escapeXml(f)}</fields>`).join('')}<message>${escapeXml(e.message)}</message><statusCode>${e.statusCode}</statusCode></errors>`)
+    .map(
+      (e) =>
+        `<errors>${e.fields.map((f) => `<fields>${escapeXml(f)}</fields>`).join('')}<message>${escapeXml(e.message)}</message><statusCode>${e.statusCode}</statusCode></errors>`,
+    )
     .join('');
 }
 
@@ -117,10 +124,21 @@ function readMergeRequest(element: XmlElement, ctx: SandboxContext): MergeReques
   const master = childNamed(element, 'masterRecord');
   const type = childNamed(master, 'type')?.text.trim();
   const masterId = childNamed(master, 'Id')?.text.trim();
-  if (!master || !type) throw new SoapFault('sf:INVALID_TYPE', 'INVALID_TYPE: masterRecord must name its sObject type in <type>', 'INVALID_TYPE');
-  if (!masterId) throw new SoapFault('sf:MISSING_ARGUMENT', 'MISSING_ARGUMENT: masterRecord must carry the Id of the master record', 'MISSING_ARGUMENT');
+  if (!master || !type)
+    throw new SoapFault(
+      'sf:INVALID_TYPE',
+      'INVALID_TYPE: masterRecord must name its sObject type in <type>',
+      'INVALID_TYPE',
+    );
+  if (!masterId)
+    throw new SoapFault(
+      'sf:MISSING_ARGUMENT',
+      'MISSING_ARGUMENT: masterRecord must carry the Id of the master record',
+      'MISSING_ARGUMENT',
+    );
   const schema = ctx.state.objectSchema(type);
-  if (!schema) throw new SoapFault('sf:INVALID_TYPE', `INVALID_TYPE: sObject type '${type}' is not supported.`, 'INVALID_TYPE');
+  if (!schema)
+    throw new SoapFault('sf:INVALID_TYPE', `INVALID_TYPE: sObject type '${type}' is not supported.`, 'INVALID_TYPE');
   const masterValues: Record<string, unknown> = {};
   for (const child of master.children) {
     if (child.local === 'type' || child.local === 'Id') continue;
@@ -132,10 +150,16 @@ function readMergeRequest(element: XmlElement, ctx: SandboxContext): MergeReques
     const text = child.text;
     if (isNil(child)) masterValues[child.local] = null;
     else if (f?.type === 'boolean') masterValues[child.local] = text.trim() === 'true';
-    else if (f && ['int', 'double', 'currency', 'percent'].includes(f.type)) masterValues[child.local] = Number(text.trim());
+    else if (f && ['int', 'double', 'currency', 'percent'].includes(f.type))
+      masterValues[child.local] = Number(text.trim());
     else masterValues[child.local] = text;
   }
-  return { objectName: type, masterId, masterValues, recordToMergeIds: childrenNamed(element, 'recordToMergeIds').map((e) => e.text.trim()) };
+  return {
+    objectName: type,
+    masterId,
+    masterValues,
+    recordToMergeIds: childrenNamed(element, 'recordToMergeIds').map((e) => e.text.trim()),
+  };
 }
 
 /** Reads one `<leadConverts>` element; nil and absent fields are both "not given". */
@@ -144,7 +168,11 @@ function readLeadConvert(element: XmlElement): LeadConvertRequest {
   for (const child of element.children) if (!isNil(child)) raw[child.local] = child.text.trim();
   const parsed = LeadConvertSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new SoapFault('sf:INVALID_FIELD', `INVALID_FIELD: ${parsed.error.issues[0]?.message ?? 'invalid LeadConvert'}`, 'INVALID_FIELD');
+    throw new SoapFault(
+      'sf:INVALID_FIELD',
+      `INVALID_FIELD: ${parsed.error.issues[0]?.message ?? 'invalid LeadConvert'}`,
+      'INVALID_FIELD',
+    );
   }
   const v = parsed.data;
   const request: LeadConvertRequest = { leadId: v.leadId, convertedStatus: v.convertedStatus };
@@ -159,12 +187,18 @@ function readLeadConvert(element: XmlElement): LeadConvertRequest {
 
 export function registerPartnerSoapRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   for (const type of ['text/xml', 'application/soap+xml']) {
-    app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) => done(null, typeof body === 'string' ? body : body.toString('utf8')));
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_request, body, done) =>
+      done(null, typeof body === 'string' ? body : body.toString('utf8')),
+    );
   }
 
   const send = (reply: FastifyReply, status: number, xml: string) => {
     const { apiUsage, dailyApiLimit } = ctx.state;
-    return reply.code(status).header('content-type', XML_CONTENT_TYPE).header('Sforce-Limit-Info', `api-usage=${apiUsage}/${dailyApiLimit}`).send(xml);
+    return reply
+      .code(status)
+      .header('content-type', XML_CONTENT_TYPE)
+      .header('Sforce-Limit-Info', `api-usage=${apiUsage}/${dailyApiLimit}`)
+      .send(xml);
   };
 
   const handle = (body: unknown): string => {
@@ -176,18 +210,28 @@ export function registerPartnerSoapRoutes(app: FastifyInstance, ctx: SandboxCont
       if (err instanceof XmlError) throw new SoapFault('soapenv:Client', err.message);
       throw err;
     }
-    if (root.local !== 'Envelope') throw new SoapFault('soapenv:Client', `Element {${SOAP_ENV_NS}}Envelope expected, found ${root.name}`);
+    if (root.local !== 'Envelope')
+      throw new SoapFault('soapenv:Client', `Element {${SOAP_ENV_NS}}Envelope expected, found ${root.name}`);
     const sessionId = childNamed(childNamed(childNamed(root, 'Header'), 'SessionHeader'), 'sessionId')?.text.trim();
     if (!sessionId || !ctx.sessions.isValid(sessionId)) {
-      throw new SoapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session', 'INVALID_SESSION_ID');
+      throw new SoapFault(
+        'sf:INVALID_SESSION_ID',
+        'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session',
+        'INVALID_SESSION_ID',
+      );
     }
     ctx.state.apiUsage++;
     const operation = childNamed(root, 'Body')?.children[0];
-    const limit = () => `<LimitInfoHeader><limitInfo><current>${ctx.state.apiUsage}</current><limit>${ctx.state.dailyApiLimit}</limit><type>API REQUESTS</type></limitInfo></LimitInfoHeader>`;
+    const limit = () =>
+      `<LimitInfoHeader><limitInfo><current>${ctx.state.apiUsage}</current><limit>${ctx.state.dailyApiLimit}</limit><type>API REQUESTS</type></limitInfo></LimitInfoHeader>`;
     if (operation?.local === 'merge') {
       const elements = childrenNamed(operation, 'mergeRequests');
       if (elements.length > MAX_MERGE_REQUESTS) {
-        throw new SoapFault('sf:EXCEEDED_ID_LIMIT', `EXCEEDED_ID_LIMIT: record limit reached. cannot submit more than ${MAX_MERGE_REQUESTS} records into this call`, 'EXCEEDED_ID_LIMIT');
+        throw new SoapFault(
+          'sf:EXCEEDED_ID_LIMIT',
+          `EXCEEDED_ID_LIMIT: record limit reached. cannot submit more than ${MAX_MERGE_REQUESTS} records into this call`,
+          'EXCEEDED_ID_LIMIT',
+        );
       }
       const requests = elements.map((e) => readMergeRequest(e, ctx));
       const wctx = { userId: ctx.state.apiUserId, now: ctx.now() };
@@ -196,11 +240,18 @@ export function registerPartnerSoapRoutes(app: FastifyInstance, ctx: SandboxCont
     }
     if (operation?.local !== 'convertLead') {
       const name = operation?.local ?? '';
-      throw new SoapFault('soapenv:Client', `No operation available for request {${PARTNER_NS}}${name}, please check the WSDL for the service.`);
+      throw new SoapFault(
+        'soapenv:Client',
+        `No operation available for request {${PARTNER_NS}}${name}, please check the WSDL for the service.`,
+      );
     }
     const converts = childrenNamed(operation, 'leadConverts');
     if (converts.length > MAX_LEAD_CONVERTS) {
-      throw new SoapFault('sf:EXCEEDED_ID_LIMIT', `EXCEEDED_ID_LIMIT: record limit reached. cannot submit more than ${MAX_LEAD_CONVERTS} records into this call`, 'EXCEEDED_ID_LIMIT');
+      throw new SoapFault(
+        'sf:EXCEEDED_ID_LIMIT',
+        `EXCEEDED_ID_LIMIT: record limit reached. cannot submit more than ${MAX_LEAD_CONVERTS} records into this call`,
+        'EXCEEDED_ID_LIMIT',
+      );
     }
     const requests = converts.map(readLeadConvert);
     const wctx = { userId: ctx.state.apiUserId, now: ctx.now() };
@@ -210,8 +261,10 @@ export function registerPartnerSoapRoutes(app: FastifyInstance, ctx: SandboxCont
 
   const route = async (request: { params: unknown; body: unknown }, reply: FastifyReply) => {
     ctx.stats.total++;
-    ctx.stats.requests['POST /services/Soap/u/:version'] = (ctx.stats.requests['POST /services/Soap/u/:version'] ?? 0) + 1;
-    if (!VersionParamsSchema.safeParse(request.params).success) return send(reply, 404, faultXml(new SoapFault('soapenv:Client', 'Unknown API version')));
+    ctx.stats.requests['POST /services/Soap/u/:version'] =
+      (ctx.stats.requests['POST /services/Soap/u/:version'] ?? 0) + 1;
+    if (!VersionParamsSchema.safeParse(request.params).success)
+      return send(reply, 404, faultXml(new SoapFault('soapenv:Client', 'Unknown API version')));
     try {
       return send(reply, 200, handle(request.body));
     } catch (err) {

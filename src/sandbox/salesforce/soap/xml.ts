@@ -89,7 +89,8 @@ export function parseXml(source: string): XmlElement {
       if (source.charAt(pos) !== '>') throw new XmlError(`Expected '>' at offset ${pos}`);
       pos++;
       const open = stack.pop();
-      if (!open || open.name !== name) throw new XmlError(`Closing tag </${name}> does not match <${open?.name ?? ''}>`);
+      if (!open || open.name !== name)
+        throw new XmlError(`Closing tag </${name}> does not match <${open?.name ?? ''}>`);
     } else {
       pos++;
       const name = readName();
@@ -105,7 +106,8 @@ export function parseXml(source: string): XmlElement {
         pos++;
         skipSpace();
         const quote = source.charAt(pos);
-        if (quote !== '"' && quote !== "'") throw new XmlError(`Expected a quoted value for ${attribute} at offset ${pos}`);
+        if (quote !== '"' && quote !== "'")
+          throw new XmlError(`Expected a quoted value for ${attribute} at offset ${pos}`);
         const end = source.indexOf(quote, pos + 1);
         if (end < 0) throw new XmlError(`Unterminated value of ${attribute}`);
         element.attributes[attribute] = decode(source.slice(pos + 1, end), pos);
@@ -144,5 +146,10 @@ export function isNil(element: XmlElement): boolean {
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }

@@ -43,7 +43,10 @@ export function unquote(raw: string, forLike = false): string {
     }
     const mapped = ESCAPES[next];
     if (mapped === undefined) {
-      throw new SoqlError('MALFORMED_QUERY', `Invalid string literal '${body}'. Illegal character sequence '\\${next}' in string literal.`);
+      throw new SoqlError(
+        'MALFORMED_QUERY',
+        `Invalid string literal '${body}'. Illegal character sequence '\\${next}' in string literal.`,
+      );
     }
     out += forLike && mapped === '\\' ? '\\\\' : mapped;
   }

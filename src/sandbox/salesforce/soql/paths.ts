@@ -4,7 +4,15 @@
  * User or queue) resolves to the `Name` object, which has the fields common to its targets.
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_relationships_and_polymorph_keys.htm
  */
-import { defineObject, field, type FieldSchema, type FieldValue, getField, type ObjectSchema, type SObjectRecord } from '../schema';
+import {
+  defineObject,
+  field,
+  type FieldSchema,
+  type FieldValue,
+  getField,
+  type ObjectSchema,
+  type SObjectRecord,
+} from '../schema';
 import { locatedError, type SoqlDataSource } from './types';
 
 /** The fields a polymorphic relationship (Owner, Who, What) exposes. */
@@ -34,7 +42,13 @@ export interface FieldPath {
   field: FieldSchema;
 }
 
-export function resolvePath(ds: SoqlDataSource, root: ObjectSchema, rawPath: string, soql: string, alias?: string): FieldPath {
+export function resolvePath(
+  ds: SoqlDataSource,
+  root: ObjectSchema,
+  rawPath: string,
+  soql: string,
+  alias?: string,
+): FieldPath {
   let parts = rawPath.split('.');
   if (alias && parts.length > 1 && parts[0]?.toLowerCase() === alias.toLowerCase()) parts = parts.slice(1);
   const hops: FieldPath['hops'] = [];
@@ -43,7 +57,8 @@ export function resolvePath(ds: SoqlDataSource, root: ObjectSchema, rawPath: str
     const rel = parts[i] ?? '';
     const lookup = current.relationshipsByLowerName.get(rel.toLowerCase());
     const firstTarget = lookup?.referenceTo[0];
-    const target = lookup && lookup.referenceTo.length > 1 ? NAME_OBJECT : firstTarget ? ds.schemas.get(firstTarget) : undefined;
+    const target =
+      lookup && lookup.referenceTo.length > 1 ? NAME_OBJECT : firstTarget ? ds.schemas.get(firstTarget) : undefined;
     if (!lookup || !target) {
       throw locatedError(
         'INVALID_FIELD',
@@ -69,7 +84,11 @@ export function resolvePath(ds: SoqlDataSource, root: ObjectSchema, rawPath: str
 }
 
 /** The live record a lookup points at (a deleted parent reads as null). */
-export function followLookup(ds: SoqlDataSource, record: SObjectRecord, lookup: FieldSchema): { schema: ObjectSchema; record: SObjectRecord } | undefined {
+export function followLookup(
+  ds: SoqlDataSource,
+  record: SObjectRecord,
+  lookup: FieldSchema,
+): { schema: ObjectSchema; record: SObjectRecord } | undefined {
   const id = record[lookup.name];
   if (typeof id !== 'string') return undefined;
   const found = ds.findById(id);

@@ -9,7 +9,14 @@ import {
   parseQuery,
   type Query as ParsedQuery,
 } from '@jetstreamapp/soql-parser-js';
-import { type FieldSchema, type FieldValue, ID_TYPES, type ObjectSchema, type SObjectRecord, TEXT_TYPES } from '../schema';
+import {
+  type FieldSchema,
+  type FieldValue,
+  ID_TYPES,
+  type ObjectSchema,
+  type SObjectRecord,
+  TEXT_TYPES,
+} from '../schema';
 import { type FieldPath, followLookup, type Getter, makeGetter, NAME_OBJECT, readField, resolvePath } from './paths';
 import { locatedError, type QueryRecord, type SoqlDataSource, SoqlError, type SoqlOptions } from './types';
 import { compileWhere, type Predicate } from './where';
@@ -41,7 +48,10 @@ function malformed(soql: string, parserMessage: string): SoqlError {
     const offset = Number(lexing[2]);
     const before = soql.slice(0, offset);
     const column = offset - (before.lastIndexOf('\n') + 1) + 1;
-    return new SoqlError('MALFORMED_QUERY', `line ${before.split('\n').length}:${column - 1} no viable alternative at character '${lexing[1] ?? ''}'`);
+    return new SoqlError(
+      'MALFORMED_QUERY',
+      `line ${before.split('\n').length}:${column - 1} no viable alternative at character '${lexing[1] ?? ''}'`,
+    );
   }
   const found = /but found:?\s*(?:-->\s*)?(?:'([^']*)'|(\S+))/.exec(parserMessage);
   const token = found?.[1] ?? found?.[2];
@@ -86,7 +96,11 @@ export function runSoql(ds: SoqlDataSource, soql: string, options: SoqlOptions =
 }
 
 /** Runs a query and renders every row: a convenience for tests and small results. */
-export function querySoql(ds: SoqlDataSource, soql: string, options: SoqlOptions & { apiVersion?: string } = {}): { totalSize: number; records: QueryRecord[] } {
+export function querySoql(
+  ds: SoqlDataSource,
+  soql: string,
+  options: SoqlOptions & { apiVersion?: string } = {},
+): { totalSize: number; records: QueryRecord[] } {
   const result = runSoql(ds, soql, options);
   return { totalSize: result.totalSize, records: result.page(0, result.length, options.apiVersion ?? '62.0') };
 }
@@ -111,7 +125,15 @@ function compile(ds: SoqlDataSource, q: ParsedQuery, soql: string, options: Soql
   if (q.withDataCategory) throw unsupported('WITH DATA CATEGORY');
   const alias = q.sObjectAlias;
 
-  const plan: Plan = { schema, select: new Map(), countOnly: false, aggregates: [], paths: [], order: [], offset: q.offset ?? 0 };
+  const plan: Plan = {
+    schema,
+    select: new Map(),
+    countOnly: false,
+    aggregates: [],
+    paths: [],
+    order: [],
+    offset: q.offset ?? 0,
+  };
   let plainFields = 0;
   const seen = new Set<string>();
   const addPath = (raw: string) => {
@@ -125,14 +147,27 @@ function compile(ds: SoqlDataSource, q: ParsedQuery, soql: string, options: Soql
   };
 
   for (const item of q.fields ?? []) {
-    compileSelectItem(item, { ds, schema, soql, plan, addPath, ...(alias ? { alias } : {}), ...(q.limit !== undefined ? { limit: q.limit } : {}) });
+    compileSelectItem(item, {
+      ds,
+      schema,
+      soql,
+      plan,
+      addPath,
+      ...(alias ? { alias } : {}),
+      ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    });
   }
   if (plan.countOnly && (plainFields > 0 || plan.aggregates.length > 0 || (q.fields?.length ?? 0) > 1)) {
     throw new SoqlError('MALFORMED_QUERY', 'COUNT() cannot be selected together with other fields');
   }
   if (plan.aggregates.length > 0 && plainFields > 0) {
     const first = plan.paths[0];
-    throw locatedError('MALFORMED_QUERY', soql, first?.display, `Field must be grouped or aggregated: ${first?.display ?? ''}`);
+    throw locatedError(
+      'MALFORMED_QUERY',
+      soql,
+      first?.display,
+      `Field must be grouped or aggregated: ${first?.display ?? ''}`,
+    );
   }
 
   if (q.where) {
@@ -151,7 +186,13 @@ function compile(ds: SoqlDataSource, q: ParsedQuery, soql: string, options: Soql
   for (const o of orderBy) {
     if (!('field' in o) || typeof o.field !== 'string') throw unsupported('functions in ORDER BY');
     const path = resolvePath(ds, schema, o.field, soql, alias);
-    if (!path.field.sortable) throw locatedError('INVALID_FIELD', soql, o.field, `field '${path.field.name}' can not be sorted in a query call`);
+    if (!path.field.sortable)
+      throw locatedError(
+        'INVALID_FIELD',
+        soql,
+        o.field,
+        `field '${path.field.name}' can not be sorted in a query call`,
+      );
     plan.order.push({
       get: makeGetter(ds, path),
       text: TEXT_TYPES.has(path.field.type),
@@ -161,7 +202,8 @@ function compile(ds: SoqlDataSource, q: ParsedQuery, soql: string, options: Soql
     });
   }
 
-  if (plan.offset > MAX_OFFSET) throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+  if (plan.offset > MAX_OFFSET)
+    throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
   if (q.limit !== undefined) plan.limit = q.limit;
   return plan;
 }
@@ -206,7 +248,12 @@ function compileSelectItem(item: ParsedField, ctx: SelectContext): void {
       if (!item.isAggregateFn || params.length !== 1) throw unsupported(`${item.functionName}()`);
       const path = resolvePath(ctx.ds, ctx.schema, params[0] ?? '', ctx.soql, ctx.alias);
       const index = ctx.plan.aggregates.filter((a) => !a.aliased).length;
-      ctx.plan.aggregates.push({ fn, alias: item.alias ?? `expr${index}`, aliased: item.alias !== undefined, get: makeGetter(ctx.ds, path) });
+      ctx.plan.aggregates.push({
+        fn,
+        alias: item.alias ?? `expr${index}`,
+        aliased: item.alias !== undefined,
+        get: makeGetter(ctx.ds, path),
+      });
       return;
     }
     case 'FieldSubquery':
@@ -224,7 +271,12 @@ function addToSelect(select: Map<string, SelectNode>, path: FieldPath): void {
       children = existing.children;
       continue;
     }
-    const node: RelationshipNode = { kind: 'relationship', lookup: hop.lookup, target: hop.target, children: new Map() };
+    const node: RelationshipNode = {
+      kind: 'relationship',
+      lookup: hop.lookup,
+      target: hop.target,
+      children: new Map(),
+    };
     children.set(hop.relationshipName, node);
     children = node.children;
   }
@@ -235,8 +287,17 @@ function addToSelect(select: Map<string, SelectNode>, path: FieldPath): void {
 function runSemiJoin(ds: SoqlDataSource, inner: ParsedQuery, soql: string, now: number): Set<string> {
   const plan = compile(ds, inner, soql, { now });
   const path = plan.paths[0];
-  if (plan.paths.length !== 1 || !path || !ID_TYPES.has(path.field.type) || plan.countOnly || plan.aggregates.length > 0) {
-    throw new SoqlError('MALFORMED_QUERY', 'The selected field in the subquery and the left operand field in the where expression in the outer query must point to the same object type.');
+  if (
+    plan.paths.length !== 1 ||
+    !path ||
+    !ID_TYPES.has(path.field.type) ||
+    plan.countOnly ||
+    plan.aggregates.length > 0
+  ) {
+    throw new SoqlError(
+      'MALFORMED_QUERY',
+      'The selected field in the subquery and the left operand field in the where expression in the outer query must point to the same object type.',
+    );
   }
   const get = makeGetter(ds, path);
   const out = new Set<string>();
@@ -302,7 +363,8 @@ function execute(ds: SoqlDataSource, plan: Plan, options: SoqlOptions): QueryRes
     objectName,
     totalSize: rows.length,
     length: rows.length,
-    page: (from, to, apiVersion) => rows.slice(from, to).map((r) => renderRecord(ds, plan.schema, r, plan.select, false, apiVersion)),
+    page: (from, to, apiVersion) =>
+      rows.slice(from, to).map((r) => renderRecord(ds, plan.schema, r, plan.select, false, apiVersion)),
   };
 }
 
@@ -346,7 +408,10 @@ function renderRecord(
 ): QueryRecord {
   // Through a polymorphic lookup the API types the nested record "Name" but links the real object.
   const out: QueryRecord = {
-    attributes: { type: viaName ? 'Name' : schema.name, url: `/services/data/v${apiVersion}/sobjects/${schema.name}/${String(record.Id)}` },
+    attributes: {
+      type: viaName ? 'Name' : schema.name,
+      url: `/services/data/v${apiVersion}/sobjects/${schema.name}/${String(record.Id)}`,
+    },
   };
   for (const [key, node] of select) {
     if (node.kind === 'field') {
@@ -354,7 +419,9 @@ function renderRecord(
       continue;
     }
     const parent = followLookup(ds, record, node.lookup);
-    out[key] = parent ? renderRecord(ds, parent.schema, parent.record, node.children, node.target === NAME_OBJECT, apiVersion) : null;
+    out[key] = parent
+      ? renderRecord(ds, parent.schema, parent.record, node.children, node.target === NAME_OBJECT, apiVersion)
+      : null;
   }
   return out;
 }

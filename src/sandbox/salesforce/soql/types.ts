@@ -48,7 +48,10 @@ export function locatedError(errorCode: string, soql: string, token: string | un
   const lineEnd = soql.indexOf('\n', at);
   const line = soql.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
   const column = at - lineStart + 1;
-  return new SoqlError(errorCode, `\n${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${message}`);
+  return new SoqlError(
+    errorCode,
+    `\n${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${message}`,
+  );
 }
 
 function findToken(soql: string, token: string): number {

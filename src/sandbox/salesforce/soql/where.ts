@@ -13,7 +13,15 @@ import type {
   WhereClause,
 } from '@jetstreamapp/soql-parser-js';
 import { toId18 } from '../ids';
-import { type FieldSchema, type FieldValue, ID_TYPES, NUMBER_TYPES, type ObjectSchema, type SObjectRecord, TEXT_TYPES } from '../schema';
+import {
+  type FieldSchema,
+  type FieldValue,
+  ID_TYPES,
+  NUMBER_TYPES,
+  type ObjectSchema,
+  type SObjectRecord,
+  TEXT_TYPES,
+} from '../schema';
 import { formatDate, formatDateTime, parseDateTime } from '../values';
 import { dateLiteralRange, likeMatcher, unquote } from './literals';
 import { type FieldPath, makeGetter, resolvePath } from './paths';
@@ -34,7 +42,13 @@ export interface WhereContext {
 }
 
 type FieldCondition = Exclude<ConditionWithValueQuery, NegationCondition>;
-type Token = { kind: 'open' } | { kind: 'close' } | { kind: 'not' } | { kind: 'and' } | { kind: 'or' } | { kind: 'cond'; cond: FieldCondition };
+type Token =
+  | { kind: 'open' }
+  | { kind: 'close' }
+  | { kind: 'not' }
+  | { kind: 'and' }
+  | { kind: 'or' }
+  | { kind: 'cond'; cond: FieldCondition };
 
 /** The parser marks a NOT with a condition-less left side (null, or just its open parentheses). */
 function isNegation(left: ConditionWithValueQuery | null): left is NegationCondition | null {
@@ -110,7 +124,13 @@ export function compileWhere(where: WhereClause, ctx: WhereContext): Predicate {
 
 function tokenText(t: Token | undefined): string {
   if (!t) return "'<EOF>'";
-  return t.kind === 'open' ? "'('" : t.kind === 'close' ? "')'" : t.kind === 'cond' ? 'condition' : t.kind.toUpperCase();
+  return t.kind === 'open'
+    ? "'('"
+    : t.kind === 'close'
+      ? "')'"
+      : t.kind === 'cond'
+        ? 'condition'
+        : t.kind.toUpperCase();
 }
 
 type Kind = 'text' | 'id' | 'number' | 'boolean' | 'date' | 'datetime';
@@ -141,7 +161,10 @@ function typeWord(f: FieldSchema, kind: Kind): string {
 }
 
 /** A literal after conversion to the stored representation of its field. */
-type Operand = { kind: 'null' } | { kind: 'value'; value: string | number | boolean } | { kind: 'range'; start: string; end: string };
+type Operand =
+  | { kind: 'null' }
+  | { kind: 'value'; value: string | number | boolean }
+  | { kind: 'range'; start: string; end: string };
 
 interface Literal {
   raw: string;
@@ -158,20 +181,34 @@ function literalsOf(cond: ValueConditions): Literal[] {
 
 function compileCondition(cond: FieldCondition, ctx: WhereContext): Predicate {
   if (!('field' in cond) || typeof cond.field !== 'string') {
-    throw new SoqlError('MALFORMED_QUERY', 'The Salesforce sandbox supports only field conditions in WHERE (no functions such as CALENDAR_YEAR()).');
+    throw new SoqlError(
+      'MALFORMED_QUERY',
+      'The Salesforce sandbox supports only field conditions in WHERE (no functions such as CALENDAR_YEAR()).',
+    );
   }
   const path = resolvePath(ctx.ds, ctx.root, cond.field, ctx.soql, ctx.alias);
   if (!path.field.filterable) {
-    throw locatedError('INVALID_FIELD', ctx.soql, cond.field, `field '${path.field.name}' can not be filtered in a query call`);
+    throw locatedError(
+      'INVALID_FIELD',
+      ctx.soql,
+      cond.field,
+      `field '${path.field.name}' can not be filtered in a query call`,
+    );
   }
   const get = makeGetter(ctx.ds, path);
   const operator = cond.operator.toUpperCase();
   const kind = kindOf(path.field);
 
   if ('valueQuery' in cond && cond.valueQuery) {
-    if (operator !== 'IN' && operator !== 'NOT IN') throw new SoqlError('MALFORMED_QUERY', `unexpected token: ${operator}`);
+    if (operator !== 'IN' && operator !== 'NOT IN')
+      throw new SoqlError('MALFORMED_QUERY', `unexpected token: ${operator}`);
     if (kind !== 'id') {
-      throw locatedError('INVALID_FIELD', ctx.soql, cond.field, `The left operand field in the where expression for outer query should be an id field, cannot use: '${path.field.name}'`);
+      throw locatedError(
+        'INVALID_FIELD',
+        ctx.soql,
+        cond.field,
+        `The left operand field in the where expression for outer query should be an id field, cannot use: '${path.field.name}'`,
+      );
     }
     const ids = ctx.runSubquery(cond.valueQuery);
     const negate = operator === 'NOT IN';
@@ -202,7 +239,13 @@ function compileCondition(cond: FieldCondition, ctx: WhereContext): Predicate {
     case '>=':
       return ordering(get, kind, operator, operands[0], path, ctx);
     case 'LIKE': {
-      if (kind !== 'text') throw locatedError('INVALID_FIELD', ctx.soql, cond.field, `invalid operator on ${kind === 'id' ? 'id' : TYPE_WORD[kind]} field: LIKE`);
+      if (kind !== 'text')
+        throw locatedError(
+          'INVALID_FIELD',
+          ctx.soql,
+          cond.field,
+          `invalid operator on ${kind === 'id' ? 'id' : TYPE_WORD[kind]} field: LIKE`,
+        );
       const op = operands[0];
       if (!op || op.kind !== 'value' || typeof op.value !== 'string') return () => false;
       const re = likeMatcher(op.value);
@@ -214,9 +257,20 @@ function compileCondition(cond: FieldCondition, ctx: WhereContext): Predicate {
     case 'INCLUDES':
     case 'EXCLUDES': {
       if (path.field.type !== 'multipicklist') {
-        throw locatedError('INVALID_FIELD', ctx.soql, cond.field, `includes or excludes operator only valid on multipicklist field`);
+        throw locatedError(
+          'INVALID_FIELD',
+          ctx.soql,
+          cond.field,
+          `includes or excludes operator only valid on multipicklist field`,
+        );
       }
-      const sets = operands.map((o) => (o.kind === 'value' ? String(o.value).split(';').map((s) => s.trim().toUpperCase()) : []));
+      const sets = operands.map((o) =>
+        o.kind === 'value'
+          ? String(o.value)
+              .split(';')
+              .map((s) => s.trim().toUpperCase())
+          : [],
+      );
       const includes = (r: SObjectRecord) => {
         const v = get(r);
         if (typeof v !== 'string') return false;
@@ -269,7 +323,8 @@ function toOperand(l: Literal, path: FieldPath, kind: Kind, ctx: WhereContext, f
       }
       if ((kind === 'date' && l.type !== 'DATE') || (kind === 'datetime' && l.type !== 'DATETIME')) throw wrongType();
       const ms = parseDateTime(l.raw);
-      if (ms === undefined) throw new SoqlError('MALFORMED_QUERY', `line 1:0 no viable alternative at character '${l.raw}'`);
+      if (ms === undefined)
+        throw new SoqlError('MALFORMED_QUERY', `line 1:0 no viable alternative at character '${l.raw}'`);
       return { kind: 'value', value: format(ms) };
     }
   }
@@ -312,13 +367,20 @@ function ordering(
   path: FieldPath,
   ctx: WhereContext,
 ): Predicate {
-  if (kind === 'boolean') throw locatedError('INVALID_FIELD', ctx.soql, path.display, `invalid operator on boolean field: ${operator}`);
+  if (kind === 'boolean')
+    throw locatedError('INVALID_FIELD', ctx.soql, path.display, `invalid operator on boolean field: ${operator}`);
   if (!operand || operand.kind === 'null') return () => false;
   if (operand.kind === 'range') {
     // A date literal is a range: `< TODAY` is before today starts, `> TODAY` after it ends.
     const { start, end } = operand;
     const test =
-      operator === '<' ? (v: string) => v < start : operator === '<=' ? (v: string) => v < end : operator === '>' ? (v: string) => v >= end : (v: string) => v >= start;
+      operator === '<'
+        ? (v: string) => v < start
+        : operator === '<='
+          ? (v: string) => v < end
+          : operator === '>'
+            ? (v: string) => v >= end
+            : (v: string) => v >= start;
     return (r) => {
       const v = get(r);
       return typeof v === 'string' && test(v);

@@ -8,7 +8,17 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 
 export default tseslint.config(
   // test/fixtures/lint holds deliberately bad files that test/unit/workflow-lint.test.ts lints.
-  { ignores: ['dist/**', 'node_modules/**', '.baton/**', '.tools/**', 'coverage/**', 'test/fixtures/lint/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'packages/*/dist/**',
+      'node_modules/**',
+      '.baton/**',
+      '.tools/**',
+      'coverage/**',
+      'test/fixtures/lint/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -28,8 +28,8 @@ import { createSalesforceConnection } from '../src/crm/salesforce/client';
 import { freePort } from '../src/dev/ports';
 import { createLogger } from '../src/logger';
 import { qualifies } from '../src/routing';
-import { DEMO_COMPANIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES } from '../src/sandbox/demo';
-import { employeeRange } from '../src/sandbox/hubspot/seed';
+import { DEMO_COMPANIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES } from '@baton/crm-sandbox/testing';
+import { employeeRange } from '@baton/crm-sandbox/testing';
 import { handoverPolicyFile, startDevServer, type WebhookSendingSandbox } from '../src/server/run';
 import { openStore, type HandoverEvent, type Store } from '../src/store';
 import { findTemporalBinary, installInstructions } from '../src/temporal/binaries';
@@ -141,9 +141,9 @@ type ToCrm =
 // The CRM side (child process): both sandboxes, the score changes, and the watch.
 
 async function crmSide(): Promise<void> {
-  const { startHubSpotSandbox } = await import('../src/sandbox/hubspot');
-  const { startSalesforceSandbox } = await import('../src/sandbox/salesforce');
-  const { API_SOURCE, CALCULATED_SOURCE, IMPORT_SOURCE } = await import('../src/sandbox/hubspot/history');
+  const { startHubSpotSandbox } = await import('@baton/crm-sandbox');
+  const { startSalesforceSandbox } = await import('@baton/crm-sandbox');
+  const { API_SOURCE, CALCULATED_SOURCE, IMPORT_SOURCE } = await import('@baton/crm-sandbox');
   // The sandbox's default webhook delivery (50 ms batch window, 10 requests at once); nothing tuned here.
   const hubspot = await startHubSpotSandbox({ preset: 'demo' });
   const salesforce = await startSalesforceSandbox({ preset: 'demo' });

@@ -68,8 +68,8 @@ type SandboxKind = 'hubspot' | 'salesforce';
 async function serve(kind: SandboxKind): Promise<void> {
   const sandbox =
     kind === 'hubspot'
-      ? await (await import('../src/sandbox/hubspot')).startHubSpotSandbox({ preset: 'empty' })
-      : await (await import('../src/sandbox/salesforce')).startSalesforceSandbox({ preset: 'empty' });
+      ? await (await import('@baton/crm-sandbox')).startHubSpotSandbox({ preset: 'empty' })
+      : await (await import('@baton/crm-sandbox')).startSalesforceSandbox({ preset: 'empty' });
   process.send?.({ url: sandbox.url, accessToken: sandbox.accessToken } satisfies Served);
   process.once('disconnect', () => {
     void sandbox.close().then(() => process.exit(0));

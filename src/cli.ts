@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config/env';
 import { MappingError } from './config/mapping-file';
 import { createLogger } from './logger';
-import { FAULT_PROFILES } from './sandbox/faults/config';
+import { FAULT_PROFILES } from '@baton/crm-sandbox';
 import type { RecordOutcome } from '../activities/sync-page';
 import type { SyncErrorStatus } from './store/types';
 
@@ -123,11 +123,11 @@ program
       simulate?: boolean;
       tickMs: string;
     }) => {
-      const { faultsFromFlags } = await import('./sandbox/faults');
+      const { faultsFromFlags } = await import('@baton/crm-sandbox');
       const faults = faultsFromFlags({ profile: opts.profile, seed: opts.seed });
       const log = createLogger();
-      const { startHubSpotSandbox } = await import('./sandbox/hubspot');
-      const { startSalesforceSandbox } = await import('./sandbox/salesforce');
+      const { startHubSpotSandbox } = await import('@baton/crm-sandbox');
+      const { startSalesforceSandbox } = await import('@baton/crm-sandbox');
       const { assertPortFree } = await import('./dev/ports');
       const hubspotPort = Number(opts.hubspotPort);
       const salesforcePort = Number(opts.salesforcePort);
@@ -156,7 +156,7 @@ program
         const tickMs = Number(opts.tickMs);
         if (!Number.isInteger(tickMs) || tickMs < 100)
           throw new Error(`--tick-ms must be a whole number of milliseconds, at least 100 (got "${opts.tickMs}")`);
-        const { startSimulation } = await import('./sandbox/simulate');
+        const { startSimulation } = await import('@baton/crm-sandbox');
         simulation = startSimulation({
           hubspot: hubspot.state,
           salesforce: salesforce.state,

@@ -8,9 +8,9 @@ import { createMappingProvider } from '../config/mapping-provider';
 import { createHubSpotClient } from '../crm/hubspot/client';
 import { createSalesforceConnection } from '../crm/salesforce/client';
 import type { Logger } from '../logger';
-import { startHubSpotSandbox } from '../sandbox/hubspot';
-import { startSalesforceSandbox } from '../sandbox/salesforce';
-import { startSimulation } from '../sandbox/simulate';
+import { startHubSpotSandbox } from '@baton/crm-sandbox';
+import { startSalesforceSandbox } from '@baton/crm-sandbox';
+import { startSimulation } from '@baton/crm-sandbox';
 import { openStore, type Store } from '../store';
 import {
   findTemporalBinary,

@@ -8,7 +8,7 @@ import { ConfigError, type BatonConfig } from '../config/env';
 import { loadHandoverPolicy, type HandoverPolicy } from '../config/handover-file';
 import { createHubSpotClient } from '../crm/hubspot/client';
 import type { Logger } from '../logger';
-import type { SubscriptionInput, WebhookTarget } from '../sandbox/hubspot/webhooks';
+import type { SubscriptionInput, WebhookTarget } from '@baton/crm-sandbox';
 import { openStore, type Store } from '../store';
 import { startServer, type RunningServer, type ServerDeps } from './index';
 

@@ -6,8 +6,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Connection } from 'jsforce';
 import { createHubSpotClient } from '../../src/crm/hubspot/client';
 import { createSalesforceConnection } from '../../src/crm/salesforce/client';
-import { startHubSpotSandbox, type HubSpotSandboxOptions } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox, type SalesforceSandboxOptions } from '../../src/sandbox/salesforce';
+import { startHubSpotSandbox, type HubSpotSandboxOptions } from '@baton/crm-sandbox';
+import { startSalesforceSandbox, type SalesforceSandboxOptions } from '@baton/crm-sandbox';
 import { openStore, type Store } from '../../src/store';
 import { createLocalEnv, createTimeSkippingEnv } from './temporal';
 

@@ -8,7 +8,7 @@
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { createHubSpotClient } from '../../src/crm/hubspot/client';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
+import { startHubSpotSandbox } from '@baton/crm-sandbox';
 
 type HubSpotSandbox = Awaited<ReturnType<typeof startHubSpotSandbox>>;
 

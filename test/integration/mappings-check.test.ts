@@ -12,8 +12,8 @@ import {
 } from '../../src/config/mapping-live';
 import { createHubSpotClient } from '../../src/crm/hubspot/client';
 import { createSalesforceConnection } from '../../src/crm/salesforce/client';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
+import { startHubSpotSandbox } from '@baton/crm-sandbox';
+import { startSalesforceSandbox } from '@baton/crm-sandbox';
 
 /**
  * `baton mappings check` with its live pass against both sandboxes, reached through the

@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createHubSpotClient } from '../../src/crm/hubspot/client';
 import { createSalesforceConnection } from '../../src/crm/salesforce/client';
-import { startHubSpotSandbox } from '../../src/sandbox/hubspot';
-import { startSalesforceSandbox } from '../../src/sandbox/salesforce';
+import { startHubSpotSandbox } from '@baton/crm-sandbox';
+import { startSalesforceSandbox } from '@baton/crm-sandbox';
 import { createLocalEnv } from '../helpers/temporal';
 import { waitFor } from '../helpers/processes';
 

@@ -16,8 +16,8 @@ import {
   type AssignmentInput,
   type RepStatus,
 } from '../../src/routing';
-import { DEMO_COMPANIES, DEMO_REGION_OF_COUNTRY, DEMO_SALES_REPS } from '../../src/sandbox/demo';
-import { employeeRange } from '../../src/sandbox/hubspot/seed';
+import { DEMO_COMPANIES, DEMO_REGION_OF_COUNTRY, DEMO_SALES_REPS } from '@baton/crm-sandbox/testing';
+import { employeeRange } from '@baton/crm-sandbox/testing';
 
 /** A policy from the sections a test cares about, on top of valid SLA and feedback sections. */
 function policyFrom(sections: string): HandoverPolicy {

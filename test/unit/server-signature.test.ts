@@ -3,7 +3,7 @@
  * (which throws rather than returning false on a stale or missing timestamp).
  */
 import { Signature } from '@hubspot/api-client';
-import { signatureV3 as sandboxSignature } from '../../src/sandbox/hubspot/webhooks';
+import { signatureV3 as sandboxSignature } from '@baton/crm-sandbox';
 import {
   MAX_SIGNATURE_AGE_MS,
   normalizeSignedUri,

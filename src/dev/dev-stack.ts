@@ -17,9 +17,9 @@ import {
   installInstructions,
   provisionTemporalBinaries,
   TemporalBinaryError,
-} from '../temporal/binaries';
-import { startTemporalDevServer, type RunningDevServer } from '../temporal/dev-server';
-import { ensureSearchAttributes } from '../temporal/search-attributes';
+} from './temporal-binaries';
+import { startTemporalDevServer, type RunningDevServer } from './temporal-server';
+import { ensureSearchAttributes } from './search-attributes';
 import { startDevServer } from '../server/run';
 import { createBatonWorker, ensureSyncSchedules } from '../worker';
 import { assertPortFree } from './ports';

@@ -1,10 +1,10 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { BATON_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { findTemporalBinary } from '../../src/temporal/binaries';
-import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import { findTemporalBinary } from '../../src/dev/temporal-binaries';
+import { ensureSearchAttributes } from '../../src/dev/search-attributes';
 
-/** The time-skipping test server, found like every Temporal binary (see src/temporal/binaries.ts). */
+/** The time-skipping test server, found like every Temporal binary (see src/dev/temporal-binaries.ts). */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const bin = findTemporalBinary('testServer');
   const env = await TestWorkflowEnvironment.createTimeSkipping(

@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { findTemporalBinary } from '../../src/temporal/binaries';
-import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import { findTemporalBinary } from '../../src/dev/temporal-binaries';
+import { ensureSearchAttributes } from '../../src/dev/search-attributes';
 
 /**
  * `temporal server start-dev` ignores --search-attribute on an existing database, so Baton

@@ -6,7 +6,7 @@ import {
   installInstructions,
   provisionTemporalBinaries,
   TemporalBinaryError,
-} from '../../src/temporal/binaries';
+} from '../../src/dev/temporal-binaries';
 
 /** DESIGN.md's lookup order: TEMPORAL_CLI_PATH, then PATH, then the project's .tools folder. */
 describe('Temporal binary lookup', () => {

@@ -26,7 +26,7 @@ const SPEC: Record<BinaryKind, { envVar: string; exe: string }> = {
 };
 
 export function projectRoot(): string {
-  // src/temporal → project root, both from sources (ts-jest) and from dist/src/temporal.
+  // src/dev → project root, both from sources (ts-jest) and from dist/src/dev.
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;

@@ -16,7 +16,7 @@ export interface LeadHandoverInput {
 export type HandoverOutcome = 'accepted' | 'rejected' | 'recycled';
 export type TouchSource = 'task' | 'status_change' | 'manual';
 
-/** How an owner was chosen (src/routing `AssignedVia`, plus the stages that set owners themselves). */
+/** How an owner was chosen (src/handover/routing `AssignedVia`, plus the stages that set owners themselves). */
 export type OwnerVia =
   | 'previous_owner'
   | 'account_owner'

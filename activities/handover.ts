@@ -11,13 +11,12 @@ import {
   assignOwner as routeLead,
   emailDomain,
   needsPresales,
-  qualifies,
   StoreRoutingLedger,
   websiteDomain,
   type RepStatus,
   type RoutingLedger,
-} from '../src/routing';
-import { previousHandoverOf, VERDICT_EVENT_TYPES } from '../src/routing/qualify';
+} from '../src/handover/routing';
+import { previousHandoverOf, qualifies, VERDICT_EVENT_TYPES } from '../src/handover/qualify';
 import { CREATION_CLAIM_TTL_MS, type Store } from '../src/store';
 import type { HandoverActivities, OwnerRef, OwnerVia } from './handover-types';
 

@@ -3,8 +3,7 @@
  * https://developers.hubspot.com/docs/api/webhooks#webhook-payloads
  */
 import { z } from 'zod';
-import { qualifies } from '../routing';
-import type { QualificationPolicy } from '../routing/qualify';
+import { qualifies, type QualificationPolicy } from '../handover/qualify';
 import { scoreValue } from './handover-trigger';
 
 /** HubSpot sends at most 100 events in one request. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createHandoverActivities } from '../../activities/handover';
 import { loadHandoverPolicy, type HandoverPolicy } from '../../src/config/handover-file';
 import { createMappingProvider } from '../../src/config/mapping-provider';
-import { qualifies } from '../../src/routing';
+import { qualifies } from '../../src/handover/qualify';
 import type { Store } from '../../src/store';
 import {
   handoverStateQuery,

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { HandoverActivities, HandoverContext, OwnerRef } from '../../activities/handover-types';
 import { parseHandoverPolicy, type HandoverPolicy } from '../../src/config/handover-file';
-import { assignOwner, MemoryRoutingLedger, type ContactProperties, type RepStatus } from '../../src/routing';
+import { assignOwner, MemoryRoutingLedger, type ContactProperties, type RepStatus } from '../../src/handover/routing';
 import {
   acceptUpdate,
   contactedSignal,

@@ -19,8 +19,8 @@ import type { HubSpotCursor } from '../src/crm/hubspot/cursor';
 import { readChangedContacts } from '../src/crm/hubspot/delta-cursor';
 import { mapLimit } from '../src/crm/side';
 import { previousHandoverOf, qualifies, VERDICT_EVENT_TYPES } from '../src/handover/qualify';
-import { scoreValue, startHandoverUnlessRunning } from '../src/server/handover-trigger';
 import type { Store } from '../src/store';
+import { scoreValue, startHandoverUnlessRunning } from '../workflows/lead-handover/api';
 import { ZERO_SWEEP_COUNTS, type SweepCounts, type SweepPageInput, type SweepPageResult } from './handover-types';
 
 /**

@@ -1,31 +1,12 @@
 /**
- * What the `leadHandover` workflow and its activities exchange. Only ids, stage data and
+ * What the `leadHandover` workflow and its activities exchange (the workflow's own contract,
+ * its input, state and messages, is workflows/lead-handover/api.ts). Only ids, stage data and
  * durations cross this boundary, so workflow history holds no dossier and no personal data
  * (no names, emails of leads or property values): the activities re-read what they need.
  */
 
 import type { HubSpotCursor } from '../src/crm/hubspot/cursor';
-
-export type HandoverTrigger = 'webhook' | 'sync' | 'manual';
-
-export interface LeadHandoverInput {
-  hubspotId: string;
-  trigger: HandoverTrigger;
-}
-
-export type HandoverOutcome = 'accepted' | 'rejected' | 'recycled';
-export type TouchSource = 'task' | 'status_change' | 'manual';
-
-/** How an owner was chosen (src/handover/routing `AssignedVia`, plus the stages that set owners themselves). */
-export type OwnerVia =
-  | 'previous_owner'
-  | 'account_owner'
-  | 'round_robin'
-  | 'weighted'
-  | 'fallback'
-  | 'presales_queue'
-  | 'escalation'
-  | 'manual';
+import type { HandoverOutcome, OwnerVia, TouchSource } from '../workflows/lead-handover/api';
 
 /** A Salesforce owner: a User (005…) or a queue (00G…). `email` is a rep's work address, never the lead's. */
 export interface OwnerRef {

@@ -18,7 +18,8 @@ import {
 } from '../src/handover/routing';
 import { previousHandoverOf, qualifies, VERDICT_EVENT_TYPES } from '../src/handover/qualify';
 import { CREATION_CLAIM_TTL_MS, type Store } from '../src/store';
-import type { HandoverActivities, OwnerRef, OwnerVia } from './handover-types';
+import type { OwnerVia } from '../workflows/lead-handover/api';
+import type { HandoverActivities, OwnerRef } from './handover-types';
 
 /**
  * The handover's side effects, over injected clients (src/worker.ts builds the real ones).

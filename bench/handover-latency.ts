@@ -35,7 +35,7 @@ import { openStore, type HandoverEvent, type Store } from '../src/store';
 import { findTemporalBinary, installInstructions } from '../src/temporal/binaries';
 import { startTemporalDevServer, type RunningDevServer } from '../src/temporal/dev-server';
 import { createBatonWorker, workflowsPath } from '../src/worker';
-import { handoverStateQuery, handoverWorkflowId } from '../workflows';
+import { handoverStateQuery, handoverWorkflowId } from '../workflows/lead-handover/api';
 import { fmt, gitCommit, gitDirty, machineFacts, repoRoot, writeSection } from './report';
 
 const SECTION = 'handover-latency';

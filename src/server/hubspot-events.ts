@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { qualifies, type QualificationPolicy } from '../handover/qualify';
-import { scoreValue } from './handover-trigger';
+import { scoreValue } from '../../workflows/lead-handover/api';
 
 /** HubSpot sends at most 100 events in one request. */
 export const MAX_EVENTS_PER_REQUEST = 100;

@@ -9,7 +9,7 @@ import { loadHandoverPolicy, type HandoverPolicy } from '../../src/config/handov
 import type { DevInfo } from '../../src/dev/dev-stack';
 import { qualifies } from '../../src/handover/qualify';
 import { chooseTeam } from '../../src/handover/routing';
-import { handoverStateQuery, handoverWorkflowId, type HandoverState } from '../../workflows';
+import { handoverStateQuery, handoverWorkflowId, type HandoverState } from '../../workflows/lead-handover/api';
 import { baton, cleanUpDev, devEnv, readDevInfo, startDev, stopWithSigint, type DevRun } from '../helpers/dev-process';
 import { processesMentioning, waitFor } from '../helpers/processes';
 

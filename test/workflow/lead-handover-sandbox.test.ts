@@ -9,13 +9,13 @@ import { loadHandoverPolicy, type HandoverPolicy } from '../../src/config/handov
 import { createMappingProvider } from '../../src/config/mapping-provider';
 import { qualifies } from '../../src/handover/qualify';
 import type { Store } from '../../src/store';
+import { leadHandover } from '../../workflows';
 import {
   handoverStateQuery,
   handoverWorkflowId,
-  leadHandover,
   rejectUpdate,
   type HandoverState,
-} from '../../workflows';
+} from '../../workflows/lead-handover/api';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { uniqueId, workflowBundle } from '../helpers/temporal';
 

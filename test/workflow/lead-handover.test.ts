@@ -13,13 +13,13 @@ import {
   contactedSignal,
   handoverStateQuery,
   handoverWorkflowId,
-  leadHandover,
   presalesDoneSignal,
   reassignUpdate,
   rejectUpdate,
   scoreChangedSignal,
   type HandoverState,
-} from '../../workflows';
+} from '../../workflows/lead-handover/api';
+import { leadHandover } from '../../workflows';
 import { BatonOutcome, BatonOwner, BatonSlaDueAt, BatonStage } from '../../workflows/search-attributes';
 import { createTimeSkippingEnv, uniqueId, workflowBundle } from '../helpers/temporal';
 

@@ -2,9 +2,6 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -13,17 +10,23 @@ import {
 import type {
   HandoverActivities,
   HandoverContext,
-  HandoverOutcome,
-  HandoverTrigger,
-  LeadHandoverInput,
   OwnerRef,
-  OwnerVia,
   RecordHandoverEventInput,
-  TouchSource,
-} from '../activities/handover-types';
-import { BatonOutcome, BatonOwner, BatonSlaDueAt, BatonStage } from './search-attributes';
-
-export type { HandoverOutcome, LeadHandoverInput, TouchSource } from '../activities/handover-types';
+} from '../../activities/handover-types';
+import { BatonOutcome, BatonOwner, BatonSlaDueAt, BatonStage } from '../search-attributes';
+import {
+  acceptUpdate,
+  contactedSignal,
+  handoverStateQuery,
+  presalesDoneSignal,
+  reassignUpdate,
+  rejectUpdate,
+  scoreChangedSignal,
+  type HandoverOutcome,
+  type HandoverStage,
+  type HandoverState,
+  type LeadHandoverInput,
+} from './api';
 
 /**
  * One marketing → sales handover per lead (workflow id `handover:<hubspot id>`): qualify,
@@ -31,79 +34,8 @@ export type { HandoverOutcome, LeadHandoverInput, TouchSource } from '../activit
  * escalation, sales' verdict back to HubSpot. History holds ids and stage data only; the
  * activities read and write the CRMs. Durations come from the policy through
  * `loadHandoverContext`, so the workflow never reads a file or a clock of its own.
+ * The contract (names, input, state, signals, updates, query) is in api.ts.
  */
-
-export type HandoverStage =
-  | 'qualifying'
-  | 'not_qualified'
-  | 'dossier'
-  | 'presales'
-  | 'assigning'
-  | 'handed_over'
-  | 'campaigns_stopped'
-  | 'awaiting_first_touch'
-  | 'escalated'
-  | 'awaiting_outcome'
-  | HandoverOutcome;
-
-export interface HandoverState {
-  hubspotId: string;
-  trigger: HandoverTrigger;
-  stage: HandoverStage;
-  leadId: string | null;
-  /** Salesforce User (005…) or queue (00G…) id. */
-  ownerId: string | null;
-  /** The rep's work email; null for a queue. */
-  ownerEmail: string | null;
-  ownerVia: OwnerVia | null;
-  /** Every rep who had this lead, oldest first (never assigned it again on a breach). */
-  previousOwners: string[];
-  /** Epoch ms of the current first-touch deadline, null when no SLA timer runs. */
-  slaDueAt: number | null;
-  breaches: number;
-  reassignments: number;
-  escalated: boolean;
-  contactedAt: number | null;
-  contactSource: TouchSource | null;
-  /** Latest score sent with `scoreChangedSignal`. */
-  score: number | null;
-  outcome: HandoverOutcome | 'not_qualified' | null;
-  reason: string | null;
-  history: { stage: HandoverStage; at: number }[];
-}
-
-export interface ScoreChanged {
-  score: number | null;
-  at: number;
-}
-export interface Contacted {
-  at: number;
-  source: TouchSource;
-}
-export interface RejectInput {
-  reason: string;
-  /** Back to nurture as recycled (bad timing) instead of rejected. */
-  recycle?: boolean;
-}
-/** `{}` lets routing pick the next eligible rep; `toEmail` names one. */
-export interface ReassignInput {
-  toEmail?: string;
-}
-export interface AcceptInput {
-  note?: string;
-}
-
-export const scoreChangedSignal = defineSignal<[ScoreChanged]>('scoreChanged');
-export const contactedSignal = defineSignal<[Contacted]>('contacted');
-export const presalesDoneSignal = defineSignal<[]>('presalesDone');
-export const acceptUpdate = defineUpdate<HandoverState, [AcceptInput]>('accept');
-export const rejectUpdate = defineUpdate<HandoverState, [RejectInput]>('reject');
-export const reassignUpdate = defineUpdate<HandoverState, [ReassignInput]>('reassign');
-export const handoverStateQuery = defineQuery<HandoverState>('handoverState');
-
-export function handoverWorkflowId(hubspotId: string): string {
-  return `handover:${hubspotId}`;
-}
 
 // Activity profiles: reads are cheap to retry; writes are idempotent (matched by link,
 // key or subject) so retrying them is safe too. Errors no retry can fix fail fast.

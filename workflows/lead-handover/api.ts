@@ -11,6 +11,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { HandoverOutcome, OwnerVia, TouchSource } from '../../src/handover/types';
 import type { leadHandover } from './workflow';
 
 /** The workflow type, as `workflows/index.ts` exports the function and as histories record it. */
@@ -32,19 +33,8 @@ export interface LeadHandoverInput {
   trigger: HandoverTrigger;
 }
 
-export type HandoverOutcome = 'accepted' | 'rejected' | 'recycled';
-export type TouchSource = 'task' | 'status_change' | 'manual';
-
-/** How an owner was chosen (src/handover/routing `AssignedVia`, plus the stages that set owners themselves). */
-export type OwnerVia =
-  | 'previous_owner'
-  | 'account_owner'
-  | 'round_robin'
-  | 'weighted'
-  | 'fallback'
-  | 'presales_queue'
-  | 'escalation'
-  | 'manual';
+// The vocabulary the workflow shares with its steps (src/handover): outcomes, touches, how owners were chosen.
+export type { HandoverOutcome, OwnerVia, TouchSource };
 
 export type HandoverStage =
   | 'qualifying'

@@ -49,6 +49,8 @@ export interface CrmErrorInit {
   code?: string | null;
   /** What a person should do about it, appended to the message. */
   hint: string;
+  /** The call got no answer at all (refused, reset, timed out). */
+  noAnswer?: boolean;
   cause?: unknown;
 }
 
@@ -61,12 +63,11 @@ export class CrmError extends Error {
   readonly retryable: boolean;
 
   constructor(init: CrmErrorInit) {
-    const answered =
-      init.status !== null
+    const answered = init.noAnswer
+      ? `${init.system} gave no answer to ${init.endpoint}`
+      : init.status !== null
         ? `${init.system} answered ${init.status}${init.code ? ` ${init.code}` : ''} to ${init.endpoint}`
-        : init.code
-          ? `${init.system} answered ${init.code} to ${init.endpoint}`
-          : `${init.system} gave no answer to ${init.endpoint}`;
+        : `${init.system} answered ${init.code ?? 'an error'} to ${init.endpoint}`;
     super(`${answered}: ${init.hint}`, init.cause !== undefined ? { cause: init.cause } : undefined);
     this.name = 'CrmError';
     this.system = init.system;
@@ -118,6 +119,7 @@ export function unavailable(system: CrmSystem, endpoint: string, code: string, c
     status: null,
     type: 'CrmUnavailable',
     code,
+    noAnswer: true,
     hint: `${system} could not be reached (${code}); retried`,
     cause,
   });

@@ -3,24 +3,22 @@ import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts
 import { Context } from '@temporalio/activity';
 import type { Client as TemporalClient } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
 import type { HandoverPolicy } from '../src/config/handover-file';
 import { MappingError } from '../src/config/mapping-file';
 import {
-  HUBSPOT_BATCH_MAX,
-  hubspotContactSchema,
   HubSpotContacts,
   modifiedAt,
-  withSystemProperties,
+  readContactsByIds,
   type ContactSearch,
   type HubSpotContact,
 } from '../src/crm/hubspot/contacts';
 import type { HubSpotCursor } from '../src/crm/hubspot/cursor';
 import { readChangedContacts } from '../src/crm/hubspot/delta-cursor';
 import { mapLimit } from '../src/crm/side';
-import { previousHandoverOf, qualifies, VERDICT_EVENT_TYPES } from '../src/routing/qualify';
-import { scoreValue, startHandoverUnlessRunning } from '../src/server/handover-trigger';
+import { previousHandoverOf, qualifies, VERDICT_EVENT_TYPES } from '../src/handover/qualify';
 import type { Store } from '../src/store';
+import { withActivityFailures } from './failures';
+import { scoreValue, startHandoverUnlessRunning } from '../workflows/lead-handover/api';
 import { ZERO_SWEEP_COUNTS, type SweepCounts, type SweepPageInput, type SweepPageResult } from './handover-types';
 
 /**
@@ -40,8 +38,6 @@ export const SWEEP_ERRORS = 'handover-sweep';
 
 /** Temporal calls in flight at once while starting handovers. */
 const IN_FLIGHT = 8;
-
-const batchReadSchema = z.object({ results: z.array(hubspotContactSchema) });
 
 export interface HandoverSweepDeps {
   hubspot: HubSpotClient;
@@ -182,7 +178,7 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
     },
 
     /** One page of changed contacts at or above the threshold; the cursor moves past what was judged or recorded. */
-    async sweepQualifiedLeads(input: SweepPageInput): Promise<SweepPageResult> {
+    sweepQualifiedLeads: withActivityFailures(async (input: SweepPageInput): Promise<SweepPageResult> => {
       const policy = policyOf();
       if (policy === null) return { cursor: input.cursor, done: true, counts: { ...ZERO_SWEEP_COUNTS } };
       const search = scoredContactSearch(deps.hubspot, policy.qualification.score);
@@ -193,25 +189,16 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
       await deps.store.resolveSyncErrors(SWEEP_ERRORS, 'to_salesforce', evaluated);
       await deps.store.setCursor(SWEEP_CURSOR, page.next);
       return { cursor: page.next, done: page.done, counts };
-    },
+    }),
 
     /** Contacts the sweep could not evaluate before, whose backoff is over: read by id and judged again. */
-    async retrySweepErrors(input: { limit?: number } = {}): Promise<SweepCounts> {
+    retrySweepErrors: withActivityFailures(async (input: { limit?: number } = {}): Promise<SweepCounts> => {
       const policy = policyOf();
       if (policy === null) return { ...ZERO_SWEEP_COUNTS };
       const due = await deps.store.dueSyncErrors(SWEEP_ERRORS, 'to_salesforce', now(), input.limit ?? 200);
       if (due.length === 0) return { ...ZERO_SWEEP_COUNTS };
-      const contacts: HubSpotContact[] = [];
       const ids = due.map((e) => e.sourceId);
-      for (let i = 0; i < ids.length; i += HUBSPOT_BATCH_MAX) {
-        // https://developers.hubspot.com/docs/api/crm/contacts (POST /crm/v3/objects/contacts/batch/read)
-        const read = await deps.hubspot.crm.contacts.batchApi.read({
-          inputs: ids.slice(i, i + HUBSPOT_BATCH_MAX).map((id) => ({ id })),
-          properties: withSystemProperties(criteriaProperties(policy)),
-          propertiesWithHistory: [],
-        });
-        contacts.push(...batchReadSchema.parse(read).results);
-      }
+      const contacts = await readContactsByIds(deps.hubspot, ids, criteriaProperties(policy));
       const found = new Set(contacts.map((c) => c.id));
       const { counts, evaluated } = await handOver(policy, contacts);
       // Deleted contacts have nothing left to hand over.
@@ -220,6 +207,6 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
         ...ids.filter((id) => !found.has(id)),
       ]);
       return counts;
-    },
+    }),
   };
 }

@@ -1,166 +1,33 @@
 /**
- * What the `leadHandover` workflow and its activities exchange. Only ids, stage data and
- * durations cross this boundary, so workflow history holds no dossier and no personal data
- * (no names, emails of leads or property values): the activities re-read what they need.
+ * The types of the handover's activities: the steps' inputs and results (defined with the
+ * steps in src/handover/types.ts) and the delta sync's qualification sweep. Workflows import
+ * them from here, as types only.
  */
 
 import type { HubSpotCursor } from '../src/crm/hubspot/cursor';
+import type { HandoverSteps } from '../src/handover/types';
 
-export type HandoverTrigger = 'webhook' | 'sync' | 'manual';
-
-export interface LeadHandoverInput {
-  hubspotId: string;
-  trigger: HandoverTrigger;
-}
-
-export type HandoverOutcome = 'accepted' | 'rejected' | 'recycled';
-export type TouchSource = 'task' | 'status_change' | 'manual';
-
-/** How an owner was chosen (src/routing `AssignedVia`, plus the stages that set owners themselves). */
-export type OwnerVia =
-  | 'previous_owner'
-  | 'account_owner'
-  | 'round_robin'
-  | 'weighted'
-  | 'fallback'
-  | 'presales_queue'
-  | 'escalation'
-  | 'manual';
-
-/** A Salesforce owner: a User (005…) or a queue (00G…). `email` is a rep's work address, never the lead's. */
-export interface OwnerRef {
-  ownerId: string;
-  kind: 'user' | 'queue';
-  email: string | null;
-  via: OwnerVia;
-}
-
-/** The policy as far as the workflow needs it, with durations already parsed (the workflow stays deterministic). */
-export interface HandoverContext {
-  qualified: boolean;
-  /** The Salesforce Lead already linked to this contact, if any. */
-  leadId: string | null;
-  presales: { queueId: string; releaseWithinMs: number; onTimeout: 'route' | 'escalate' } | null;
-  sla: {
-    firstTouchWithinMs: number;
-    reassignmentsBeforeEscalation: number;
-    /** How often the workflow checks Salesforce for a first touch as a fallback to the signal; null: never. */
-    pollEveryMs: number | null;
-  };
-  /** How often the workflow reads the Lead's status for sales' verdict; null: only the updates decide. */
-  outcomePollEveryMs: number | null;
-}
-
-export interface LoadHandoverContextInput {
-  workflowId: string;
-  runId: string;
-  hubspotId: string;
-}
-
-export interface WriteDossierInput {
-  workflowId: string;
-  hubspotId: string;
-  leadId: string | null;
-}
-
-export interface WriteDossierResult {
-  leadId: string;
-  /** The Task that holds the dossier. */
-  taskId: string;
-}
-
-export interface AssignOwnerInput {
-  workflowId: string;
-  runId: string;
-  hubspotId: string;
-  /** Which assignment of this handover (0 first, 1 after the first breach …); keys idempotency. */
-  attempt: number;
-  /** Reps (emails) who already had this lead. */
-  exclude: string[];
-  /** An admin's choice (`reassignUpdate`); still checked against Salesforce. */
-  toEmail?: string;
-}
-
-export interface UpsertLeadWithOwnerInput {
-  hubspotId: string;
-  leadId: string;
-  ownerId: string;
-}
-
-export interface StopCampaignsInput {
-  workflowId: string;
-  hubspotId: string;
-}
-
-export interface StopCampaignsResult {
-  listsLeft: number;
-  workflowsLeft: number;
-  suppressed: boolean;
-}
-
-export interface CheckFirstTouchInput {
-  leadId: string;
-  /** Epoch ms of the (re)assignment: only touches after it count. */
-  since: number;
-  ownerId: string;
-}
-
-export interface FirstTouch {
-  touched: boolean;
-  at: number | null;
-  source: TouchSource | null;
-}
-
-export interface CheckOutcomeInput {
-  leadId: string;
-}
-
-export interface OutcomeCheck {
-  outcome: HandoverOutcome | null;
-  reason: string | null;
-}
-
-export interface EscalateInput {
-  workflowId: string;
-  runId: string;
-  hubspotId: string;
-  leadId: string;
-  breaches: number;
-  why: 'sla_breached' | 'presales_timeout';
-}
-
-export interface WriteOutcomeInput {
-  workflowId: string;
-  hubspotId: string;
-  outcome: HandoverOutcome;
-  reason: string | null;
-}
-
-export interface RecordHandoverEventInput {
-  workflowId: string;
-  hubspotId: string;
-  type: string;
-  ownerId: string | null;
-  /** Epoch ms in workflow time, so a replayed or retried event keeps its time. */
-  at: number;
-  /** Idempotency: an event with a stored key is not appended again. */
-  eventKey: string;
-  data?: Record<string, string | number | boolean | null>;
-}
+export type {
+  OwnerRef,
+  HandoverContext,
+  LoadHandoverContextInput,
+  WriteDossierInput,
+  WriteDossierResult,
+  AssignOwnerInput,
+  UpsertLeadWithOwnerInput,
+  StopCampaignsInput,
+  StopCampaignsResult,
+  CheckFirstTouchInput,
+  FirstTouch,
+  CheckOutcomeInput,
+  OutcomeCheck,
+  EscalateInput,
+  WriteOutcomeInput,
+  RecordHandoverEventInput,
+} from '../src/handover/types';
 
 /** The handover's activities; `createHandoverActivities` builds them, tests fake them with this type. */
-export interface HandoverActivities {
-  loadHandoverContext(input: LoadHandoverContextInput): Promise<HandoverContext>;
-  writeDossier(input: WriteDossierInput): Promise<WriteDossierResult>;
-  assignOwner(input: AssignOwnerInput): Promise<OwnerRef>;
-  upsertLeadWithOwner(input: UpsertLeadWithOwnerInput): Promise<{ leadId: string }>;
-  stopCampaigns(input: StopCampaignsInput): Promise<StopCampaignsResult>;
-  checkFirstTouch(input: CheckFirstTouchInput): Promise<FirstTouch>;
-  checkOutcome(input: CheckOutcomeInput): Promise<OutcomeCheck>;
-  escalate(input: EscalateInput): Promise<OwnerRef>;
-  writeOutcomeToHubSpot(input: WriteOutcomeInput): Promise<void>;
-  recordHandoverEvent(input: RecordHandoverEventInput): Promise<void>;
-}
+export type HandoverActivities = HandoverSteps;
 
 /** What one page of the qualification sweep did; counts only, so the sync's history stays small. */
 export interface SweepCounts {

@@ -27,7 +27,7 @@ import { createHubSpotClient } from '../src/crm/hubspot/client';
 import { createSalesforceConnection } from '../src/crm/salesforce/client';
 import { freePort } from '../src/dev/ports';
 import { createLogger } from '../src/logger';
-import { qualifies } from '../src/routing';
+import { qualifies } from '../src/handover/qualify';
 import { DEMO_COMPANIES, DEMO_FIRST_NAMES, DEMO_LAST_NAMES } from '@baton/crm-sandbox/testing';
 import { employeeRange } from '@baton/crm-sandbox/testing';
 import { handoverPolicyFile, startDevServer, type WebhookSendingSandbox } from '../src/server/run';
@@ -35,7 +35,7 @@ import { openStore, type HandoverEvent, type Store } from '../src/store';
 import { findTemporalBinary, installInstructions } from '../src/dev/temporal-binaries';
 import { startTemporalDevServer, type RunningDevServer } from '../src/dev/temporal-server';
 import { createBatonWorker, workflowsPath } from '../src/worker';
-import { handoverStateQuery, handoverWorkflowId } from '../workflows';
+import { handoverStateQuery, handoverWorkflowId } from '../workflows/lead-handover/api';
 import { fmt, gitCommit, gitDirty, machineFacts, repoRoot, writeSection } from './report';
 
 const SECTION = 'handover-latency';

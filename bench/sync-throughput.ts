@@ -19,7 +19,8 @@ import { freePort } from '../src/dev/ports';
 import { openStore } from '../src/store';
 import { findTemporalBinary } from '../src/dev/temporal-binaries';
 import { createBatonWorker, workflowsPath } from '../src/worker';
-import { deltaSync, type DeltaSyncResult } from '../workflows';
+import { deltaSync } from '../workflows';
+import type { DeltaSyncResult } from '../workflows/delta-sync/api';
 import { BATON_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { fmt, gitCommit, machineFacts, repoRoot, writeSection } from './report';
 

@@ -387,7 +387,7 @@ sync
 /** The handover of one lead, by HubSpot id or by email (looked up in HubSpot). */
 async function handoverHandle(lead: string, opts: { dev?: boolean }) {
   const { Client, Connection } = await import('@temporalio/client');
-  const { handoverWorkflowId } = await import('../workflows/lead-handover');
+  const { handoverWorkflowId } = await import('../workflows/lead-handover/api');
   let hubspotId = lead;
   let address = loadConfig().temporal.address;
   const namespace = loadConfig().temporal.namespace;
@@ -433,7 +433,7 @@ lead
   .option('--dev', 'use the running `baton dev`')
   .description('the handover state: stage, owner, SLA due time, breaches, outcome, history')
   .action(async (id: string, opts: { dev?: boolean }) => {
-    const { handoverStateQuery } = await import('../workflows/lead-handover');
+    const { handoverStateQuery } = await import('../workflows/lead-handover/api');
     await leadAction((h) => h.query(handoverStateQuery))(id, opts);
   });
 lead
@@ -443,7 +443,7 @@ lead
   .option('--dev', 'use the running `baton dev`')
   .description('sales accepts the lead: SQL is written back to HubSpot')
   .action(async (id: string, opts: { note?: string; dev?: boolean }) => {
-    const { acceptUpdate } = await import('../workflows/lead-handover');
+    const { acceptUpdate } = await import('../workflows/lead-handover/api');
     await leadAction((h) => h.executeUpdate(acceptUpdate, { args: [opts.note ? { note: opts.note } : {}] }))(id, opts);
   });
 lead
@@ -454,7 +454,7 @@ lead
   .option('--dev', 'use the running `baton dev`')
   .description('sales rejects the lead with a reason; it goes back to marketing nurture')
   .action(async (id: string, opts: { reason: string; recycle?: boolean; dev?: boolean }) => {
-    const { rejectUpdate } = await import('../workflows/lead-handover');
+    const { rejectUpdate } = await import('../workflows/lead-handover/api');
     await leadAction((h) =>
       h.executeUpdate(rejectUpdate, { args: [{ reason: opts.reason, ...(opts.recycle ? { recycle: true } : {}) }] }),
     )(id, opts);
@@ -466,7 +466,7 @@ lead
   .option('--dev', 'use the running `baton dev`')
   .description('give the lead to another rep')
   .action(async (id: string, opts: { to?: string; dev?: boolean }) => {
-    const { reassignUpdate } = await import('../workflows/lead-handover');
+    const { reassignUpdate } = await import('../workflows/lead-handover/api');
     await leadAction((h) => h.executeUpdate(reassignUpdate, { args: [opts.to ? { toEmail: opts.to } : {}] }))(id, opts);
   });
 

@@ -11,6 +11,7 @@ import {
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection as SalesforceConnection } from 'jsforce';
 import { createActivities } from '../activities';
+import { DELTA_SYNC_WORKFLOW_TYPE } from '../workflows/delta-sync/api';
 import type { BatonConfig } from './config/env';
 import { loadHandoverPolicy, type HandoverPolicy } from './config/handover-file';
 import { createMappingProvider } from './config/mapping-provider';
@@ -102,7 +103,7 @@ export async function ensureSyncSchedules(
     const scheduleId = scheduleIdFor(mapping.name);
     const action = {
       type: 'startWorkflow' as const,
-      workflowType: 'deltaSync',
+      workflowType: DELTA_SYNC_WORKFLOW_TYPE,
       workflowId: scheduleId,
       taskQueue,
       args: [{ mapping: mapping.name }],

@@ -7,7 +7,7 @@ import type { Client as TemporalClient } from '@temporalio/client';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import { storeDeliveryLedger, type DeliveryLedger, type DeliveryStore } from './deliveries';
-import { signalHandover } from './handover-trigger';
+import { signalHandover } from '../../workflows/lead-handover/api';
 import type { ScoreTrigger } from './hubspot-events';
 import { registerHubSpotWebhooks } from './webhooks';
 

@@ -3,9 +3,8 @@
  * https://developers.hubspot.com/docs/api/webhooks#webhook-payloads
  */
 import { z } from 'zod';
-import { qualifies } from '../routing';
-import type { QualificationPolicy } from '../routing/qualify';
-import { scoreValue } from './handover-trigger';
+import { qualifies, type QualificationPolicy } from '../handover/qualify';
+import { scoreValue } from '../../workflows/lead-handover/api';
 
 /** HubSpot sends at most 100 events in one request. */
 export const MAX_EVENTS_PER_REQUEST = 100;

@@ -7,14 +7,15 @@ import { buildServer, type ServerDeps } from './app';
 
 export { buildServer, type ServerDeps } from './app';
 export { memoryDeliveryLedger, storeDeliveryLedger, type DeliveryLedger } from './deliveries';
+// The handover's contract lives with its workflow; re-exported for callers of the server's API.
 export {
   HANDOVER_WORKFLOW_TYPE,
-  SCORE_CHANGED_SIGNAL,
   handoverWorkflowId,
+  scoreChangedSignal,
   signalHandover,
-  type HandoverInput,
+  type LeadHandoverInput,
   type ScoreChanged,
-} from './handover-trigger';
+} from '../../workflows/lead-handover/api';
 export { HUBSPOT_WEBHOOK_PATH } from './webhooks';
 export { signatureV3, verifySignatureV3 } from './signature';
 

@@ -7,7 +7,7 @@ import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import type { DeliveryLedger } from './deliveries';
-import { handoverWorkflowId, scoreValue, type ScoreChanged } from './handover-trigger';
+import { handoverWorkflowId, scoreValue, type ScoreChanged } from '../../workflows/lead-handover/api';
 import {
   decideEvent,
   deliveryKey,

@@ -7,8 +7,9 @@ import { Connection } from 'jsforce';
 import { z } from 'zod';
 import { loadHandoverPolicy, type HandoverPolicy } from '../../src/config/handover-file';
 import type { DevInfo } from '../../src/dev/dev-stack';
-import { chooseTeam, qualifies } from '../../src/routing';
-import { handoverStateQuery, handoverWorkflowId, type HandoverState } from '../../workflows';
+import { qualifies } from '../../src/handover/qualify';
+import { chooseTeam } from '../../src/handover/routing';
+import { handoverStateQuery, handoverWorkflowId, type HandoverState } from '../../workflows/lead-handover/api';
 import { baton, cleanUpDev, devEnv, readDevInfo, startDev, stopWithSigint, type DevRun } from '../helpers/dev-process';
 import { processesMentioning, waitFor } from '../helpers/processes';
 

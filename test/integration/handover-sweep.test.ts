@@ -9,9 +9,15 @@ import { createHandoverSweepActivities, SWEEP_CURSOR } from '../../activities/ha
 import { loadHandoverPolicy, type HandoverPolicy } from '../../src/config/handover-file';
 import { createMappingProvider } from '../../src/config/mapping-provider';
 import type { HubSpotCursor } from '../../src/crm/hubspot/cursor';
-import { signalHandover } from '../../src/server/handover-trigger';
 import type { Store } from '../../src/store';
-import { deltaSync, handoverStateQuery, handoverWorkflowId, rejectUpdate, type HandoverState } from '../../workflows';
+import { deltaSync } from '../../workflows';
+import {
+  handoverStateQuery,
+  handoverWorkflowId,
+  rejectUpdate,
+  signalHandover,
+  type HandoverState,
+} from '../../workflows/lead-handover/api';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { uniqueId, workflowBundle } from '../helpers/temporal';
 

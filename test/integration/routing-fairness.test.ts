@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseHandoverPolicy, type HandoverPolicy } from '../../src/config/handover-file';
-import { assignOwner, periodKeys, StoreRoutingLedger, type Assignment, type RepStatus } from '../../src/routing';
+import {
+  assignOwner,
+  periodKeys,
+  StoreRoutingLedger,
+  type Assignment,
+  type RepStatus,
+} from '../../src/handover/routing';
 import { openStore, type Store } from '../../src/store';
 
 const PG_URL = process.env.BATON_TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';

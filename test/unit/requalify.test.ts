@@ -1,5 +1,5 @@
 import { parseDuration } from '../../src/config/handover-file';
-import { previousHandoverOf, qualifies, type QualificationPolicy } from '../../src/routing/qualify';
+import { previousHandoverOf, qualifies, type QualificationPolicy } from '../../src/handover/qualify';
 
 /** The cool-down after sales' verdict (qualification > requalify_after), table-driven. */
 const DAY = 86_400_000;

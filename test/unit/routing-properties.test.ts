@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { parseHandoverPolicy } from '../../src/config/handover-file';
-import { assignOwner, MemoryRoutingLedger, type Candidate, type ClaimRequest, type RepStatus } from '../../src/routing';
+import {
+  assignOwner,
+  MemoryRoutingLedger,
+  type Candidate,
+  type ClaimRequest,
+  type RepStatus,
+} from '../../src/handover/routing';
 
 const WEEK = 'week:2024-W18';
 const day = (d: number) => `day:2024-04-${String(29 + d).padStart(2, '0')}`;

@@ -11,11 +11,11 @@ import {
   parseEmployees,
   periodKeys,
   pickRep,
-  qualifies,
   websiteDomain,
   type AssignmentInput,
   type RepStatus,
-} from '../../src/routing';
+} from '../../src/handover/routing';
+import { qualifies } from '../../src/handover/qualify';
 import { DEMO_COMPANIES, DEMO_REGION_OF_COUNTRY, DEMO_SALES_REPS } from '@baton/crm-sandbox/testing';
 import { employeeRange } from '@baton/crm-sandbox/testing';
 

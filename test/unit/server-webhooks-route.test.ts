@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLogger } from '../../src/logger';
 import { memoryDeliveryLedger } from '../../src/server/deliveries';
-import type { ScoreChanged } from '../../src/server/handover-trigger';
+import type { ScoreChanged } from '../../workflows/lead-handover/api';
 import { signatureV3 } from '../../src/server/signature';
 import { registerHubSpotWebhooks, type StartHandover } from '../../src/server/webhooks';
 

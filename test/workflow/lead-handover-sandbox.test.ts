@@ -7,15 +7,15 @@ import { z } from 'zod';
 import { createHandoverActivities } from '../../activities/handover';
 import { loadHandoverPolicy, type HandoverPolicy } from '../../src/config/handover-file';
 import { createMappingProvider } from '../../src/config/mapping-provider';
-import { qualifies } from '../../src/routing';
+import { qualifies } from '../../src/handover/qualify';
 import type { Store } from '../../src/store';
+import { leadHandover } from '../../workflows';
 import {
   handoverStateQuery,
   handoverWorkflowId,
-  leadHandover,
   rejectUpdate,
   type HandoverState,
-} from '../../workflows';
+} from '../../workflows/lead-handover/api';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { uniqueId, workflowBundle } from '../helpers/temporal';
 

@@ -7,19 +7,19 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { HandoverActivities, HandoverContext, OwnerRef } from '../../activities/handover-types';
 import { parseHandoverPolicy, type HandoverPolicy } from '../../src/config/handover-file';
-import { assignOwner, MemoryRoutingLedger, type ContactProperties, type RepStatus } from '../../src/routing';
+import { assignOwner, MemoryRoutingLedger, type ContactProperties, type RepStatus } from '../../src/handover/routing';
 import {
   acceptUpdate,
   contactedSignal,
   handoverStateQuery,
   handoverWorkflowId,
-  leadHandover,
   presalesDoneSignal,
   reassignUpdate,
   rejectUpdate,
   scoreChangedSignal,
   type HandoverState,
-} from '../../workflows';
+} from '../../workflows/lead-handover/api';
+import { leadHandover } from '../../workflows';
 import { BatonOutcome, BatonOwner, BatonSlaDueAt, BatonStage } from '../../workflows/search-attributes';
 import { createTimeSkippingEnv, uniqueId, workflowBundle } from '../helpers/temporal';
 

@@ -2,6 +2,7 @@ import type { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum, type Filter } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { z } from 'zod';
 import type { Values } from '../../mapping/transform';
+import { parseAnswer, viaOfficialClient, type HubSpotEndpoint } from './request';
 
 /** A HubSpot contact as Baton uses it: string-or-null properties plus the modification time. */
 export const hubspotContactSchema = z.object({
@@ -85,4 +86,103 @@ export function modifiedAt(contact: HubSpotContact): number {
 
 export function valuesOf(contact: HubSpotContact): Values {
   return contact.properties;
+}
+
+const READ_CONTACT: HubSpotEndpoint = {
+  method: 'GET',
+  path: '/crm/v3/objects/contacts/{contactId}',
+  scopes: ['crm.objects.contacts.read'],
+};
+
+const timestamp = z.date().or(z.string().transform((s) => new Date(s)));
+const contactWithHistorySchema = z.object({
+  id: z.string(),
+  properties: z.record(z.string(), z.string().nullable()),
+  propertiesWithHistory: z
+    .record(z.string(), z.array(z.object({ value: z.string().nullable(), timestamp })))
+    .optional(),
+});
+
+/** One earlier value of a property, newest first as HubSpot lists them. */
+export interface PropertyChange {
+  value: string | null;
+  timestamp: Date;
+}
+
+export interface ContactWithHistory {
+  properties: Values;
+  history: Record<string, PropertyChange[]>;
+}
+
+/**
+ * One contact's properties, and the history of some of them.
+ * https://developers.hubspot.com/docs/api/crm/contacts (GET /crm/v3/objects/contacts/{contactId}?properties=…&propertiesWithHistory=…)
+ */
+export async function readContact(
+  client: Client,
+  contactId: string,
+  properties: readonly string[],
+  withHistory: readonly string[] = [],
+): Promise<ContactWithHistory> {
+  const contact = await viaOfficialClient(READ_CONTACT, () =>
+    client.crm.contacts.basicApi.getById(
+      contactId,
+      [...new Set(properties)],
+      withHistory.length > 0 ? [...new Set(withHistory)] : undefined,
+    ),
+  );
+  const parsed = parseAnswer(READ_CONTACT, { status: 200, json: contact }, contactWithHistorySchema);
+  return { properties: parsed.properties, history: parsed.propertiesWithHistory ?? {} };
+}
+
+const UPDATE_CONTACT: HubSpotEndpoint = {
+  method: 'PATCH',
+  path: '/crm/v3/objects/contacts/{contactId}',
+  scopes: ['crm.objects.contacts.write'],
+};
+
+/**
+ * Sets properties of one contact. HubSpot clears a property sent as an empty string.
+ * https://developers.hubspot.com/docs/api/crm/contacts (PATCH /crm/v3/objects/contacts/{contactId})
+ */
+export async function updateContact(
+  client: Client,
+  contactId: string,
+  properties: Readonly<Record<string, string>>,
+): Promise<void> {
+  const updated = await viaOfficialClient(UPDATE_CONTACT, () =>
+    client.crm.contacts.basicApi.update(contactId, { properties: { ...properties } }),
+  );
+  parseAnswer(UPDATE_CONTACT, { status: 200, json: updated }, z.object({ id: z.string() }));
+}
+
+const BATCH_READ: HubSpotEndpoint = {
+  method: 'POST',
+  path: '/crm/v3/objects/contacts/batch/read',
+  scopes: ['crm.objects.contacts.read'],
+};
+const batchReadSchema = z.object({ results: z.array(hubspotContactSchema) });
+
+/**
+ * Contacts by id, in batches of 100, with the system properties the sync relies on; ids
+ * that do not exist (deleted, merged away) are left out.
+ * https://developers.hubspot.com/docs/api/crm/contacts (POST /crm/v3/objects/contacts/batch/read)
+ */
+export async function readContactsByIds(
+  client: Client,
+  ids: readonly string[],
+  properties: string[],
+): Promise<HubSpotContact[]> {
+  const contacts: HubSpotContact[] = [];
+  for (let i = 0; i < ids.length; i += HUBSPOT_BATCH_MAX) {
+    const read = await viaOfficialClient(BATCH_READ, () =>
+      client.crm.contacts.batchApi.read({
+        inputs: ids.slice(i, i + HUBSPOT_BATCH_MAX).map((id) => ({ id })),
+        properties: withSystemProperties(properties),
+        propertiesWithHistory: [],
+      }),
+    );
+    contacts.push(...parseAnswer(BATCH_READ, { status: 200, json: read }, batchReadSchema).results);
+  }
+  return contacts;
 }

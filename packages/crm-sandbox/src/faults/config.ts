@@ -12,6 +12,13 @@ export type FaultProfile = (typeof FAULT_PROFILES)[number];
 export const SERVER_ERROR_STATUSES = [500, 502, 503] as const;
 export type ServerErrorStatus = (typeof SERVER_ERROR_STATUSES)[number];
 
+/**
+ * The statuses a refusal may answer: no valid credentials, no permission (a missing scope),
+ * nothing there. Each API's own error body goes with them.
+ */
+export const REFUSAL_STATUSES = [401, 403, 404] as const;
+export type RefusalStatus = (typeof REFUSAL_STATUSES)[number];
+
 /** HubSpot's 429 policies, as `policyName` spells them. */
 export const HUBSPOT_POLICIES = ['TEN_SECONDLY_ROLLING', 'SECONDLY', 'DAILY'] as const;
 export type HubSpotPolicy = (typeof HUBSPOT_POLICIES)[number];
@@ -73,6 +80,23 @@ const hubspotBurstRule = z
 /** Salesforce throttles bursts with 403 REQUEST_LIMIT_EXCEEDED (its concurrency limit), not 429. */
 const salesforceBurstRule = z.strictObject(burstFields).refine(everyLongerThanDuration, burstMessage);
 
+/**
+ * Requests refused as the API refuses a client it does not let in: what a token without a
+ * scope, an expired session or a deleted record look like. Unlike `errors`, every matching
+ * request is refused unless a `rate` says otherwise: a missing permission does not pass.
+ */
+const refusalFields = {
+  route,
+  status: z.literal([...REFUSAL_STATUSES], 'a refusal status is 401, 403 or 404'),
+  rate: rate.default(1),
+};
+/** HubSpot's 403 names the scopes the call needs. */
+const hubspotRefusalRule = z.strictObject({
+  ...refusalFields,
+  scopes: z.array(z.string().trim().min(1, 'a scope is a name such as crm.lists.write')).optional(),
+});
+const salesforceRefusalRule = z.strictObject(refusalFields);
+
 /** A share of the records in batch (HubSpot) or Collections (Salesforce) writes that fail on their own. */
 const recordFailureRule = z.strictObject({ route, rate });
 
@@ -91,6 +115,7 @@ const commonInput = {
 export const hubspotFaultsInput = z.strictObject({
   ...commonInput,
   bursts: z.array(hubspotBurstRule).optional(),
+  refusals: z.array(hubspotRefusalRule).optional(),
   rateLimits: z
     .strictObject({
       /** TEN_SECONDLY_ROLLING: requests per `intervalMs` (HubSpot: 10 s), rolling. */
@@ -117,6 +142,7 @@ export const hubspotFaultsInput = z.strictObject({
 export const salesforceFaultsInput = z.strictObject({
   ...commonInput,
   bursts: z.array(salesforceBurstRule).optional(),
+  refusals: z.array(salesforceRefusalRule).optional(),
   /** The org's daily API allowance; null leaves the sandbox's own (and never refuses). */
   dailyApiLimit: limit.optional(),
 });
@@ -130,15 +156,18 @@ export type HangRule = z.output<typeof hangRule>;
 export type RecordFailureRule = z.output<typeof recordFailureRule>;
 export type HubSpotBurstRule = z.output<typeof hubspotBurstRule>;
 export type BurstRule = z.output<typeof salesforceBurstRule>;
+export type HubSpotRefusalRule = z.output<typeof hubspotRefusalRule>;
+export type RefusalRule = z.output<typeof salesforceRefusalRule>;
 
 /** The parts both sandboxes share, fully resolved (profile applied, defaults filled). */
-export interface CommonFaultConfig<B extends BurstRule = BurstRule> {
+export interface CommonFaultConfig<B extends BurstRule = BurstRule, R extends RefusalRule = RefusalRule> {
   profile: FaultProfile;
   seed: number;
   errors: ErrorRule[];
   latency: LatencyRule[];
   hangs: HangRule[];
   bursts: B[];
+  refusals: R[];
   recordFailures: RecordFailureRule[];
 }
 
@@ -150,7 +179,7 @@ export interface HubSpotRateLimits {
   intervalMs: number;
 }
 
-export interface HubSpotFaultConfig extends CommonFaultConfig<HubSpotBurstRule> {
+export interface HubSpotFaultConfig extends CommonFaultConfig<HubSpotBurstRule, HubSpotRefusalRule> {
   rateLimits: HubSpotRateLimits;
   searchLagMs: number;
   searchLagJitterMs: number;
@@ -160,7 +189,7 @@ export interface SalesforceFaultConfig extends CommonFaultConfig {
   dailyApiLimit: number | null;
 }
 
-const NONE: Omit<CommonFaultConfig, 'profile' | 'bursts'> = {
+const NONE: Omit<CommonFaultConfig, 'profile' | 'bursts' | 'refusals'> = {
   seed: 0,
   errors: [],
   latency: [],
@@ -181,7 +210,15 @@ const FLAKY_ERRORS: ErrorRule[] = [{ route: '*', rate: 0.05, statuses: [...SERVE
 const FLAKY_LATENCY: LatencyRule[] = [{ route: '*', fixedMs: 10, jitterMs: 50 }];
 
 export const HUBSPOT_PROFILES: Record<FaultProfile, HubSpotFaultConfig> = {
-  ideal: { profile: 'ideal', ...NONE, bursts: [], rateLimits: NO_RATE_LIMITS, searchLagMs: 0, searchLagJitterMs: 0 },
+  ideal: {
+    profile: 'ideal',
+    ...NONE,
+    bursts: [],
+    refusals: [],
+    rateLimits: NO_RATE_LIMITS,
+    searchLagMs: 0,
+    searchLagJitterMs: 0,
+  },
   // Private apps on Professional/Enterprise: 190 per 10 s, rolling; search 5/s; the daily
   // figure is Professional's 625,000.
   // https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details
@@ -191,6 +228,7 @@ export const HUBSPOT_PROFILES: Record<FaultProfile, HubSpotFaultConfig> = {
     profile: 'hubspot-pro',
     ...NONE,
     bursts: [],
+    refusals: [],
     rateLimits: { tenSecondly: 190, secondly: null, search: 5, daily: 625_000, intervalMs: 10_000 },
     searchLagMs: 0,
     searchLagJitterMs: 0,
@@ -200,6 +238,7 @@ export const HUBSPOT_PROFILES: Record<FaultProfile, HubSpotFaultConfig> = {
     profile: 'flaky',
     ...NONE,
     bursts: [],
+    refusals: [],
     errors: FLAKY_ERRORS,
     latency: FLAKY_LATENCY,
     rateLimits: NO_RATE_LIMITS,
@@ -209,12 +248,20 @@ export const HUBSPOT_PROFILES: Record<FaultProfile, HubSpotFaultConfig> = {
 };
 
 export const SALESFORCE_PROFILES: Record<FaultProfile, SalesforceFaultConfig> = {
-  ideal: { profile: 'ideal', ...NONE, bursts: [], dailyApiLimit: null },
+  ideal: { profile: 'ideal', ...NONE, bursts: [], refusals: [], dailyApiLimit: null },
   // On the Salesforce side "hubspot-pro" means production-like limits: Enterprise
   // Edition's daily allowance, 100,000 + 1,000 per licence, here for 15 licences.
   // https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm
-  'hubspot-pro': { profile: 'hubspot-pro', ...NONE, bursts: [], dailyApiLimit: 115_000 },
-  flaky: { profile: 'flaky', ...NONE, bursts: [], errors: FLAKY_ERRORS, latency: FLAKY_LATENCY, dailyApiLimit: null },
+  'hubspot-pro': { profile: 'hubspot-pro', ...NONE, bursts: [], refusals: [], dailyApiLimit: 115_000 },
+  flaky: {
+    profile: 'flaky',
+    ...NONE,
+    bursts: [],
+    refusals: [],
+    errors: FLAKY_ERRORS,
+    latency: FLAKY_LATENCY,
+    dailyApiLimit: null,
+  },
 };
 
 /** A config that failed validation; `message` lists every problem with its path. */

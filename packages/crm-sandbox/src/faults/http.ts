@@ -1,6 +1,6 @@
 /**
  * The fastify side of the faults, shared by both sandboxes: hooks that throttle, fail,
- * delay or hang requests, rewrite batch writes so some records fail, and the
+ * refuse, delay or hang requests, rewrite batch writes so some records fail, and the
  * `GET|PUT /__sandbox/config` routes. What each API answers comes from its adapter.
  *
  * The hooks are plain callbacks that return at once while nothing is configured: the
@@ -8,7 +8,7 @@
  */
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { FaultConfigError, type BurstRule, type ServerErrorStatus } from './config';
+import { FaultConfigError, type BurstRule, type RefusalRule, type ServerErrorStatus } from './config';
 import { pathOf, type FaultPlan, type RecordFailurePicker } from './plan';
 
 /** An answer the faults give instead of the route. */
@@ -27,9 +27,9 @@ export type BatchSplit =
     }
   | { answer: Answer };
 
-export interface FaultAdapter<B extends BurstRule> {
+export interface FaultAdapter<B extends BurstRule, R extends RefusalRule = RefusalRule> {
   /** The plan in force (replaced by each PUT). */
-  plan(): FaultPlan<B>;
+  plan(): FaultPlan<B, R>;
   /** Whether any hook has work: a plan that is active, or rate limits. */
   enabled(): boolean;
   now(): number;
@@ -38,6 +38,8 @@ export interface FaultAdapter<B extends BurstRule> {
   /** Rate limits, first of all: sets the usage headers and answers when over a limit. */
   limit?(request: FastifyRequest, reply: FastifyReply, now: number): Answer | undefined;
   serverError(status: ServerErrorStatus, request: FastifyRequest): Answer;
+  /** A 401, 403 or 404 in the API's own words. */
+  refusal(rule: R, request: FastifyRequest): Answer;
   burst(rule: B, request: FastifyRequest): Answer;
   /** Batch writes whose records can fail one by one; undefined when this request is none. */
   splitBatch?(request: FastifyRequest, failRecord: RecordFailurePicker): BatchSplit | undefined;
@@ -84,7 +86,10 @@ class Parking {
   }
 }
 
-export function installFaultHooks<B extends BurstRule>(app: FastifyInstance, adapter: FaultAdapter<B>): void {
+export function installFaultHooks<B extends BurstRule, R extends RefusalRule = RefusalRule>(
+  app: FastifyInstance,
+  adapter: FaultAdapter<B, R>,
+): void {
   const parking = new Parking();
   // Set in onRequest (before the body is parsed), used in preHandler, then onSend.
   const pickers = new WeakMap<FastifyRequest, RecordFailurePicker>();
@@ -111,6 +116,8 @@ export function installFaultHooks<B extends BurstRule>(app: FastifyInstance, ada
         return parking.hang(request);
       case 'error':
         return after(request, verdict.delayMs, () => adapter.send(reply, adapter.serverError(verdict.status, request)));
+      case 'refuse':
+        return after(request, verdict.delayMs, () => adapter.send(reply, adapter.refusal(verdict.rule, request)));
       case 'burst':
         return after(request, verdict.delayMs, () => adapter.send(reply, adapter.burst(verdict.rule, request)));
       case 'pass':

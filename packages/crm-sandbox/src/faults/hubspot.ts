@@ -1,12 +1,13 @@
 /**
  * Limits and faults for the HubSpot sandbox: HubSpot's rate limits with its 429 bodies and
- * `X-HubSpot-RateLimit-*` headers, server errors, latency, hangs, throttling bursts,
+ * `X-HubSpot-RateLimit-*` headers, server errors, refusals (401, 403 missing scopes, 404), latency, hangs, throttling bursts,
  * records that fail inside batch writes (207), and search-index lag.
  * https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SandboxContext } from '../hubspot/context';
+import { AUTHENTICATION_MESSAGE } from '../hubspot/errors';
 import { SANDBOX_PORTAL_ID, type HubSpotState } from '../hubspot/state';
 import type { CrmObjectType, CrmRecord } from '../hubspot/store';
 import {
@@ -16,6 +17,7 @@ import {
   type HubSpotFaultsInput,
   type HubSpotPolicy,
   type HubSpotRateLimits,
+  type HubSpotRefusalRule,
   type ServerErrorStatus,
 } from './config';
 import { installFaultHooks, registerConfigRoutes, type Answer, type BatchSplit } from './http';
@@ -77,6 +79,38 @@ const SERVER_ERROR_MESSAGES: Record<ServerErrorStatus, string> = {
   502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
+
+/**
+ * What HubSpot answers a call the app may not make. The 403 is modelled on answers seen
+ * from private apps without the scope (category MISSING_SCOPES, the scopes in the first
+ * error's context); the 401 is the sandbox's own answer to a bad token, the 404 HubSpot's
+ * bare one for an id that does not exist.
+ * https://developers.hubspot.com/docs/api/error-handling
+ */
+export function refusalBody(rule: HubSpotRefusalRule, correlationId: string): Record<string, unknown> {
+  if (rule.status === 401)
+    return { status: 'error', message: AUTHENTICATION_MESSAGE, correlationId, category: 'INVALID_AUTHENTICATION' };
+  if (rule.status === 404)
+    return { status: 'error', message: 'resource not found', correlationId, category: 'OBJECT_NOT_FOUND' };
+  return {
+    status: 'error',
+    message:
+      "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+    correlationId,
+    ...(rule.scopes && rule.scopes.length > 0
+      ? {
+          errors: [
+            {
+              message: 'One or more of the following scopes are required.',
+              context: { requiredGranularScopes: rule.scopes },
+            },
+          ],
+        }
+      : {}),
+    links: { scopes: 'https://developers.hubspot.com/scopes' },
+    category: 'MISSING_SCOPES',
+  };
+}
 
 /**
  * The daily, 10-second and secondly limits count every API request; the search limit
@@ -206,7 +240,7 @@ function splitBatch(body: unknown, failRecord: RecordFailurePicker): BatchSplit 
 /** The faults of one HubSpot sandbox: the config in force and its counters. */
 export class HubSpotFaults {
   private config: HubSpotFaultConfig;
-  private planInForce: FaultPlan<HubSpotBurstRule>;
+  private planInForce: FaultPlan<HubSpotBurstRule, HubSpotRefusalRule>;
   private limiter: HubSpotRateLimiter;
   private searchIndex: LaggingSearchIndex | undefined;
 
@@ -224,7 +258,7 @@ export class HubSpotFaults {
     return this.config;
   }
 
-  get plan(): FaultPlan<HubSpotBurstRule> {
+  get plan(): FaultPlan<HubSpotBurstRule, HubSpotRefusalRule> {
     return this.planInForce;
   }
 
@@ -297,7 +331,7 @@ export function registerHubSpotFaults(
   app.addHook('onReady', async () => faults.restart());
   app.addHook('onClose', async () => faults.close());
 
-  installFaultHooks<HubSpotBurstRule>(app, {
+  installFaultHooks<HubSpotBurstRule, HubSpotRefusalRule>(app, {
     plan: () => faults.plan,
     enabled: () => faults.enabled,
     now: () => ctx.state.now(),
@@ -314,6 +348,7 @@ export function registerHubSpotFaults(
       status,
       body: { status: 'error', message: SERVER_ERROR_MESSAGES[status], correlationId: request.id },
     }),
+    refusal: (rule, request): Answer => ({ status: rule.status, body: refusalBody(rule, request.id) }),
     burst: (rule, request): Answer => ({ status: 429, body: rateLimitBody(rule.policy, request.id) }),
     isBatchWrite: (request: FastifyRequest) =>
       request.method === 'POST' && BATCH_WRITE_ROUTE.test(request.routeOptions.url ?? ''),

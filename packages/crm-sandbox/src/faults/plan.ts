@@ -1,6 +1,6 @@
 /**
- * The API-independent part of the faults: which request gets a server error, a delay, a
- * hang or a throttling burst, and which batch records fail, decided from the config, the
+ * The API-independent part of the faults: which request gets a server error, a refusal, a
+ * delay, a hang or a throttling burst, and which batch records fail, decided from the config, the
  * sandbox's clock and seeded random streams. No HTTP here; the per-API modules answer.
  */
 import type {
@@ -10,6 +10,7 @@ import type {
   HangRule,
   LatencyRule,
   RecordFailureRule,
+  RefusalRule,
   ServerErrorStatus,
 } from './config';
 import { RandomStreams } from './random';
@@ -39,9 +40,10 @@ export function pathOf(url: string): string {
 /** Says, record by record in order, whether a batch write's record fails. */
 export type RecordFailurePicker = (index: number) => boolean;
 
-export type Verdict<B extends BurstRule> =
+export type Verdict<B extends BurstRule, R extends RefusalRule = RefusalRule> =
   | { kind: 'pass'; delayMs: number; failRecord?: RecordFailurePicker }
   | { kind: 'error'; status: ServerErrorStatus; delayMs: number }
+  | { kind: 'refuse'; rule: R; delayMs: number }
   | { kind: 'burst'; rule: B; delayMs: number }
   | { kind: 'hang' };
 
@@ -65,7 +67,7 @@ function first<R>(rules: readonly Compiled<R>[], method: string, path: string): 
  * One applied config. For each kind of fault the first rule whose route matches decides;
  * the same seed and the same order of requests give the same answers.
  */
-export class FaultPlan<B extends BurstRule = BurstRule> {
+export class FaultPlan<B extends BurstRule = BurstRule, R extends RefusalRule = RefusalRule> {
   /** False when the config asks for nothing per request, so hooks can return at once. */
   readonly active: boolean;
   private readonly random: RandomStreams;
@@ -73,10 +75,11 @@ export class FaultPlan<B extends BurstRule = BurstRule> {
   private readonly latency: Compiled<LatencyRule>[];
   private readonly hangs: Compiled<HangRule>[];
   private readonly bursts: Compiled<B>[];
+  private readonly refusals: Compiled<R>[];
   private readonly recordFailures: Compiled<RecordFailureRule>[];
 
   constructor(
-    config: CommonFaultConfig<B>,
+    config: CommonFaultConfig<B, R>,
     /** Clock time when the config was applied: burst windows count from here. */
     private readonly startedAt: number,
   ) {
@@ -94,18 +97,27 @@ export class FaultPlan<B extends BurstRule = BurstRule> {
       config.hangs.filter((r) => r.rate > 0),
     );
     this.bursts = compile('bursts', config.bursts);
+    this.refusals = compile(
+      'refusals',
+      config.refusals.filter((r) => r.rate > 0),
+    );
     this.recordFailures = compile(
       'recordFailures',
       config.recordFailures.filter((r) => r.rate > 0),
     );
-    this.active = [this.errors, this.latency, this.hangs, this.bursts, this.recordFailures].some(
+    this.active = [this.errors, this.latency, this.hangs, this.bursts, this.refusals, this.recordFailures].some(
       (rules) => rules.length > 0,
     );
   }
 
-  decide(method: string, path: string, now: number): Verdict<B> {
+  decide(method: string, path: string, now: number): Verdict<B, R> {
     const burst = this.burstAt(method, path, now);
     if (burst) return { kind: 'burst', rule: burst, delayMs: this.delay(method, path) };
+
+    // After throttling, as an API counts a request before it checks what the caller may do.
+    const refusal = first(this.refusals, method, path);
+    if (refusal && (refusal.rule.rate >= 1 || this.random.next(refusal.stream) < refusal.rule.rate))
+      return { kind: 'refuse', rule: refusal.rule, delayMs: this.delay(method, path) };
 
     const error = first(this.errors, method, path);
     if (error && this.random.next(error.stream) < error.rule.rate) {

@@ -1,7 +1,7 @@
 /**
  * Limits and faults for the Salesforce sandbox: the org's daily API allowance (403
  * REQUEST_LIMIT_EXCEEDED, `Sforce-Limit-Info` against the configured allowance), server
- * errors, latency, hangs, throttling bursts, and records that fail on their own inside
+ * errors, refusals (401, 403, 404), latency, hangs, throttling bursts, and records that fail on their own inside
  * sObject Collections writes.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
  */
@@ -13,6 +13,7 @@ import {
   type BurstRule,
   type SalesforceFaultConfig,
   type SalesforceFaultsInput,
+  type RefusalStatus,
   type ServerErrorStatus,
 } from './config';
 import { installFaultHooks, registerConfigRoutes, type Answer, type BatchSplit } from './http';
@@ -40,6 +41,17 @@ export const TOTAL_REQUESTS_EXCEEDED: SalesforceError[] = [
 export const CONCURRENT_REQUESTS_EXCEEDED: SalesforceError[] = [
   { message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
 ];
+
+/**
+ * A refused call: 401 is the platform's answer to an expired session (a client that can
+ * refresh its session does so, then meets the refusal again), 404 its answer to a resource
+ * that does not exist; the 403 text is sandbox text for a user without access.
+ */
+const REFUSALS: Record<RefusalStatus, SalesforceError[]> = {
+  401: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+  403: [{ message: 'Insufficient access rights for this request.', errorCode: 'INSUFFICIENT_ACCESS' }],
+  404: [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }],
+};
 
 /** 500 is the platform's UNKNOWN_EXCEPTION; the 502 and 503 texts are sandbox text. */
 function serverErrorBody(status: ServerErrorStatus, sequence: number): SalesforceError[] {
@@ -226,6 +238,7 @@ export function registerSalesforceFaults(
       return used > allowance ? { status: 403, body: TOTAL_REQUESTS_EXCEEDED } : undefined;
     },
     serverError: (status): Answer => ({ status, body: serverErrorBody(status, ++faults.errorSequence) }),
+    refusal: (rule): Answer => ({ status: rule.status, body: REFUSALS[rule.status] }),
     burst: (): Answer => ({ status: 403, body: CONCURRENT_REQUESTS_EXCEEDED }),
     isBatchWrite: (request) => {
       const route = request.routeOptions.url;

@@ -332,6 +332,38 @@ describe('HubSpot sandbox limits and faults', () => {
       });
     });
 
+    it('a refusal answers 403 MISSING_SCOPES to the route it names, every time', async () => {
+      await configure(sandbox.url, {
+        refusals: [{ route: 'PUT /crm/v3/lists/*/memberships/remove', status: 403, scopes: ['crm.lists.write'] }],
+      });
+      const api = new Client({ accessToken: sandbox.accessToken, basePath: sandbox.url, numberOfApiCallRetries: 0 });
+      for (let i = 0; i < 3; i++) {
+        const res = await api.apiRequest({ method: 'PUT', path: '/crm/v3/lists/102/memberships/remove', body: ['1'] });
+        expect(res.status).toBe(403);
+        expect(await res.json()).toEqual({
+          status: 'error',
+          message:
+            "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+          correlationId: expect.stringMatching(UUID),
+          errors: [
+            {
+              message: 'One or more of the following scopes are required.',
+              context: { requiredGranularScopes: ['crm.lists.write'] },
+            },
+          ],
+          links: { scopes: 'https://developers.hubspot.com/scopes' },
+          category: 'MISSING_SCOPES',
+        });
+      }
+      // Other routes, and the same path with another method, are untouched.
+      const add = await api.apiRequest({ method: 'PUT', path: '/crm/v3/lists/102/memberships/add', body: ['1'] });
+      expect(add.status).toBe(200);
+      await configure(sandbox.url, { refusals: [{ route: '/crm/v3/objects/contacts', status: 401 }] });
+      const unauthorized = await hubspotFailure(contacts.basicApi.getPage(1));
+      expect(unauthorized.code).toBe(401);
+      expect(unauthorized.body).toMatchObject({ category: 'INVALID_AUTHENTICATION' });
+    });
+
     it('latency: fixed plus jitter', async () => {
       await configure(sandbox.url, {
         seed: 1,
@@ -535,6 +567,24 @@ describe('Salesforce sandbox limits and faults', () => {
     expect(raw.headers.get('sforce-limit-info')).toBe('api-usage=5/3');
     expect(await raw.json()).toEqual([
       { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+    ]);
+  });
+
+  it('refusals in Salesforce’s shape: 403 INSUFFICIENT_ACCESS, 404 NOT_FOUND', async () => {
+    await configure(sandbox.url, {
+      refusals: [
+        { route: 'GET /services/data/*/query', status: 403 },
+        { route: '/services/data/*/sobjects/Lead/*', status: 404 },
+      ],
+    });
+    expect(await outcome(conn.query('SELECT Id FROM Lead LIMIT 1'))).toBe('INSUFFICIENT_ACCESS');
+    expect(await outcome(conn.sobject('Lead').retrieve('00Q000000000001AAA'))).toBe('NOT_FOUND');
+    const raw = await fetch(`${sandbox.url}/services/data/v62.0/query?q=SELECT+Id+FROM+Lead`, {
+      headers: { authorization: `Bearer ${sandbox.accessToken}` },
+    });
+    expect(raw.status).toBe(403);
+    expect(await raw.json()).toEqual([
+      { message: 'Insufficient access rights for this request.', errorCode: 'INSUFFICIENT_ACCESS' },
     ]);
   });
 

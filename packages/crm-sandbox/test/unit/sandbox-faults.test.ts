@@ -73,6 +73,22 @@ describe('fault config', () => {
     ]);
   });
 
+  it('fills a refusal with every matching request and checks its status and scopes', () => {
+    expect(
+      resolveHubSpotFaults({
+        refusals: [{ route: 'PUT /crm/v3/lists/*/memberships/remove', status: 403, scopes: ['crm.lists.write'] }],
+      }).refusals,
+    ).toEqual([{ route: 'PUT /crm/v3/lists/*/memberships/remove', status: 403, rate: 1, scopes: ['crm.lists.write'] }]);
+    expect(problems({ refusals: [{ status: 500 }, { status: 403, scopes: [''] }] })).toEqual([
+      'refusals.0.status: a refusal status is 401, 403 or 404',
+      'refusals.1.scopes.0: a scope is a name such as crm.lists.write',
+    ]);
+    // Scopes are HubSpot's; Salesforce has none.
+    expect(problems({ refusals: [{ status: 403, scopes: ['x'] }] }, resolveSalesforceFaults)).toEqual([
+      'refusals.0: Unrecognized key: "scopes"',
+    ]);
+  });
+
   it('rejects a malformed route and options of the other sandbox', () => {
     expect(problems({ latency: [{ route: 'crm/v3', fixedMs: 5 }] })[0]).toMatch(/^latency\.0\.route: a route is "\*"/);
     expect(problems({ searchLagMs: 10 }, resolveSalesforceFaults)).toEqual(['Unrecognized key: "searchLagMs"']);
@@ -184,6 +200,37 @@ describe('FaultPlan', () => {
       once.decide('GET', '/x', 50).kind,
       once.decide('GET', '/x', 1000).kind,
     ]).toEqual(['burst', 'pass', 'pass']);
+  });
+
+  it('refuses every matching request, after a burst and before a server error', () => {
+    const plan = new FaultPlan(
+      resolveSalesforceFaults({
+        refusals: [{ route: 'DELETE /a/*', status: 404 }],
+        errors: [{ rate: 1, statuses: [503] }],
+        bursts: [{ route: '/a/burst', durationMs: 50 }],
+      }),
+      0,
+    );
+    for (let i = 0; i < 20; i++)
+      expect(plan.decide('DELETE', '/a/1', 0)).toEqual({
+        kind: 'refuse',
+        rule: { route: 'DELETE /a/*', status: 404, rate: 1 },
+        delayMs: 0,
+      });
+    expect(plan.decide('GET', '/a/1', 0)).toEqual({ kind: 'error', status: 503, delayMs: 0 });
+    expect(plan.decide('DELETE', '/a/burst', 0).kind).toBe('burst');
+    expect(plan.active).toBe(true);
+  });
+
+  it('refuses a seeded share when a rate is given', () => {
+    const refused = (seed: number): string => {
+      const plan = new FaultPlan(resolveSalesforceFaults({ seed, refusals: [{ status: 401, rate: 0.5 }] }), 0);
+      return Array.from({ length: 100 }, () => (plan.decide('GET', '/x', 0).kind === 'refuse' ? 'r' : '.')).join('');
+    };
+    const a = refused(3);
+    expect(refused(3)).toBe(a);
+    expect(a.replace(/\./g, '').length).toBeGreaterThan(25);
+    expect(a.replace(/\./g, '').length).toBeLessThan(75);
   });
 
   it('picks failing batch records from the seed', () => {

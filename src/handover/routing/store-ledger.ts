@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Store } from '../store';
+import type { Store } from '../../store';
 import { LAST_ASSIGNED, TEAM_SEQUENCE, type ClaimRequest, type ClaimResult, type RoutingLedger } from './ledger';
 import type { PeriodKeys } from './periods';
 import { EMPTY_LOAD, pickRep, type RepLoad } from './pick';

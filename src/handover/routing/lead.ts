@@ -1,4 +1,4 @@
-import type { RoutingPolicy } from '../config/handover-file';
+import type { RoutingPolicy } from '../../config/handover-file';
 
 /** HubSpot contact properties as the API returns them: text, or null when blank. */
 export type ContactProperties = Readonly<Record<string, string | null | undefined>>;

@@ -1,4 +1,4 @@
-import type { FAIRNESS_PERIODS } from '../config/handover-file';
+import type { FAIRNESS_PERIODS } from '../../config/handover-file';
 
 export type FairnessPeriod = (typeof FAIRNESS_PERIODS)[number];
 

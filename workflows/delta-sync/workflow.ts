@@ -1,14 +1,16 @@
 import { continueAsNew, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import type { SweepCounts, SweepPageResult } from '../activities/handover-types';
-import type {
-  DirectionCursor,
-  HubSpotCursor,
-  LifecycleCounts,
-  PageCounts,
-  SyncDirection,
-} from '../activities/sync-types';
-import { BatonMapping } from './search-attributes';
+import type { createActivities } from '../../activities';
+import type { SweepCounts, SweepPageResult } from '../../activities/handover-types';
+import type { DirectionCursor, HubSpotCursor, LifecycleCounts, PageCounts } from '../../activities/sync-types';
+import { BatonMapping } from '../search-attributes';
+import {
+  DEFAULT_SEARCH_LAG_MS,
+  type DeltaSyncInput,
+  type DeltaSyncResult,
+  type DeltaSyncStep as Step,
+  type DirectionTotals,
+  type SweepTotals,
+} from './api';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -43,32 +45,6 @@ const { sweepQualifiedLeads } = proxyActivities<Activities>({
     nonRetryableErrorTypes: ['InvalidPolicy'],
   },
 });
-
-/** The steps of a run, in order; a continued run resumes at the one it left. */
-type Step = SyncDirection | 'handover_sweep';
-
-export interface DeltaSyncInput {
-  /** The mapping file's name (`contact` for mappings/contact.yaml). */
-  mapping: string;
-  /** Upper bound of this run's window (epoch ms); fixed at the first run so a continued run keeps it. */
-  until?: number;
-  /**
-   * HubSpot's search index shows a change only seconds after it is made. The window stops
-   * this long before now, so the cursor never passes a change search does not show yet;
-   * such changes are read by the next run. Default 5 s.
-   */
-  searchLagMs?: number;
-  /** Where a continued run resumes: the direction still to finish. */
-  resume?: { direction: Step; totals: DeltaSyncResult };
-}
-
-/** `lifecycle`: conversions followed and deletions applied (absent in runs continued from before it existed). */
-export type DirectionTotals = PageCounts & { pages: number; lifecycle?: LifecycleCounts };
-export type SweepTotals = SweepCounts & { pages: number };
-/** `handover_sweep` is there when the run swept for qualified leads (a handover policy exists). */
-export type DeltaSyncResult = Record<SyncDirection, DirectionTotals> & { handover_sweep?: SweepTotals };
-
-export const DEFAULT_SEARCH_LAG_MS = 5_000;
 
 const zero = (): DirectionTotals => ({
   read: 0,

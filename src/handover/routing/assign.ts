@@ -1,4 +1,4 @@
-import type { HandoverPolicy, OwnerTarget, Rep, Team } from '../config/handover-file';
+import type { HandoverPolicy, OwnerTarget, Rep, Team } from '../../config/handover-file';
 import { repName } from './domains';
 import type { ContactProperties } from './lead';
 import type { RoutingLedger } from './ledger';

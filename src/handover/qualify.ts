@@ -5,8 +5,8 @@ import {
   type HandoverPolicy,
   type RequalifyAfter,
 } from '../config/handover-file';
-import { domainMatches, emailDomain } from './domains';
-import { oneOf, propertyValue, type ContactProperties } from './lead';
+import { domainMatches, emailDomain } from './routing/domains';
+import { oneOf, propertyValue, type ContactProperties } from './routing/lead';
 
 export interface Qualification {
   qualified: boolean;

@@ -32,6 +32,5 @@ export {
 } from './ledger';
 export { isoWeek, periodKeys, type PeriodKeys } from './periods';
 export { EMPTY_LOAD, pickRep, type Candidate, type CapHit, type FairnessPeriod, type Pick, type RepLoad } from './pick';
-export { qualifies, type Qualification } from './qualify';
 export { chooseTeam, matchesConditions, needsPresales, ruleLabel, type TeamChoice } from './rules';
 export { StoreRoutingLedger } from './store-ledger';

@@ -1,4 +1,4 @@
-import type { HandoverPolicy, Rule, RuleConditions } from '../config/handover-file';
+import type { HandoverPolicy, Rule, RuleConditions } from '../../config/handover-file';
 import { describeFacts, leadFacts, oneOf, type ContactProperties, type LeadFacts } from './lead';
 
 export type TeamChoice =

@@ -1,0 +1,57 @@
+import type { Client } from '@hubspot/api-client';
+import { z } from 'zod';
+import { hubspotRequest, parseAnswer, type HubSpotEndpoint } from './request';
+
+/** Contact property definitions, one function per endpoint. https://developers.hubspot.com/docs/api/crm/properties */
+
+const propertySchema = z.object({ name: z.string(), type: z.string(), fieldType: z.string() });
+export type ContactPropertyDefinition = z.output<typeof propertySchema>;
+
+const GET_PROPERTY: HubSpotEndpoint = {
+  method: 'GET',
+  path: '/crm/v3/properties/contacts/{propertyName}',
+  scopes: ['crm.schemas.contacts.read'],
+};
+
+/**
+ * One contact property's definition, or null when the portal has no such property (404).
+ * https://developers.hubspot.com/docs/api/crm/properties (GET /crm/v3/properties/{objectType}/{propertyName})
+ */
+export async function getContactProperty(client: Client, name: string): Promise<ContactPropertyDefinition | null> {
+  const answer = await hubspotRequest(client, GET_PROPERTY, `/crm/v3/properties/contacts/${encodeURIComponent(name)}`, {
+    expect: [200, 404],
+  });
+  if (answer.status === 404) return null;
+  return parseAnswer(GET_PROPERTY, answer, propertySchema);
+}
+
+export interface NewTextProperty {
+  name: string;
+  label: string;
+  groupName: string;
+}
+
+const CREATE_PROPERTY: HubSpotEndpoint = {
+  method: 'POST',
+  path: '/crm/v3/properties/contacts',
+  scopes: ['crm.schemas.contacts.write'],
+};
+
+/**
+ * Creates a single-line text contact property. `exists` when another worker created it
+ * first (409), which is the outcome the caller wanted.
+ * https://developers.hubspot.com/docs/api/crm/properties (POST /crm/v3/properties/{objectType})
+ */
+export async function createContactTextProperty(
+  client: Client,
+  property: NewTextProperty,
+): Promise<'created' | 'exists'> {
+  const answer = await hubspotRequest(client, CREATE_PROPERTY, CREATE_PROPERTY.path, {
+    body: { ...property, type: 'string', fieldType: 'text' },
+    // The API documents 201; 200 is accepted as well, as Baton always has.
+    expect: [200, 201, 409],
+  });
+  if (answer.status === 409) return 'exists';
+  parseAnswer(CREATE_PROPERTY, answer, propertySchema);
+  return 'created';
+}

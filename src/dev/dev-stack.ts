@@ -20,7 +20,10 @@ import {
 } from './temporal-binaries';
 import { startTemporalDevServer, type RunningDevServer } from './temporal-server';
 import { ensureSearchAttributes } from './search-attributes';
-import { startDevServer } from '../server/run';
+import { devInfoFile, writeDevInfo, type DevInfo } from './dev-info';
+
+export type { DevInfo };
+import { startDevServer } from './dev-server';
 import { createBatonWorker, ensureSyncSchedules } from '../worker';
 import { assertPortFree } from './ports';
 
@@ -28,17 +31,6 @@ type TestingModule = typeof Testing;
 
 export const DEV_HUBSPOT_TOKEN = 'baton-dev-hubspot-token';
 export const DEV_SALESFORCE_TOKEN = 'baton-dev-salesforce-token';
-
-/** What `baton dev` writes to `.baton/dev.json` so scripts and tests can reach the stack. */
-export interface DevInfo {
-  temporal: { address: string; namespace: string; uiUrl: string };
-  taskQueue: string;
-  hubspot: { basePath: string; accessToken: string };
-  salesforce: { instanceUrl: string; accessToken: string; version: string };
-  server: { url: string; webhookUrl: string };
-  pid: number;
-  startedAt: string;
-}
 
 export interface DevStack {
   info: DevInfo;
@@ -160,10 +152,8 @@ export async function startDevStack(config: BatonConfig, log: Logger): Promise<D
       pid: process.pid,
       startedAt: new Date().toISOString(),
     };
-    const infoFile = path.join(home, 'dev.json');
-    fs.writeFileSync(`${infoFile}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
-    fs.renameSync(`${infoFile}.tmp`, infoFile);
-    stops.unshift(async () => fs.rmSync(infoFile, { force: true }));
+    writeDevInfo(home, info);
+    stops.unshift(async () => fs.rmSync(devInfoFile(home), { force: true }));
     log.info({ schedules }, 'delta sync scheduled');
     return { info, stop: stopAll };
   } catch (err) {

@@ -22,7 +22,7 @@ import { startServer, type RunningServer, type ServerDeps } from '../../src/serv
 import { openStore, type Store } from '../../src/store';
 import { loadConfig } from '../../src/config/env';
 import { loadHandoverPolicy } from '../../src/config/handover-file';
-import { startDevServer } from '../../src/server/run';
+import { startDevServer } from '../../src/dev/dev-server';
 import { finishSignal, recordedQuery, type RecordedHandover } from '../fixtures/workflows';
 import { waitFor } from '../helpers/processes';
 import { createLocalEnv, uniqueId } from '../helpers/temporal';

@@ -12,7 +12,6 @@ import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { HandoverOutcome, OwnerVia, TouchSource } from '../../src/handover/types';
-import type { leadHandover } from './workflow';
 
 /** The workflow type, as `workflows/index.ts` exports the function and as histories record it. */
 export const HANDOVER_WORKFLOW_TYPE = 'leadHandover';
@@ -76,6 +75,9 @@ export interface HandoverState {
   history: { stage: HandoverStage; at: number }[];
 }
 
+/** The workflow function's signature; workflow.ts implements it, typed clients name it. */
+export type LeadHandoverWorkflow = (input: LeadHandoverInput) => Promise<HandoverState>;
+
 export interface ScoreChanged {
   score: number | null;
   /** When HubSpot saw the change (epoch ms), so the workflow can order late signals. */
@@ -134,7 +136,7 @@ export async function signalHandover(
 ): Promise<string> {
   const input: LeadHandoverInput = { hubspotId, trigger };
   // By name, not by function: callers never load the workflow's code.
-  const handle = await client.workflow.signalWithStart<typeof leadHandover, [ScoreChanged]>(HANDOVER_WORKFLOW_TYPE, {
+  const handle = await client.workflow.signalWithStart<LeadHandoverWorkflow, [ScoreChanged]>(HANDOVER_WORKFLOW_TYPE, {
     workflowId: handoverWorkflowId(hubspotId),
     taskQueue,
     args: [input],

@@ -32,6 +32,23 @@ export default tseslint.config(
     },
   },
   {
+    // The database is src/store's business: everything else uses its repositories, so SQL
+    // and the knex API stay in one place (workflows have their own, stricter list below).
+    files: ['**/*.ts'],
+    ignores: ['src/store/**', 'workflows/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'knex', message: 'Only src/store uses knex; add a repository method there instead.' }],
+          patterns: [
+            { group: ['knex/*'], message: 'Only src/store uses knex; add a repository method there instead.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node builtins, and
     // activities only as types (their code must never be bundled into a workflow).
     files: ['workflows/**/*.ts', 'test/fixtures/lint/workflows/**/*.ts'],

@@ -115,7 +115,7 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
         });
       }
     }
-    const verdicts = await deps.store.lastHandoverEvents(
+    const verdicts = await deps.store.handoverEvents.latest(
       candidates.map((c) => c.id),
       [...VERDICT_EVENT_TYPES],
     );
@@ -151,7 +151,7 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
     for (const outcome of outcomes) counts[outcome] += 1;
     evaluated.push(...toStart.map((c) => c.id));
     counts.failed = failures.length;
-    await deps.store.recordSyncErrors(
+    await deps.store.syncErrors.record(
       failures.map((f) => ({
         mapping: SWEEP_ERRORS,
         direction: 'to_salesforce',
@@ -171,9 +171,9 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
      */
     async readSweepPosition(input: { mapping: string; until: number }): Promise<HubSpotCursor | null> {
       if (input.mapping !== SWEEP_MAPPING || policyOf() === null) return null;
-      const stored = await deps.store.getCursor<HubSpotCursor>(SWEEP_CURSOR);
+      const stored = await deps.store.cursors.get<HubSpotCursor>(SWEEP_CURSOR);
       if (stored !== null) return stored;
-      await deps.store.setCursor(SWEEP_CURSOR, { mode: 'after', ts: input.until } satisfies HubSpotCursor);
+      await deps.store.cursors.set(SWEEP_CURSOR, { mode: 'after', ts: input.until } satisfies HubSpotCursor);
       return null;
     },
 
@@ -186,8 +186,8 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
       heartbeat();
       const { counts, evaluated } = await handOver(policy, page.records);
       // A contact that failed before and now went through needs no retry.
-      await deps.store.resolveSyncErrors(SWEEP_ERRORS, 'to_salesforce', evaluated);
-      await deps.store.setCursor(SWEEP_CURSOR, page.next);
+      await deps.store.syncErrors.resolve(SWEEP_ERRORS, 'to_salesforce', evaluated);
+      await deps.store.cursors.set(SWEEP_CURSOR, page.next);
       return { cursor: page.next, done: page.done, counts };
     }),
 
@@ -195,14 +195,14 @@ export function createHandoverSweepActivities(deps: HandoverSweepDeps) {
     retrySweepErrors: withActivityFailures(async (input: { limit?: number } = {}): Promise<SweepCounts> => {
       const policy = policyOf();
       if (policy === null) return { ...ZERO_SWEEP_COUNTS };
-      const due = await deps.store.dueSyncErrors(SWEEP_ERRORS, 'to_salesforce', now(), input.limit ?? 200);
+      const due = await deps.store.syncErrors.due(SWEEP_ERRORS, 'to_salesforce', now(), input.limit ?? 200);
       if (due.length === 0) return { ...ZERO_SWEEP_COUNTS };
       const ids = due.map((e) => e.sourceId);
       const contacts = await readContactsByIds(deps.hubspot, ids, criteriaProperties(policy));
       const found = new Set(contacts.map((c) => c.id));
       const { counts, evaluated } = await handOver(policy, contacts);
       // Deleted contacts have nothing left to hand over.
-      await deps.store.resolveSyncErrors(SWEEP_ERRORS, 'to_salesforce', [
+      await deps.store.syncErrors.resolve(SWEEP_ERRORS, 'to_salesforce', [
         ...evaluated,
         ...ids.filter((id) => !found.has(id)),
       ]);

@@ -70,12 +70,12 @@ export function createActivities(deps: ActivityDeps) {
       if (input.direction === 'to_salesforce') {
         return {
           direction: 'to_salesforce',
-          cursor: (await deps.store.getCursor(name)) ?? sides.hubspot.initialCursor(),
+          cursor: (await deps.store.cursors.get(name)) ?? sides.hubspot.initialCursor(),
         };
       }
       return {
         direction: 'to_hubspot',
-        cursor: (await deps.store.getCursor(name)) ?? sides.salesforce.initialCursor(),
+        cursor: (await deps.store.cursors.get(name)) ?? sides.salesforce.initialCursor(),
       };
     },
 
@@ -95,14 +95,14 @@ export function createActivities(deps: ActivityDeps) {
         input.until,
         { onRecord },
       );
-      await deps.store.setCursor(cursorName(input.mapping, next.direction), next.cursor);
+      await deps.store.cursors.set(cursorName(input.mapping, next.direction), next.cursor);
       return { position: next, done, counts, lifecycle };
     },
 
     /** Records rejected before whose backoff has run out: read again by id and re-synced. */
     async retrySyncErrors(input: { mapping: string; direction: SyncDirection; limit?: number }): Promise<PageCounts> {
       const mapping = mappingOf(input.mapping);
-      const due = await deps.store.dueSyncErrors(mapping.name, input.direction, new Date(), input.limit ?? 200);
+      const due = await deps.store.syncErrors.due(mapping.name, input.direction, new Date(), input.limit ?? 200);
       if (due.length === 0) return { ...ZERO_COUNTS };
       return retryRecords(
         deps.store,

@@ -177,7 +177,7 @@ export async function retryRecords(
       confirm: true,
     });
     if (!options.dryRun)
-      await store.resolveSyncErrors(
+      await store.syncErrors.resolve(
         mapping.name,
         direction,
         missing.filter((id) => !failed.has(id) && !unconfirmed.has(id)),
@@ -227,7 +227,7 @@ async function followToSalesforce(
   records: SideRecord[],
   options: SyncOptions,
 ): Promise<PageCounts> {
-  const links = await store.findLinksByHubSpotIds(
+  const links = await store.links.findByHubSpotIds(
     mapping.name,
     records.map((r) => r.id),
   );
@@ -268,7 +268,7 @@ async function followToSalesforce(
   }
   const moved = await moveToContacts(store, mapping, 'to_salesforce', movable, options, errors);
   counts.rejected += errors.length;
-  if (errors.length > 0 && !options.dryRun) await store.recordSyncErrors(errors);
+  if (errors.length > 0 && !options.dryRun) await store.syncErrors.record(errors);
   for (const e of errors)
     options.onRecord?.({
       direction: 'to_salesforce',
@@ -332,13 +332,13 @@ async function followToHubSpot(
 
   const leadLinks = new Map(
     (
-      await store.findLinksBySalesforceIds(
+      await store.links.findBySalesforceIds(
         mapping.name,
         converted.map((r) => r.id),
       )
     ).map((l) => [l.salesforceId, l]),
   );
-  const orphans = await store.findOrphans(
+  const orphans = await store.links.findOrphans(
     mapping.name,
     'salesforce',
     converted.filter((r) => !leadLinks.has(r.id)).map((r) => r.id),
@@ -364,7 +364,7 @@ async function followToHubSpot(
   }
   const moved = await moveToContacts(store, mapping, 'to_hubspot', moves, options, errors);
   counts.rejected += errors.length;
-  if (errors.length > 0 && !options.dryRun) await store.recordSyncErrors(errors);
+  if (errors.length > 0 && !options.dryRun) await store.syncErrors.record(errors);
   for (const e of errors)
     options.onRecord?.({
       direction: 'to_hubspot',
@@ -379,7 +379,7 @@ async function followToHubSpot(
   const stream = records.filter((r) => r.object === 'Contact');
   const linkedStream = new Set(
     (
-      await store.findLinksBySalesforceIds(
+      await store.links.findBySalesforceIds(
         mapping.name,
         stream.map((r) => r.id),
       )
@@ -429,7 +429,7 @@ async function moveToContacts<M extends { hubspotId: string; leadId: string; con
   if (moves.length === 0) return [];
   const taken = new Map(
     (
-      await store.findLinksBySalesforceIds(
+      await store.links.findBySalesforceIds(
         mapping.name,
         moves.map((m) => m.contactId),
       )
@@ -464,7 +464,7 @@ async function moveToContacts<M extends { hubspotId: string; leadId: string; con
     });
   }
   if (options.dryRun || ok.length === 0) return ok;
-  await store.upsertLinks(
+  await store.links.upsert(
     ok.map((m) => ({
       mapping: mapping.name,
       hubspotId: m.hubspotId,
@@ -472,11 +472,11 @@ async function moveToContacts<M extends { hubspotId: string; leadId: string; con
       salesforceId: m.contactId,
     })),
   );
-  const snapshots = await store.getSnapshots(
+  const snapshots = await store.links.getSnapshots(
     mapping.name,
     ok.map((m) => m.hubspotId),
   );
-  await store.putSnapshots(
+  await store.links.putSnapshots(
     [...snapshots.values()].map((s) => ({
       mapping: s.mapping,
       hubspotId: s.hubspotId,
@@ -485,7 +485,7 @@ async function moveToContacts<M extends { hubspotId: string; leadId: string; con
     })),
   );
   // The Lead's own errors are over: it will not change again, its Contact carries on.
-  await store.resolveSyncErrors(
+  await store.syncErrors.resolve(
     mapping.name,
     'to_hubspot',
     ok.map((m) => m.leadId),
@@ -519,8 +519,8 @@ async function followMerges(
   const handled = new Set<string>();
   const byId = (ids: string[]) =>
     side === 'hubspot'
-      ? store.findLinksByHubSpotIds(mapping.name, ids)
-      : store.findLinksBySalesforceIds(mapping.name, ids);
+      ? store.links.findByHubSpotIds(mapping.name, ids)
+      : store.links.findBySalesforceIds(mapping.name, ids);
   const goneId = (l: RecordLink) => (side === 'hubspot' ? l.hubspotId : l.salesforceId);
   const lookups: Partial<RecordMerges> = sides[side];
   const merges = new Map(known ?? []);
@@ -532,7 +532,7 @@ async function followMerges(
   if (merges.size === 0) return { moved, handled };
   const direction: SyncDirection = side === 'hubspot' ? 'to_salesforce' : 'to_hubspot';
   // Errors about a record merged away (a duplicate Baton asked RevOps to merge) are over.
-  if (!options.dryRun) await store.resolveSyncErrors(mapping.name, direction, [...merges.keys()]);
+  if (!options.dryRun) await store.syncErrors.resolve(mapping.name, direction, [...merges.keys()]);
   const links = await byId([...merges.keys()]);
   if (links.length === 0) return { moved, handled };
 
@@ -601,7 +601,7 @@ async function followMerges(
   }
   if (options.dryRun) return { moved, handled };
 
-  await store.upsertLinks(
+  await store.links.upsert(
     [...moved.values()].map((l) => ({
       mapping: l.mapping,
       hubspotId: l.hubspotId,
@@ -611,8 +611,8 @@ async function followMerges(
   );
   if (side === 'hubspot') {
     // Snapshots are keyed by the HubSpot id: copy each to the survivor before its old link goes.
-    const snapshots = await store.getSnapshots(mapping.name, [...moved.keys()]);
-    await store.putSnapshots(
+    const snapshots = await store.links.getSnapshots(mapping.name, [...moved.keys()]);
+    await store.links.putSnapshots(
       [...moved].flatMap(([gone, l]) => {
         const snap = snapshots.get(gone);
         return snap
@@ -620,13 +620,13 @@ async function followMerges(
           : [];
       }),
     );
-    await store.deleteLinks(mapping.name, [...moved.keys()]);
+    await store.links.delete(mapping.name, [...moved.keys()]);
   }
-  await store.deleteLinks(
+  await store.links.delete(
     mapping.name,
     stale.map((l) => l.hubspotId),
   );
-  if (errors.length > 0) await store.recordSyncErrors(errors);
+  if (errors.length > 0) await store.syncErrors.record(errors);
   return { moved, handled };
 }
 
@@ -654,12 +654,12 @@ async function sweepDeletions(
     if (deletePolicyOf(mapping, side) === 'ignore') continue;
     heartbeat(`reading deletions in ${SIDE_NAME[side]}`);
     const name = `${mapping.name}:${side}:deleted`;
-    const cursor = await store.getCursor<DeletionCursor>(name);
+    const cursor = await store.cursors.get<DeletionCursor>(name);
     const { ids, next } = await sides[side].readDeletions(mapping, cursor, until, () =>
       heartbeat(`reading deletions in ${SIDE_NAME[side]}`),
     );
     await applyDeletions(store, sides, mapping, side, ids, options);
-    if (!options.dryRun) await store.setCursor(name, next);
+    if (!options.dryRun) await store.cursors.set(name, next);
   }
 }
 
@@ -711,13 +711,13 @@ export async function applyDeletions(
   if (plan.policy === 'ignore') return { applied: 0, failed, unconfirmed, moved, merged };
   const links =
     deletedIn === 'hubspot'
-      ? await store.findLinksByHubSpotIds(mapping.name, ids)
-      : await store.findLinksBySalesforceIds(mapping.name, ids);
+      ? await store.links.findByHubSpotIds(mapping.name, ids)
+      : await store.links.findBySalesforceIds(mapping.name, ids);
   const direction: SyncDirection = deletedIn === 'hubspot' ? 'to_salesforce' : 'to_hubspot';
   if (!options.confirm && !options.dryRun) {
     // An unlinked record that is gone has nothing left to retry either (e.g. one Baton asked RevOps to merge away).
     const linked = new Set(links.map((l) => (deletedIn === 'hubspot' ? l.hubspotId : l.salesforceId)));
-    await store.resolveSyncErrors(
+    await store.syncErrors.resolve(
       mapping.name,
       direction,
       ids.filter((id) => !linked.has(id)),
@@ -772,18 +772,18 @@ export async function applyDeletions(
       return false;
     });
   }
-  await store.deleteLinks(
+  await store.links.delete(
     mapping.name,
     done.map((l) => l.hubspotId),
   );
   if (!plan.archiveOn)
-    await store.addOrphans(
+    await store.links.addOrphans(
       done.map((l) => ({ mapping: mapping.name, side: survivor, recordId: survivorId(l), partnerId: deletedId(l) })),
     );
-  if (errors.length > 0) await store.recordSyncErrors(errors);
+  if (errors.length > 0) await store.syncErrors.record(errors);
   // Errors about either record of a pair that no longer exists have nothing left to retry.
-  await store.resolveSyncErrors(mapping.name, direction, done.map(deletedId));
-  await store.resolveSyncErrors(
+  await store.syncErrors.resolve(mapping.name, direction, done.map(deletedId));
+  await store.syncErrors.resolve(
     mapping.name,
     direction === 'to_salesforce' ? 'to_hubspot' : 'to_salesforce',
     done.map(survivorId),
@@ -836,8 +836,8 @@ async function syncBatch(
   const ids = records.map((r) => r.id);
   const links =
     srcSide === 'hubspot'
-      ? await store.findLinksByHubSpotIds(mapping.name, ids)
-      : await store.findLinksBySalesforceIds(mapping.name, ids);
+      ? await store.links.findByHubSpotIds(mapping.name, ids)
+      : await store.links.findBySalesforceIds(mapping.name, ids);
   const linkOf = new Map(
     links.map((l) => (srcSide === 'hubspot' ? [l.hubspotId, l.salesforceId] : [l.salesforceId, l.hubspotId])),
   );
@@ -902,7 +902,7 @@ async function syncBatch(
   const waiting = items.filter((i) => !i.linked);
   const parked =
     waiting.length > 0
-      ? await store.findUnresolvedSyncErrors(
+      ? await store.syncErrors.findUnresolved(
           mapping.name,
           direction,
           waiting.map((i) => i.source.id),
@@ -940,7 +940,7 @@ async function syncBatch(
     const linkedElsewhere = new Set(
       matched.length > 0
         ? (
-            await store.findLinksByHubSpotIds(
+            await store.links.findByHubSpotIds(
               mapping.name,
               matched.map((i) => i.targetId as string),
             )
@@ -963,7 +963,7 @@ async function syncBatch(
     const h = hubspotIdOf(i);
     return h ? [h] : [];
   });
-  const snapshots = await store.getSnapshots(mapping.name, hubspotIds);
+  const snapshots = await store.links.getSnapshots(mapping.name, hubspotIds);
 
   const missingTargets: Item[] = [];
   const onConverted = new Map<Item, string>();
@@ -1045,7 +1045,7 @@ async function syncBatch(
   const wouldCreate = planned.filter((i) => i.targetId === undefined);
   const orphans =
     wouldCreate.length > 0
-      ? await store.findOrphans(
+      ? await store.links.findOrphans(
           mapping.name,
           srcSide,
           wouldCreate.map((i) => i.source.id),
@@ -1071,9 +1071,9 @@ async function syncBatch(
   const holder = !dryRun && srcSide === 'hubspot' && toCreate.length > 0 ? creationHolder() : null;
   if (holder !== null) {
     const ids = toCreate.map((i) => i.source.id);
-    const claimed = await store.claimCreations(mapping.name, ids, holder, CREATION_CLAIM_TTL_MS);
+    const claimed = await store.claims.claim(mapping.name, ids, holder, CREATION_CLAIM_TTL_MS);
     // Linked between our read and our claim (the other creator finished): not ours to create either.
-    const linkedNow = new Set((await store.findLinksByHubSpotIds(mapping.name, [...claimed])).map((l) => l.hubspotId));
+    const linkedNow = new Set((await store.links.findByHubSpotIds(mapping.name, [...claimed])).map((l) => l.hubspotId));
     const busy = toCreate.filter((i) => !claimed.has(i.source.id) || linkedNow.has(i.source.id));
     for (const item of busy) {
       reject(
@@ -1168,10 +1168,10 @@ async function syncBatch(
     // Links right away: a retry of this activity then updates instead of creating again.
     const created = toCreate.filter((i) => !failed.has(i));
     counts.created = created.length;
-    if (created.length > 0) await store.upsertLinks(created.map(linkInput));
+    if (created.length > 0) await store.links.upsert(created.map(linkInput));
   }
   if (holder !== null)
-    await store.releaseCreations(
+    await store.claims.release(
       mapping.name,
       toCreate.map((i) => i.source.id),
       holder,
@@ -1220,10 +1220,10 @@ async function syncBatch(
   counts.rejected += errors.length;
 
   heartbeat('saving');
-  if (newLinks.length > 0) await store.upsertLinks(newLinks);
-  if (newSnapshots.length > 0) await store.putSnapshots(newSnapshots);
-  if (errors.length > 0) await store.recordSyncErrors(errors);
-  if (succeeded.length > 0) await store.resolveSyncErrors(mapping.name, direction, succeeded);
+  if (newLinks.length > 0) await store.links.upsert(newLinks);
+  if (newSnapshots.length > 0) await store.links.putSnapshots(newSnapshots);
+  if (errors.length > 0) await store.syncErrors.record(errors);
+  if (succeeded.length > 0) await store.syncErrors.resolve(mapping.name, direction, succeeded);
   if (options.onRecord) {
     for (const i of planned)
       if (!failed.has(i)) report(i, toCreate.includes(i) ? 'create' : toUpdate.includes(i) ? 'update' : 'unchanged');

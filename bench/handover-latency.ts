@@ -612,7 +612,7 @@ const STAGE_EVENTS = ['qualified', 'dossier_written', 'handed_over', 'campaigns_
 async function eventsByLead(store: Store, ids: readonly string[]): Promise<Map<string, HandoverEvent[]>> {
   const wanted = new Set(ids);
   const out = new Map<string, HandoverEvent[]>();
-  for (const e of await store.listHandoverEvents()) {
+  for (const e of await store.handoverEvents.list()) {
     if (!wanted.has(e.hubspotId)) continue;
     const list = out.get(e.hubspotId) ?? [];
     list.push(e);

@@ -145,7 +145,7 @@ export class HandoverService implements HandoverSteps {
 
   /** The contact's Lead: by its link, else the oldest open Lead with its email. */
   private async linkedLeadId(hubspotId: string, email: string | null): Promise<string | null> {
-    const links = await this.store.findLinksByHubSpotIds(CONTACT_MAPPING, [hubspotId]);
+    const links = await this.store.links.findByHubSpotIds(CONTACT_MAPPING, [hubspotId]);
     const link = links.find((l) => l.salesforceObject === 'Lead');
     if (link) return link.salesforceId;
     if (email === null) return null;
@@ -173,13 +173,13 @@ export class HandoverService implements HandoverSteps {
       'email',
     ]);
     // A lead sales sent back recently is not handed over again yet (qualification > requalify_after).
-    const last = await this.store.lastHandoverEvents([hubspotId], [...VERDICT_EVENT_TYPES]);
+    const last = await this.store.handoverEvents.latest([hubspotId], [...VERDICT_EVENT_TYPES]);
     const decision = qualifies(policy, properties, {
       previous: previousHandoverOf(last.get(hubspotId)),
       now: this.now(),
     });
     // The reasons can name property values: they go to the store, not into workflow history.
-    await this.store.appendHandoverEvents([
+    await this.store.handoverEvents.append([
       {
         workflowId,
         hubspotId,
@@ -228,7 +228,7 @@ export class HandoverService implements HandoverSteps {
     // The delta sync may be creating this contact's Lead at this moment: whoever holds the claim creates.
     const holder = `handover:${workflowId}`;
     if (id === null) {
-      const claimed = await this.store.claimCreations(CONTACT_MAPPING, [hubspotId], holder, CREATION_CLAIM_TTL_MS);
+      const claimed = await this.store.claims.claim(CONTACT_MAPPING, [hubspotId], holder, CREATION_CLAIM_TTL_MS);
       // Retryable: the next attempt finds the Lead the sync has linked by then.
       if (!claimed.has(hubspotId))
         throw new Error(
@@ -241,8 +241,10 @@ export class HandoverService implements HandoverSteps {
       if (!result.success || !result.id) throw refused('Salesforce refused the Lead', result);
       id = result.id;
     }
-    await this.store.upsertLinks([{ mapping: CONTACT_MAPPING, hubspotId, salesforceObject: 'Lead', salesforceId: id }]);
-    await this.store.releaseCreations(CONTACT_MAPPING, [hubspotId], holder);
+    await this.store.links.upsert([
+      { mapping: CONTACT_MAPPING, hubspotId, salesforceObject: 'Lead', salesforceId: id },
+    ]);
+    await this.store.claims.release(CONTACT_MAPPING, [hubspotId], holder);
 
     const taskId = await this.ensureTask(id, dossierSubject(hubspotId), {
       Status: 'Completed',
@@ -254,7 +256,7 @@ export class HandoverService implements HandoverSteps {
   async assignOwner({ workflowId, runId, hubspotId, attempt, exclude, toEmail }: AssignOwnerInput): Promise<OwnerRef> {
     const key = `${runId}:${attempt}`;
     // A retried attempt returns what the first one decided: the ledger has counted it already.
-    const earlier = await this.store.listHandoverEvents({ hubspotId, type: 'owner_assigned' });
+    const earlier = await this.store.handoverEvents.list({ hubspotId, type: 'owner_assigned' });
     for (const event of earlier) {
       const data = ownerEventSchema.safeParse(event.data);
       if (data.success && data.data.key === key)
@@ -315,7 +317,7 @@ export class HandoverService implements HandoverSteps {
         };
       }
     }
-    await this.store.appendHandoverEvents([
+    await this.store.handoverEvents.append([
       {
         workflowId,
         hubspotId,
@@ -433,7 +435,7 @@ export class HandoverService implements HandoverSteps {
     eventKey,
     data,
   }: RecordHandoverEventInput): Promise<void> {
-    await this.store.appendHandoverEvents([
+    await this.store.handoverEvents.append([
       { workflowId, hubspotId, type, ownerId, data: data ?? null, occurredAt: new Date(at), eventKey },
     ]);
   }

@@ -1,4 +1,4 @@
-import type { Store } from '../store';
+import type { WebhookDeliveryRepository } from '../store';
 
 /**
  * Which webhook events were already acted on, so a redelivery starts nothing twice.
@@ -15,12 +15,15 @@ export interface DeliveryLedger {
   release(key: string): Promise<void>;
 }
 
-export type DeliveryStore = Pick<Store, 'recordWebhookDelivery' | 'forgetWebhookDelivery'>;
+/** The part of the store the server needs: any object with this repository (a Store is one). */
+export interface DeliveryStore {
+  webhookDeliveries: Pick<WebhookDeliveryRepository, 'record' | 'forget'>;
+}
 
 export function storeDeliveryLedger(store: DeliveryStore): DeliveryLedger {
   return {
-    claim: (key) => store.recordWebhookDelivery(key),
-    release: (key) => store.forgetWebhookDelivery(key),
+    claim: (key) => store.webhookDeliveries.record(key),
+    release: (key) => store.webhookDeliveries.forget(key),
   };
 }
 

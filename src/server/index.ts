@@ -3,6 +3,7 @@
  * close gracefully (stop accepting, let in-flight webhooks finish, then return).
  */
 import type { FastifyInstance } from 'fastify';
+import type { WebhookDeliveryRepository } from '../store';
 import { buildServer, type ServerDeps } from './app';
 
 export { buildServer, type ServerDeps } from './app';
@@ -49,7 +50,11 @@ const DAY_MS = 86_400_000;
 
 export async function startServer(
   config: ServerListenConfig,
-  deps: ServerDeps & { store: ServerDeps['store'] & { pruneWebhookDeliveries?(before: Date): Promise<number> } },
+  deps: ServerDeps & {
+    store: {
+      webhookDeliveries: ServerDeps['store']['webhookDeliveries'] & Partial<Pick<WebhookDeliveryRepository, 'prune'>>;
+    };
+  },
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
   const publicBaseUrl = deps.publicBaseUrl ?? config.publicBaseUrl;
@@ -62,7 +67,7 @@ export async function startServer(
 
   const keepMs = options.keepDeliveriesMs ?? 3 * DAY_MS;
   const pruneEveryMs = options.pruneEveryMs ?? 3_600_000;
-  const prune = deps.store.pruneWebhookDeliveries?.bind(deps.store);
+  const prune = deps.store.webhookDeliveries.prune?.bind(deps.store.webhookDeliveries);
   const pruneTimer =
     prune && pruneEveryMs > 0
       ? setInterval(() => {

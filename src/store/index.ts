@@ -2,13 +2,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { knex as createKnex, type Knex } from 'knex';
 import { dialectOf, knexConfigFromUrl, redactUrl } from './config';
-import { DEFAULT_SYNC_ERROR_BACKOFF, KnexStore, type Store } from './store';
+import { createStore, type Store } from './store';
+import { DEFAULT_SYNC_ERROR_BACKOFF } from './sync-errors';
 import type { SyncErrorBackoff } from './types';
 
 export { knexConfigFromUrl, redactUrl } from './config';
 export { migrationSource, migratorConfig, MIGRATIONS_TABLE } from './migrations';
-export { CREATION_CLAIM_TTL_MS, DEFAULT_SYNC_ERROR_BACKOFF, MAX_BATCH, syncErrorRetryDelayMs } from './store';
+export { CREATION_CLAIM_TTL_MS } from './claims';
+export { MAX_BATCH } from './context';
+export { DEFAULT_SYNC_ERROR_BACKOFF, syncErrorRetryDelayMs } from './sync-errors';
 export type { Store } from './store';
+export type { CreationClaimRepository } from './claims';
+export type { CursorRepository } from './cursors';
+export type { HandoverEventRepository } from './handover-events';
+export type { LinkRepository } from './links';
+export type { LockedTeamCounters, RoutingCount, RoutingLedgerRepository } from './routing-ledger';
+export type { SchemaRepository } from './schema';
+export type { SyncErrorRepository } from './sync-errors';
+export type { WebhookDeliveryRepository } from './webhook-deliveries';
 export type * from './types';
 
 /** Where `npm start` keeps its state when BATON_DATABASE_URL is unset. */
@@ -83,7 +94,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   const db = createKnex(config);
   try {
     if (dialect === 'postgres') await ensurePostgres(db, url, opts.schema);
-    const store = new KnexStore(db, dialect, opts.clock, backoff);
+    const store = createStore(db, dialect, opts.clock, backoff);
     if (opts.migrate ?? true) await store.migrate();
     return store;
   } catch (err) {

@@ -70,16 +70,16 @@ export async function syncOnce(
     const name = cursorName(mapping.name, direction);
     let position: DirectionCursor =
       direction === 'to_salesforce'
-        ? { direction, cursor: (await deps.store.getCursor<HubSpotCursor>(name)) ?? sides.hubspot.initialCursor() }
+        ? { direction, cursor: (await deps.store.cursors.get<HubSpotCursor>(name)) ?? sides.hubspot.initialCursor() }
         : {
             direction,
-            cursor: (await deps.store.getCursor<SalesforceCursor>(name)) ?? sides.salesforce.initialCursor(),
+            cursor: (await deps.store.cursors.get<SalesforceCursor>(name)) ?? sides.salesforce.initialCursor(),
           };
     for (;;) {
       const page = await syncPage(deps.store, sides, mapping, mappers, position, until, pageOptions);
       result[direction].pages += 1;
       add(result[direction], page.counts);
-      if (!options.dryRun) await deps.store.setCursor(cursorName(mapping.name, direction), page.next.cursor);
+      if (!options.dryRun) await deps.store.cursors.set(cursorName(mapping.name, direction), page.next.cursor);
       position = page.next;
       if (page.done) break;
     }
@@ -98,7 +98,7 @@ export async function retryOpenErrors(
 ): Promise<Record<SyncDirection, PageCounts>> {
   const sides = sidesOf(deps);
   const out: Record<SyncDirection, PageCounts> = { to_salesforce: { ...ZERO_COUNTS }, to_hubspot: { ...ZERO_COUNTS } };
-  const open = await deps.store.listSyncErrors({ mapping: mapping.name, status: ['open', 'gave_up'] });
+  const open = await deps.store.syncErrors.list({ mapping: mapping.name, status: ['open', 'gave_up'] });
   for (const direction of DIRECTIONS) {
     const ids = open.filter((e) => e.direction === direction).map((e) => e.sourceId);
     for (let i = 0; i < ids.length; i += 200) {

@@ -25,7 +25,7 @@ describe('baton sync errors', () => {
   beforeAll(async () => {
     const store = await openStore(env.BATON_DATABASE_URL);
     try {
-      await store.recordSyncErrors([
+      await store.syncErrors.record([
         {
           mapping: 'contact',
           direction: 'to_salesforce',
@@ -49,7 +49,7 @@ describe('baton sync errors', () => {
           errorCode: 'INVALID_EMAIL',
         },
       ]);
-      await store.resolveSyncErrors('contact', 'to_hubspot', ['00Q000000000003']);
+      await store.syncErrors.resolve('contact', 'to_hubspot', ['00Q000000000003']);
     } finally {
       await store.close();
     }

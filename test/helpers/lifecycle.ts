@@ -71,7 +71,7 @@ export interface LifecycleHarness {
   linkOf(
     mapping: ObjectMapping,
     hubspotId: string,
-  ): Promise<Awaited<ReturnType<Store['findLinksByHubSpotIds']>>[number] | undefined>;
+  ): Promise<Awaited<ReturnType<Store['links']['findByHubSpotIds']>>[number] | undefined>;
   /** A linked pair: a HubSpot contact and the Lead the first cycle creates for it. */
   linkedPair(mapping: ObjectMapping, email: string): Promise<{ hubspotId: string; leadId: string }>;
 }
@@ -172,7 +172,7 @@ export function lifecycleHarness(): LifecycleHarness {
       );
     },
     async linkOf(mapping, hubspotId) {
-      return (await current().store.findLinksByHubSpotIds(mapping.name, [hubspotId]))[0];
+      return (await current().store.links.findByHubSpotIds(mapping.name, [hubspotId]))[0];
     },
     async linkedPair(mapping, email) {
       const hubspotId = await h.createContact(email);

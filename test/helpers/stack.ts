@@ -50,7 +50,7 @@ export async function startCrmStack(options: CrmStackOptions = {}): Promise<CrmS
   const schema = `baton_test_${process.pid}_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
   const opened: Partial<CrmStack> = { tmp };
   const close = async () => {
-    if (options.store === 'postgres') await opened.store?.knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    if (options.store === 'postgres') await opened.store?.schema.dropSchema(schema);
     await opened.store?.close();
     await opened.hubspotSandbox?.close();
     await opened.salesforceSandbox?.close();

@@ -138,7 +138,7 @@ describe.each([
     // Full batches: 449 creates in 3 collection calls, 1 update in 1.
     expect((await collectionCalls()) - callsBefore).toBe(4);
 
-    const errors = await store.listSyncErrors({ mapping: 'contact', status: 'open' });
+    const errors = await store.syncErrors.list({ mapping: 'contact', status: 'open' });
     expect(errors).toEqual([
       expect.objectContaining({ sourceId: noEmail.id, errorCode: 'MISSING_MATCH_KEY', direction: 'to_salesforce' }),
     ]);

@@ -73,8 +73,8 @@ describe.each([
     policy = { ...shipped, qualification: { ...shipped.qualification, score: { property: SCORE, at_least: 70 } } };
 
     // The demo data is not what these tests are about: the sync starts from now.
-    await store.setCursor('contact:hubspot', { mode: 'after', ts: Date.now() });
-    await store.setCursor('contact:salesforce', { ts: Date.now(), id: '' });
+    await store.cursors.set('contact:hubspot', { mode: 'after', ts: Date.now() });
+    await store.cursors.set('contact:salesforce', { ts: Date.now(), id: '' });
     const mappings = createMappingProvider(MAPPINGS_DIR);
     worker = await Worker.create({
       connection: env.nativeConnection,
@@ -158,7 +158,7 @@ describe.each([
   }
 
   const sweepCursor = async (): Promise<HubSpotCursor> =>
-    (await store.getCursor<HubSpotCursor>(SWEEP_CURSOR)) ?? { mode: 'after', ts: 0 };
+    (await store.cursors.get<HubSpotCursor>(SWEEP_CURSOR)) ?? { mode: 'after', ts: 0 };
   const directSweep = (use: HandoverPolicy, clock?: () => Date) =>
     createHandoverSweepActivities({
       hubspot,
@@ -188,7 +188,7 @@ describe.each([
     const early = await createContact('early', { [SCORE]: '90' });
     const first = await runSync();
     expect(first.handover_sweep).toBeUndefined();
-    expect(await store.getCursor<HubSpotCursor>(SWEEP_CURSOR)).toEqual({ mode: 'after', ts: expect.any(Number) });
+    expect(await store.cursors.get<HubSpotCursor>(SWEEP_CURSOR)).toEqual({ mode: 'after', ts: expect.any(Number) });
     expect(await handoverExists(early)).toBe(false);
   });
 
@@ -314,7 +314,7 @@ describe.each([
     const runId = await signalHandover(env.client, taskQueue, mql, { score: 95, at: Date.now() }, 'webhook');
     const state = await env.client.workflow.getHandle(handoverWorkflowId(mql), runId).result();
     expect(state.stage).toBe('not_qualified');
-    const events = await store.listHandoverEvents({ hubspotId: mql, type: 'qualification' });
+    const events = await store.handoverEvents.list({ hubspotId: mql, type: 'qualification' });
     const last = events.at(-1);
     expect(last?.eventKey).toContain(runId);
     expect(last?.data).toEqual({
@@ -331,7 +331,7 @@ describe.each([
     const past = await createContact('past', { [SCORE]: '88' });
     const recent = await createContact('recent', { [SCORE]: '88' });
     const now = Date.now();
-    await store.appendHandoverEvents([
+    await store.handoverEvents.append([
       {
         workflowId: handoverWorkflowId(past),
         hubspotId: past,
@@ -354,7 +354,7 @@ describe.each([
     const state = await waitForStage(past, ['awaiting_first_touch']);
     expect(state.trigger).toBe('sync');
     expect(state.ownerId).toMatch(/^00[5G]/);
-    const [qualification] = await store.listHandoverEvents({ hubspotId: past, type: 'qualification' });
+    const [qualification] = await store.handoverEvents.list({ hubspotId: past, type: 'qualification' });
     expect(qualification?.data).toMatchObject({
       qualified: true,
       reasons: expect.arrayContaining([
@@ -382,7 +382,7 @@ describe.each([
     expect(swept).toMatchObject({ read: 1, failed: 1 });
     // The cursor moved past the contact: it waits in sync_errors, not in the window.
     expect(await sweepCursor()).toEqual(swept.cursor);
-    const [error] = await store.listSyncErrors({ mapping: 'handover-sweep', status: 'open' });
+    const [error] = await store.syncErrors.list({ mapping: 'handover-sweep', status: 'open' });
     expect(error).toMatchObject({ sourceId: odd, errorCode: 'EVALUATION_FAILED', direction: 'to_salesforce' });
     expect(error?.reason).toMatch(/^the qualification criteria could not be evaluated: TypeError/);
     expect(await handoverExists(odd)).toBe(false);
@@ -391,7 +391,7 @@ describe.each([
     expect(await direct.retrySweepErrors({})).toMatchObject({ read: 0 });
     const later = directSweep(policy, () => new Date(Date.now() + 2 * 60_000));
     expect(await later.retrySweepErrors({})).toMatchObject({ read: 1, qualified: 1, started: 1, failed: 0 });
-    expect(await store.listSyncErrors({ mapping: 'handover-sweep', status: 'open' })).toEqual([]);
+    expect(await store.syncErrors.list({ mapping: 'handover-sweep', status: 'open' })).toEqual([]);
     expect((await waitForStage(odd, ['awaiting_first_touch'])).trigger).toBe('sync');
   });
 });

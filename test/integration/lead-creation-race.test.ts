@@ -81,21 +81,21 @@ describe('one Lead per contact when the sync and a handover create at once', () 
     for (const [i, c] of contacts.entries()) {
       expect({ email: c.email, leads: leads.get(c.email) }).toEqual({ email: c.email, leads: [dossiers[i]] });
     }
-    const links = await store.findLinksByHubSpotIds(
+    const links = await store.links.findByHubSpotIds(
       'contact',
       contacts.map((c) => c.id),
     );
     expect(links.map((l) => l.salesforceId).sort()).toEqual([...dossiers].sort());
-    expect(await store.listSyncErrors({ mapping: 'contact', status: ['open', 'gave_up'] })).toEqual([]);
+    expect(await store.syncErrors.list({ mapping: 'contact', status: ['open', 'gave_up'] })).toEqual([]);
   });
 
   it('leaves a contact whose Lead a handover is creating to the handover, and syncs it once linked', async () => {
     const [contact] = await createContacts(1, 'held');
-    await store.claimCreations('contact', [contact!.id], `handover:handover:${contact!.id}`, 600_000);
+    await store.claims.claim('contact', [contact!.id], `handover:handover:${contact!.id}`, 600_000);
     const first = await syncOnce({ hubspot, salesforce, store }, mapping, { searchLagMs: 0 });
     expect(first.to_salesforce.created).toBe(0);
     expect((await leadsByEmail()).size).toBe(0);
-    const [error] = await store.listSyncErrors({ mapping: 'contact' });
+    const [error] = await store.syncErrors.list({ mapping: 'contact' });
     expect(error).toEqual(
       expect.objectContaining({ sourceId: contact!.id, errorCode: 'CREATE_IN_PROGRESS', status: 'open' }),
     );
@@ -105,18 +105,18 @@ describe('one Lead per contact when the sync and a handover create at once', () 
     const leadId = await writeDossier(contact!.id, `handover:${contact!.id}`);
     await retryOpenErrors({ hubspot, salesforce, store }, mapping);
     expect([...(await leadsByEmail()).values()]).toEqual([[leadId]]);
-    expect(await store.listSyncErrors({ mapping: 'contact', status: 'open' })).toEqual([]);
+    expect(await store.syncErrors.list({ mapping: 'contact', status: 'open' })).toEqual([]);
   });
 
   it('makes a handover wait while the sync holds the claim, then use the Lead the sync created', async () => {
     const [contact] = await createContacts(1, 'synced');
-    await store.claimCreations('contact', [contact!.id], 'sync:elsewhere', 600_000);
+    await store.claims.claim('contact', [contact!.id], 'sync:elsewhere', 600_000);
     await expect(
       activities.writeDossier({ workflowId: `handover:${contact!.id}`, hubspotId: contact!.id, leadId: null }),
     ).rejects.toThrow(/the delta sync is creating the Lead/);
     expect((await leadsByEmail()).size).toBe(0);
 
-    await store.releaseCreations('contact', [contact!.id], 'sync:elsewhere');
+    await store.claims.release('contact', [contact!.id], 'sync:elsewhere');
     await syncOnce({ hubspot, salesforce, store }, mapping, { searchLagMs: 0 });
     const [synced] = [...(await leadsByEmail()).values()];
     expect(synced).toHaveLength(1);

@@ -21,7 +21,7 @@ describe.each(['sqlite', 'postgres'] as const)('store lifecycle on %s', (dialect
   });
 
   afterAll(async () => {
-    if (dialect === 'postgres') await store?.knex.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    if (dialect === 'postgres') await store?.schema.dropSchema(schema);
     await store?.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -34,36 +34,36 @@ describe.each(['sqlite', 'postgres'] as const)('store lifecycle on %s', (dialect
   });
 
   it('forgets links with their snapshots, only in the mapping named', async () => {
-    await store.upsertLinks([link('a', 'h1', 'L1'), link('a', 'h2', 'L2'), link('b', 'h1', 'L9')]);
-    await store.putSnapshots([
+    await store.links.upsert([link('a', 'h1', 'L1'), link('a', 'h2', 'L2'), link('b', 'h1', 'L9')]);
+    await store.links.putSnapshots([
       { mapping: 'a', hubspotId: 'h1', hubspot: { email: 'x' }, salesforce: { Email: 'x' } },
       { mapping: 'b', hubspotId: 'h1', hubspot: {}, salesforce: {} },
     ]);
 
-    expect(await store.deleteLinks('a', ['h1', 'unknown'])).toBe(1);
-    expect(await store.findLinksByHubSpotIds('a', ['h1', 'h2'])).toEqual([
+    expect(await store.links.delete('a', ['h1', 'unknown'])).toBe(1);
+    expect(await store.links.findByHubSpotIds('a', ['h1', 'h2'])).toEqual([
       expect.objectContaining({ hubspotId: 'h2' }),
     ]);
-    expect([...(await store.getSnapshots('a', ['h1'])).keys()]).toEqual([]);
-    expect([...(await store.getSnapshots('b', ['h1'])).keys()]).toEqual(['h1']);
-    expect(await store.deleteLinks('a', [])).toBe(0);
+    expect([...(await store.links.getSnapshots('a', ['h1'])).keys()]).toEqual([]);
+    expect([...(await store.links.getSnapshots('b', ['h1'])).keys()]).toEqual(['h1']);
+    expect(await store.links.delete('a', [])).toBe(0);
   });
 
   it('keeps orphans per mapping and side until either record is linked again', async () => {
-    await store.addOrphans([
+    await store.links.addOrphans([
       { mapping: 'o', side: 'salesforce', recordId: 'L1', partnerId: 'h1' },
       { mapping: 'o', side: 'hubspot', recordId: 'h2', partnerId: 'L2' },
       { mapping: 'p', side: 'salesforce', recordId: 'L1', partnerId: 'h7' },
     ]);
     // A repeat is not an error.
-    await store.addOrphans([{ mapping: 'o', side: 'salesforce', recordId: 'L1', partnerId: 'h3' }]);
-    expect(await store.findOrphans('o', 'salesforce', ['L1', 'h2', 'L3'])).toEqual(new Set(['L1']));
-    expect(await store.findOrphans('o', 'hubspot', ['h2'])).toEqual(new Set(['h2']));
+    await store.links.addOrphans([{ mapping: 'o', side: 'salesforce', recordId: 'L1', partnerId: 'h3' }]);
+    expect(await store.links.findOrphans('o', 'salesforce', ['L1', 'h2', 'L3'])).toEqual(new Set(['L1']));
+    expect(await store.links.findOrphans('o', 'hubspot', ['h2'])).toEqual(new Set(['h2']));
 
-    await store.upsertLinks([link('o', 'h9', 'L1'), link('o', 'h2', 'L8')]);
-    expect(await store.findOrphans('o', 'salesforce', ['L1'])).toEqual(new Set());
-    expect(await store.findOrphans('o', 'hubspot', ['h2'])).toEqual(new Set());
-    expect(await store.findOrphans('p', 'salesforce', ['L1'])).toEqual(new Set(['L1']));
+    await store.links.upsert([link('o', 'h9', 'L1'), link('o', 'h2', 'L8')]);
+    expect(await store.links.findOrphans('o', 'salesforce', ['L1'])).toEqual(new Set());
+    expect(await store.links.findOrphans('o', 'hubspot', ['h2'])).toEqual(new Set());
+    expect(await store.links.findOrphans('p', 'salesforce', ['L1'])).toEqual(new Set(['L1']));
   });
 
   it('stores an error that no retry can fix as given up, and keeps it so when it repeats', async () => {
@@ -75,17 +75,17 @@ describe.each(['sqlite', 'postgres'] as const)('store lifecycle on %s', (dialect
       errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD',
       retry: false,
     };
-    await store.recordSyncErrors([error]);
-    expect(await store.listSyncErrors({ mapping: 'e' })).toEqual([
+    await store.syncErrors.record([error]);
+    expect(await store.syncErrors.list({ mapping: 'e' })).toEqual([
       expect.objectContaining({ status: 'gave_up', attempts: 1 }),
     ]);
-    await store.recordSyncErrors([error]);
-    expect(await store.listSyncErrors({ mapping: 'e' })).toEqual([expect.objectContaining({ status: 'gave_up' })]);
-    expect(await store.dueSyncErrors('e', 'to_salesforce', new Date(Date.now() + 365 * 86_400_000), 10)).toEqual([]);
+    await store.syncErrors.record([error]);
+    expect(await store.syncErrors.list({ mapping: 'e' })).toEqual([expect.objectContaining({ status: 'gave_up' })]);
+    expect(await store.syncErrors.due('e', 'to_salesforce', new Date(Date.now() + 365 * 86_400_000), 10)).toEqual([]);
 
     // An ordinary failure of the same record later is retried again.
-    await store.recordSyncErrors([{ ...error, retry: undefined, reason: 'HubSpot 500' }]);
-    expect(await store.listSyncErrors({ mapping: 'e' })).toEqual([
+    await store.syncErrors.record([{ ...error, retry: undefined, reason: 'HubSpot 500' }]);
+    expect(await store.syncErrors.list({ mapping: 'e' })).toEqual([
       expect.objectContaining({ status: 'open', attempts: 1, reason: 'HubSpot 500' }),
     ]);
   });

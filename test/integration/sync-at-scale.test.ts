@@ -131,7 +131,7 @@ describe('delta sync at scale and under faults', () => {
         });
       }
     }
-    const open = await store.listSyncErrors({ mapping: 'contact', status: 'open' });
+    const open = await store.syncErrors.list({ mapping: 'contact', status: 'open' });
     const synced = await leadEmails('flaky');
     // Nothing lost: every contact is in Salesforce or recorded as rejected, never both, never twice.
     expect(new Set(synced).size).toBe(synced.length);
@@ -143,7 +143,7 @@ describe('delta sync at scale and under faults', () => {
     const mapping = createMappingProvider(mappingsDir).get('contact');
     await retryOpenErrors({ hubspot, salesforce, store }, mapping);
     expect(await leadEmails('flaky')).toHaveLength(600);
-    expect(await store.listSyncErrors({ mapping: 'contact', status: 'open' })).toEqual([]);
+    expect(await store.syncErrors.list({ mapping: 'contact', status: 'open' })).toEqual([]);
   }, 240_000);
 
   it('takes an edited mapping file into account on the next cycle', async () => {

@@ -91,7 +91,7 @@ describe('lead conversion and deletions in the delta sync', () => {
       expect(await leadsWith('ann@convert.example')).toHaveLength(1);
       expect(await contactsWith('ann@convert.example')).toHaveLength(1);
       expect(await hubspotWith('ann@convert.example')).toHaveLength(1);
-      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([]);
+      expect(await store.syncErrors.list({ mapping: mapping.name })).toEqual([]);
     });
 
     it('follows a conversion it learns of from a refused write (converted between read and write)', async () => {
@@ -108,7 +108,7 @@ describe('lead conversion and deletions in the delta sync', () => {
         },
       });
       const sides: SyncSides = { hubspot: new HubSpotContactSide(hubspot), salesforce: stale };
-      const cursor = (await store.getCursor<{ mode: 'after'; ts: number }>('lifecycle:hubspot')) ?? {
+      const cursor = (await store.cursors.get<{ mode: 'after'; ts: number }>('lifecycle:hubspot')) ?? {
         mode: 'after' as const,
         ts: 0,
       };
@@ -128,7 +128,7 @@ describe('lead conversion and deletions in the delta sync', () => {
       expect(await linkOf(mapping, hubspotId)).toMatchObject({ salesforceObject: 'Contact', salesforceId: contactId });
       expect((await contactsWith('race@convert.example'))[0]?.Title).toBe('COO');
       expect(await leadsWith('race@convert.example')).toHaveLength(1);
-      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([]);
+      expect(await store.syncErrors.list({ mapping: mapping.name })).toEqual([]);
     });
 
     it('links a new HubSpot contact whose Lead was converted to the Contact, not a second Lead', async () => {
@@ -158,7 +158,7 @@ describe('lead conversion and deletions in the delta sync', () => {
 
       const r = await cycle(mapping);
       expect(r.result.to_salesforce).toMatchObject({ read: 1, rejected: 1, created: 0, updated: 0 });
-      const [error] = await store.listSyncErrors({ mapping: mapping.name });
+      const [error] = await store.syncErrors.list({ mapping: mapping.name });
       expect(error).toMatchObject({
         sourceId: hubspotId,
         errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD',
@@ -167,7 +167,7 @@ describe('lead conversion and deletions in the delta sync', () => {
       });
       expect(error?.reason).toContain(`Lead ${leadId} was converted into Contact ${contactId}`);
       expect(error?.reason).toContain('lead_conversion: follow');
-      expect(await store.dueSyncErrors(mapping.name, 'to_salesforce', new Date(Date.now() + 86_400_000), 10)).toEqual(
+      expect(await store.syncErrors.due(mapping.name, 'to_salesforce', new Date(Date.now() + 86_400_000), 10)).toEqual(
         [],
       );
 
@@ -193,7 +193,7 @@ describe('lead conversion and deletions in the delta sync', () => {
         Date.now(),
       );
       expect(page.counts).toMatchObject({ rejected: 1, updated: 0, created: 0 });
-      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([
+      expect(await store.syncErrors.list({ mapping: mapping.name })).toEqual([
         expect.objectContaining({ errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD', status: 'gave_up' }),
       ]);
 
@@ -218,7 +218,7 @@ describe('lead conversion and deletions in the delta sync', () => {
       const r = await cycle(mapping);
       expect(r.result.to_salesforce.lifecycle.unlink).toBe(1);
       expect(await linkOf(mapping, hubspotId)).toBeUndefined();
-      expect(await store.getSnapshots(mapping.name, [hubspotId])).toEqual(new Map());
+      expect(await store.links.getSnapshots(mapping.name, [hubspotId])).toEqual(new Map());
       expect(await leadsWith('gone@delete.example')).toHaveLength(1);
 
       // The Lead changes: its contact is not created again.
@@ -271,7 +271,7 @@ describe('lead conversion and deletions in the delta sync', () => {
       await hubspot.crm.contacts.basicApi.update(hubspotId, { properties: { jobtitle: 'Chair' } });
       for (let i = 0; i < 2; i++) expect((await cycle(mapping)).writes).toBe(0);
       expect(await leadsWith('quick@delete.example')).toEqual([]);
-      expect(await store.listSyncErrors({ mapping: mapping.name, status: 'open' })).toEqual([]);
+      expect(await store.syncErrors.list({ mapping: mapping.name, status: 'open' })).toEqual([]);
     });
   });
 
@@ -342,14 +342,14 @@ describe('lead conversion and deletions in the delta sync', () => {
         .create({ Email: 'merged@archive.example', LastName: 'Kept', Company: 'Acme' });
       if (!('id' in lead) || !lead.id) throw new Error('no Lead');
       // Linked to a contact id HubSpot does not know, archived or not.
-      await store.upsertLinks([
+      await store.links.upsert([
         { mapping: mapping.name, hubspotId: '987654321', salesforceObject: 'Lead', salesforceId: lead.id },
       ]);
-      await store.setCursor('lifecycle:salesforce', { ts: 0, id: '' });
+      await store.cursors.set('lifecycle:salesforce', { ts: 0, id: '' });
 
       const r = await cycle(mapping);
       expect(r.outcomes.map((o) => o.action)).not.toContain('archive');
-      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([
+      expect(await store.syncErrors.list({ mapping: mapping.name })).toEqual([
         expect.objectContaining({ sourceId: lead.id, errorCode: 'TARGET_MISSING' }),
       ]);
       expect(await leadsWith('merged@archive.example')).toHaveLength(1);
@@ -386,7 +386,7 @@ describe('lead conversion and deletions in the delta sync', () => {
       await salesforce.sobject('Lead').update({ Id: leadId, Title: 'Changed' });
       const r = await cycle(mapping);
       expect(r.writes).toBe(0);
-      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([
+      expect(await store.syncErrors.list({ mapping: mapping.name })).toEqual([
         expect.objectContaining({ sourceId: leadId, errorCode: 'TARGET_MISSING' }),
       ]);
       expect(await hubspotWith('kept@ignore.example')).toEqual([]);

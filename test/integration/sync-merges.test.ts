@@ -70,7 +70,7 @@ describe('merged records in the delta sync', () => {
       ]);
       expect(await isArchived(hubspotId)).toBe(false);
       expect(await linkOf(mapping, hubspotId)).toMatchObject({ salesforceObject: 'Lead', salesforceId: masterId });
-      expect(await store.findOrphans(mapping.name, 'hubspot', [hubspotId])).toEqual(new Set());
+      expect(await store.links.findOrphans(mapping.name, 'hubspot', [hubspotId])).toEqual(new Set());
       // The master's values, the merge's outcome, reached the contact.
       expect((await hubspotWith(`ann-${policy}@merge.example`))[0]?.properties).toMatchObject({
         jobtitle: 'Head of IT',
@@ -88,7 +88,7 @@ describe('merged records in the delta sync', () => {
       // Email flows to Salesforce only: the master ends with the contact's, and nothing was created for the other.
       expect(await leadsWith(`ann-${policy}@merge.example`)).toEqual([expect.objectContaining({ Id: masterId })]);
       expect(await hubspotWith('ann-elsewhere@merge.example')).toEqual([]);
-      expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([]);
+      expect(await store.syncErrors.list({ mapping: mapping.name })).toEqual([]);
     });
   }
 
@@ -105,7 +105,7 @@ describe('merged records in the delta sync', () => {
     expect(await leadById(masterId)).toMatchObject({ Title: 'COO' });
     expect(await linkOf(mapping, hubspotId)).toMatchObject({ salesforceId: masterId });
     expect(await isArchived(hubspotId)).toBe(false);
-    expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([]);
+    expect(await store.syncErrors.list({ mapping: mapping.name })).toEqual([]);
   });
 
   it('HubSpot contact merge: the Lead follows the primary contact, nothing is deleted', async () => {
@@ -130,7 +130,7 @@ describe('merged records in the delta sync', () => {
     expect((await hubspotWith('new@merge.example'))[0]?.properties.firstname).toBe('Cy');
     await cycle(mapping);
     expect((await cycle(mapping)).writes).toBe(0);
-    expect(await store.listSyncErrors({ mapping: mapping.name })).toEqual([]);
+    expect(await store.syncErrors.list({ mapping: mapping.name })).toEqual([]);
   });
 
   it('a merge of two linked Leads keeps one link, records an error, removes nothing and parks the other contact until it is merged', async () => {
@@ -145,8 +145,8 @@ describe('merged records in the delta sync', () => {
     expect(await isArchived(b.hubspotId)).toBe(false);
     expect(await linkOf(mapping, b.hubspotId)).toMatchObject({ salesforceId: b.leadId });
     expect(await linkOf(mapping, a.hubspotId)).toBeUndefined();
-    expect(await store.findOrphans(mapping.name, 'hubspot', [a.hubspotId])).toEqual(new Set());
-    const errors = await store.listSyncErrors({ mapping: mapping.name });
+    expect(await store.links.findOrphans(mapping.name, 'hubspot', [a.hubspotId])).toEqual(new Set());
+    const errors = await store.syncErrors.list({ mapping: mapping.name });
     expect(errors).toEqual([
       expect.objectContaining({
         direction: 'to_salesforce',
@@ -170,7 +170,7 @@ describe('merged records in the delta sync', () => {
     await hubspot.crm.contacts.basicApi.merge({ primaryObjectId: b.hubspotId, objectIdToMerge: a.hubspotId });
     nextMinute();
     await cycle(mapping);
-    expect(await store.listSyncErrors({ mapping: mapping.name, status: ['open', 'gave_up'] })).toEqual([]);
+    expect(await store.syncErrors.list({ mapping: mapping.name, status: ['open', 'gave_up'] })).toEqual([]);
     expect(await linkOf(mapping, b.hubspotId)).toMatchObject({ salesforceId: b.leadId });
     expect(await leadsWith('dup-a@merge.example')).toEqual([]);
     expect(await isArchived(b.hubspotId)).toBe(false);
@@ -189,7 +189,7 @@ describe('merged records in the delta sync', () => {
     expect(await linkOf(mapping, a.hubspotId)).toBeUndefined();
     expect(await leadById(a.leadId)).toBeDefined();
     expect(await leadById(b.leadId)).toBeDefined();
-    const errors = await store.listSyncErrors({ mapping: mapping.name });
+    const errors = await store.syncErrors.list({ mapping: mapping.name });
     expect(errors).toEqual([
       expect.objectContaining({ direction: 'to_hubspot', sourceId: a.leadId, errorCode: 'MERGED_INTO_LINKED' }),
     ]);
@@ -204,7 +204,7 @@ describe('merged records in the delta sync', () => {
     // RevOps merges the Leads: the error is over and nothing was removed in HubSpot.
     await mergeLeads(b.leadId, a.leadId);
     await cycle(mapping);
-    expect(await store.listSyncErrors({ mapping: mapping.name, status: ['open', 'gave_up'] })).toEqual([]);
+    expect(await store.syncErrors.list({ mapping: mapping.name, status: ['open', 'gave_up'] })).toEqual([]);
     expect(await isArchived(b.hubspotId)).toBe(false);
     expect(await linkOf(mapping, b.hubspotId)).toMatchObject({ salesforceId: b.leadId });
   });

@@ -181,7 +181,7 @@ describe('leadHandover when HubSpot refuses the campaign stop', () => {
           expect(state.stage).toBe('handed_over');
           expect(state.history.map((h) => h.stage)).not.toContain('campaigns_stopped');
           expect((await handle.describe()).typedSearchAttributes.get(BatonStage)).toBe('handed_over');
-          const recorded = (await store.listHandoverEvents({ hubspotId: contactId })).map((e) => e.type);
+          const recorded = (await store.handoverEvents.list({ hubspotId: contactId })).map((e) => e.type);
           expect(recorded).toContain('handed_over');
           expect(recorded).not.toContain('campaigns_stopped');
         });

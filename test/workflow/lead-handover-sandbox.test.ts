@@ -194,7 +194,7 @@ describe('leadHandover against the sandboxes', () => {
         .results.map((r) => r.listId);
       expect(nurture).toContain('103');
 
-      const events = await store.listHandoverEvents({ hubspotId: contact.id });
+      const events = await store.handoverEvents.list({ hubspotId: contact.id });
       expect(events.map((e) => e.type)).toEqual(
         expect.arrayContaining([
           'qualification',
@@ -229,7 +229,7 @@ describe('leadHandover against the sandboxes', () => {
     const input = { workflowId, runId, hubspotId: contact.id, attempt: 0, exclude: [] };
     const owner = await activities.assignOwner(input);
     expect(await activities.assignOwner(input)).toEqual(owner);
-    expect((await store.listHandoverEvents({ workflowId, type: 'owner_assigned' })).length).toBe(1);
+    expect((await store.handoverEvents.list({ workflowId, type: 'owner_assigned' })).length).toBe(1);
     // The next attempt, excluding the first owner, goes to someone else.
     if (owner.email !== null) {
       const next = await activities.assignOwner({ ...input, attempt: 1, exclude: [owner.email] });
@@ -246,7 +246,7 @@ describe('leadHandover against the sandboxes', () => {
     };
     await activities.recordHandoverEvent(event);
     await activities.recordHandoverEvent(event);
-    expect((await store.listHandoverEvents({ workflowId, type: 'sla_breached' })).length).toBe(1);
+    expect((await store.handoverEvents.list({ workflowId, type: 'sla_breached' })).length).toBe(1);
 
     // Escalation goes to the policy's target and leaves one Task for them, however often it runs.
     const escalation = {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { closest, didYouMean, type Problem, type ProblemCode } from './problems';
+import { closest, didYouMean, problem, type Problem, type ProblemCode } from './problems';
 
 /**
  * The one loader of the YAML files in mappings/: reads the text keeping positions,
@@ -26,7 +26,7 @@ export const stemOf = (file: string): string => path.basename(file).replace(/\.y
 
 /** A problem about the whole file, placed at its top. */
 export function fileProblem(file: string, code: ProblemCode, message: string, pathText = stemOf(file)): Problem {
-  return { file, line: 1, column: 1, path: pathText, code, message, severity: 'error' };
+  return problem({ file, line: 1, column: 1, path: pathText, code, message, severity: 'error' });
 }
 
 // ---- positions ----
@@ -94,12 +94,12 @@ export class Locator {
 
   problem(keys: Keys, code: ProblemCode, message: string, severity: Severity = 'error'): Problem {
     const { line, column, path: shown } = this.at(keys);
-    return { file: this.file, line, column, path: shown, code, message, severity };
+    return problem({ file: this.file, line, column, path: shown, code, message, severity });
   }
 
   keyProblem(parent: Keys, key: string, code: ProblemCode, message: string, severity: Severity = 'error'): Problem {
     const { line, column, path: shown } = this.key(parent, key);
-    return { file: this.file, line, column, path: shown, code, message, severity };
+    return problem({ file: this.file, line, column, path: shown, code, message, severity });
   }
 }
 
@@ -174,14 +174,16 @@ export function readYaml(
     return fail(fileProblem(file, 'too_deep', tooDeepMessage()));
   if (doc.errors.length > 0) {
     return fail(
-      ...doc.errors.map((err): Problem => ({
-        file,
-        ...at(err.pos[0]),
-        path: stemOf(file),
-        code: 'syntax',
-        message: `the YAML is not valid: ${err.message.split('\n')[0] ?? ''}`,
-        severity: 'error',
-      })),
+      ...doc.errors.map((err) =>
+        problem({
+          file,
+          ...at(err.pos[0]),
+          path: stemOf(file),
+          code: 'syntax',
+          message: `the YAML is not valid: ${err.message.split('\n')[0] ?? ''}`,
+          severity: 'error',
+        }),
+      ),
     );
   }
   const deep = tooDeep(doc);

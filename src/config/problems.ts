@@ -107,6 +107,13 @@ export interface Problem {
   code: ProblemCode;
   message: string;
   severity: 'error' | 'warning';
+  /** What usually fixes a problem of this code (the catalogue's); `--json` shows it. */
+  hint: string;
+}
+
+/** A problem with its code's hint from the catalogue. */
+export function problem(fields: Omit<Problem, 'hint'>): Problem {
+  return { ...fields, hint: hintFor(fields.code) };
 }
 
 /** One line per problem: `contact.yaml:12:5 error [missing_key] contact > fields > 1 > salesforce: … `. */

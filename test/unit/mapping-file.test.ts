@@ -11,6 +11,7 @@ import {
   parseObjectMappingFile,
   type ObjectMapping,
 } from '../../src/config/mapping-file';
+import { PROBLEM_CODES } from '../../src/config/problems';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'mappings', name);
 const parseFixture = (name: string) =>
@@ -424,6 +425,7 @@ describe('hostile input: one plain problem each, quickly', () => {
           code: 'too_large',
           message: 'the file is 5.0 MB; a mapping file is at most 1 MB',
           severity: 'error',
+          hint: 'a mapping file is a few kilobytes; check that the right file was saved here',
         },
       ]);
       expect(ms).toBeLessThan(1000);
@@ -449,3 +451,14 @@ function lines2(text: string): string[] {
     (p) => `${p.line}:${p.column} ${p.severity} [${p.code}] ${p.path}: ${p.message}`,
   );
 }
+
+describe('the problem catalogue', () => {
+  it('documents every code in docs/mappings.md or docs/handover.md, and no zod code', () => {
+    const docs = ['mappings.md', 'handover.md']
+      .map((f) => fs.readFileSync(path.join(__dirname, '..', '..', 'docs', f), 'utf8'))
+      .join('\n');
+    expect(PROBLEM_CODES.filter((code) => !docs.includes(`\`${code}\``))).toEqual(['missing_dir', 'missing_mapping']);
+    for (const zodOnly of ['invalid_type', 'invalid_union', 'invalid_format', 'custom', 'yaml_syntax'])
+      expect(docs).not.toContain(`\`${zodOnly}\``);
+  });
+});

@@ -37,5 +37,5 @@ if (
 // 2. The compiled CLI and worker (incremental, so a second run takes a moment).
 run(npm, ['run', '--silent', 'build']);
 
-// 3. The Temporal CLI and test server, found or installed per DESIGN.md's lookup order.
+// 3. The Temporal CLI and test server, found or installed in the lookup order README.md gives.
 run(process.execPath, [path.join(root, 'bin', 'baton.js'), 'tools', 'install']);

@@ -14,9 +14,10 @@ export function registerMappingsCommands(program: Command): void {
     .option('--dev', 'check against the CRM sandboxes of a running `baton dev` (reads .baton/dev.json)')
     .action(async (dir: string | undefined, opts: { json?: boolean; dev?: boolean }) => {
       const { runMappingsCheck } = await import('../config/mapping-live');
+      const { crmSchemaReaderFor } = await import('../crm/schema-reader');
       const config = loadConfig();
       process.exitCode = await runMappingsCheck(
-        { folder: dir ?? config.mappingsDir, json: opts.json, dev: opts.dev, config },
+        { folder: dir ?? config.mappingsDir, json: opts.json, dev: opts.dev, config, connect: crmSchemaReaderFor },
         (text) => process.stdout.write(text),
         (text) => process.stderr.write(text),
       );

@@ -82,7 +82,7 @@ export function registerSyncCommands(program: Command): void {
       try {
         const status: SyncErrorStatus[] | undefined =
           opts.status === 'all' ? undefined : opts.status === 'unresolved' ? ['open', 'gave_up'] : [opts.status];
-        const errors = await store.listSyncErrors({ mapping: opts.mapping, status });
+        const errors = await store.syncErrors.list({ mapping: opts.mapping, status });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(errors, null, 2)}\n`);
           return;
@@ -125,7 +125,7 @@ export function registerSyncCommands(program: Command): void {
       try {
         let resolved = 0;
         for (const direction of opts.direction ? [opts.direction] : (['to_salesforce', 'to_hubspot'] as const))
-          resolved += await store.resolveSyncErrors(opts.mapping, direction, ids);
+          resolved += await store.syncErrors.resolve(opts.mapping, direction, ids);
         process.stdout.write(`${resolved} error(s) resolved\n`);
         if (resolved === 0) {
           process.stderr.write(

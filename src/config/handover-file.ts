@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { MappingError, type MappingProblem } from './mapping-file';
+import { checkDocument, readText, type Keys } from './document';
+import { MappingError, sortProblems, type Problem as MappingProblem, type ProblemCode } from './problems';
 
 /**
  * `mappings/handover.yaml` is the RevOps-owned policy of the lead handover: who counts as
@@ -427,67 +425,6 @@ export type HandoverPolicy = z.output<typeof handoverPolicySchema> & { file: str
 export type RoutingPolicy = HandoverPolicy['routing'];
 export type Rule = RoutingPolicy['rules'][number];
 
-// ---- positions ----
-
-type Keys = (string | number)[];
-
-/** Finds where a path points in the YAML text, and names it for people. */
-class Locator {
-  constructor(
-    private readonly doc: Document,
-    private readonly counter: LineCounter,
-    private readonly stem: string,
-  ) {}
-
-  private node(keys: Keys): YamlNode | undefined {
-    const found: unknown = keys.length === 0 ? this.doc.contents : this.doc.getIn(keys, true);
-    return found !== null && typeof found === 'object' && 'range' in found ? (found as YamlNode) : undefined;
-  }
-
-  /**
-   * The deepest part of `keys` that exists in the document. Stops at a scalar: a rep
-   * written as a plain email has no `email` key, the problem is the email itself.
-   */
-  private existing(keys: Keys): Keys {
-    for (let depth = 0; depth < keys.length; depth++) {
-      const node = this.node(keys.slice(0, depth));
-      if (node !== undefined && !isMap(node) && !isSeq(node)) return keys.slice(0, depth);
-    }
-    return keys;
-  }
-
-  at(keys: Keys): { line: number; column: number; path: string } {
-    const shown = this.existing(keys);
-    for (let depth = shown.length; depth >= 0; depth--) {
-      const node = this.node(shown.slice(0, depth));
-      if (node?.range) {
-        const pos = this.counter.linePos(node.range[0]);
-        return { line: pos.line, column: pos.col, path: this.path(shown) };
-      }
-    }
-    return { line: 1, column: 1, path: this.path(shown) };
-  }
-
-  /** Where a key itself stands (not its value), for "unknown key" problems. */
-  key(parent: Keys, key: string): { line: number; column: number; path: string } {
-    const map = this.node(parent);
-    if (map !== undefined && isMap(map)) {
-      for (const pair of map.items) {
-        const k = pair.key as YamlNode | null;
-        if (k && isScalar(k) && String(k.value) === key && k.range) {
-          const pos = this.counter.linePos(k.range[0]);
-          return { line: pos.line, column: pos.col, path: this.path([...parent, key]) };
-        }
-      }
-    }
-    return { ...this.at(parent), path: this.path([...parent, key]) };
-  }
-
-  path(keys: Keys): string {
-    return [this.stem, ...keys].join(' > ');
-  }
-}
-
 // ---- parsing ----
 
 export interface HandoverParseResult {
@@ -497,92 +434,20 @@ export interface HandoverParseResult {
 
 /** Parses the text of a handover policy; never throws for bad input, returns the problems instead. */
 export function parseHandoverPolicy(text: string, file: string): HandoverParseResult {
-  const stem = path.basename(file).replace(/\.ya?ml$/, '');
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  const problem = (
-    at: { line: number; column: number; path: string },
-    code: string,
-    message: string,
-    severity: MappingProblem['severity'] = 'error',
-  ): MappingProblem => ({
+  const checked = checkDocument(
+    text,
     file,
-    line: at.line,
-    column: at.column,
-    path: at.path,
-    code,
-    message,
-    severity,
-  });
-
-  const syntax = doc.errors.map((err) => {
-    const pos = counter.linePos(err.pos[0]);
-    return problem(
-      { line: pos.line, column: pos.col, path: stem },
-      'yaml_syntax',
-      `the YAML is not valid: ${err.message.split('\n')[0]}`,
-    );
-  });
-  if (syntax.length > 0) return { problems: syntax };
-  if (!isMap(doc.contents)) {
-    return {
-      problems: [
-        problem(
-          { line: 1, column: 1, path: stem },
-          'not_a_mapping',
-          'the file must be a YAML mapping with qualification, routing, sla, campaign_stop and feedback',
-        ),
-      ],
-    };
-  }
-
-  const locate = new Locator(doc, counter, stem);
-  const parsed = handoverPolicySchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const problems: MappingProblem[] = [];
-    for (const issue of parsed.error.issues) {
-      const keys = issue.path.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys)
-          problems.push(problem(locate.key(keys, key), 'unknown_key', `unknown key "${key}"; check the spelling`));
-        continue;
-      }
-      // zod does not say whether a key was missing or had the wrong type; the document does.
-      const missing = keys.length > 0 && !doc.hasIn(keys) && isMap(doc.getIn(keys.slice(0, -1), true));
-      let message = missing ? `"${String(keys[keys.length - 1])}" is required` : issue.message;
-      if (!missing && issue.code === 'invalid_type' && message.startsWith('Invalid input'))
-        message = typeMessage(keys, issue.expected, stem);
-      problems.push(problem(locate.at(keys), missing ? 'required' : issue.code, message));
-    }
-    return { problems: sortProblems(problems) };
-  }
-
-  const policy: HandoverPolicy = { ...parsed.data, file };
-  const problems = sortProblems(
-    crossCheck(policy, (keys, code, message, severity) => problem(locate.at(keys), code, message, severity)),
+    handoverPolicySchema,
+    'qualification, routing, sla, campaign_stop and feedback',
   );
+  const { value, locate } = checked;
+  if (value === undefined || locate === undefined) return { problems: sortProblems(checked.problems) };
+  const policy: HandoverPolicy = { ...value, file };
+  const problems = sortProblems(crossCheck(policy, (...args) => locate.problem(...args)));
   return problems.some((p) => p.severity === 'error') ? { problems } : { policy, problems };
 }
 
-/** zod's own wording ("Invalid input: expected object, received null") for the sections that have none of ours. */
-function typeMessage(keys: Keys, expected: string, stem: string): string {
-  const last = keys[keys.length - 1];
-  const name =
-    last === undefined ? stem : typeof last === 'number' ? `${String(keys[keys.length - 2])} > ${last}` : last;
-  if (expected === 'object') return `${name} must be a mapping of keys (key: value lines indented below it)`;
-  if (expected === 'array') return `${name} must be a list`;
-  return `${name} must be a ${expected}`;
-}
-
-/** File order, so a person can fix them top to bottom. */
-function sortProblems(problems: MappingProblem[]): MappingProblem[] {
-  return problems
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => a.p.line - b.p.line || a.p.column - b.p.column || a.i - b.i)
-    .map(({ p }) => p);
-}
-
-type Report = (keys: Keys, code: string, message: string, severity?: MappingProblem['severity']) => MappingProblem;
+type Report = (keys: Keys, code: ProblemCode, message: string, severity?: MappingProblem['severity']) => MappingProblem;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const quoteList = (items: Iterable<string>) => [...items].map((s) => `"${s}"`).join(', ');
@@ -819,27 +684,13 @@ function crossCheck(policy: HandoverPolicy, report: Report): MappingProblem[] {
 
 /** Reads and checks a handover policy file. Throws MappingError with every problem when it is invalid. */
 export function loadHandoverPolicy(file: string): HandoverPolicy {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const reason =
-      (err as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'the file does not exist'
-        : `the file cannot be read (${String(err)})`;
-    throw new MappingError([
-      {
-        file,
-        line: 1,
-        column: 1,
-        path: path.basename(file).replace(/\.ya?ml$/, ''),
-        code: 'unreadable',
-        message: reason,
-        severity: 'error',
-      },
-    ]);
-  }
-  const { policy, problems } = parseHandoverPolicy(text, file);
+  const { policy, problems } = parseHandoverPolicyFile(file);
   if (!policy) throw new MappingError(problems);
   return policy;
+}
+
+/** Reads and parses the policy file; a missing, unreadable or oversized file is a problem like any other. */
+export function parseHandoverPolicyFile(file: string): HandoverParseResult {
+  const read = readText(file);
+  return read.ok ? parseHandoverPolicy(read.text, file) : { problems: read.problems };
 }

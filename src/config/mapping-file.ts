@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { coerceValue, describeType, VALUE_TYPES, type ValueType } from '../mapping/coerce';
+import { checkDocument, fileProblem, readText, type Keys, type Locator } from './document';
+import { formatProblems, MappingError, sortProblems, type Problem, type ProblemCode } from './problems';
 
 /**
  * Mapping files are edited by hand by RevOps. Loading them has two goals: the worker
@@ -259,29 +260,10 @@ export type UnmappedPolicy = z.infer<typeof unmappedSchema>;
 export type Range = z.infer<typeof rangeSchema>;
 export type ObjectMapping = z.infer<typeof objectMappingSchema> & { name: string; file: string };
 
-export interface MappingProblem {
-  file: string;
-  line: number;
-  column: number;
-  /** Human path into the document, e.g. `contact > fields > 3 > salesforce`. */
-  path: string;
-  code: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
-
-export class MappingError extends Error {
-  constructor(readonly problems: MappingProblem[]) {
-    super(formatProblems(problems));
-    this.name = 'MappingError';
-  }
-}
-
-export function formatProblems(problems: MappingProblem[]): string {
-  return problems
-    .map((p) => `${p.file}:${p.line}:${p.column} ${p.severity} [${p.code}] ${p.path}: ${p.message}`)
-    .join('\n');
-}
+/** A problem in a mapping file; the catalogue (problems.ts) lists every code. */
+export type MappingProblem = Problem;
+export { formatProblems, MappingError, sortProblems };
+export type { Keys, Locator };
 
 // ---- reading fields (used by the checks here, by transform.ts and by the sync) ----
 
@@ -311,78 +293,6 @@ export function describeField(field: FieldMapping): string {
   return `${side('hubspot')} ${arrow} ${side('salesforce')}`;
 }
 
-// ---- positions ----
-
-export type Keys = (string | number)[];
-
-/** Turns a path into the document into a position and a problem; `mapping-live.ts` uses it too. */
-export interface Locator {
-  file: string;
-  /** The file's mapping name as paths start with it (the file name without .yaml). */
-  stem: string;
-  at(keys: Keys): { line: number; column: number };
-  problem(keys: Keys, code: string, message: string, severity?: MappingProblem['severity']): MappingProblem;
-}
-
-function position(doc: Document, counter: LineCounter, keys: Keys): { line: number; column: number } {
-  // Walk down as far as the path exists; a missing key is reported at its parent.
-  for (let depth = keys.length; depth >= 0; depth--) {
-    const sub = keys.slice(0, depth);
-    const node = (sub.length === 0 ? doc.contents : doc.getIn(sub, true)) as YamlNode | null | undefined;
-    if (node && typeof node === 'object' && 'range' in node && node.range) {
-      const pos = counter.linePos(node.range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return { line: 1, column: 1 };
-}
-
-/** Where a key itself stands (not its value), for "unknown key" problems. */
-function keyPosition(doc: Document, counter: LineCounter, parent: Keys, key: string): { line: number; column: number } {
-  const map = parent.length === 0 ? doc.contents : doc.getIn(parent, true);
-  if (isMap(map)) {
-    for (const pair of map.items) {
-      const k = pair.key as YamlNode | null;
-      if (k && isScalar(k) && String(k.value) === key && k.range) {
-        const pos = counter.linePos(k.range[0]);
-        return { line: pos.line, column: pos.col };
-      }
-    }
-  }
-  return position(doc, counter, parent);
-}
-
-function locator(doc: Document, counter: LineCounter, file: string, stem: string): Locator {
-  const at = (keys: Keys) => position(doc, counter, keys);
-  return {
-    file,
-    stem,
-    at,
-    problem: (keys, code, message, severity = 'error') => ({
-      file,
-      ...at(keys),
-      path: [stem, ...keys].join(' > '),
-      code,
-      message,
-      severity,
-    }),
-  };
-}
-
-function valueAt(root: unknown, keys: Keys): unknown {
-  let at = root;
-  for (const k of keys) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<string | number, unknown>)[k];
-  }
-  return at;
-}
-
-/** Problems in reading order, so a person can fix the file top to bottom. */
-export function sortProblems(problems: MappingProblem[]): MappingProblem[] {
-  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-}
-
 // ---- parsing ----
 
 export interface ParseResult {
@@ -397,77 +307,12 @@ export interface ParseResult {
 
 /** Parses one mapping file's text; never throws for bad input, returns the problems instead. */
 export function parseObjectMapping(text: string, file: string): ParseResult {
-  const stem = path.basename(file).replace(/\.ya?ml$/, '');
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  const problems: MappingProblem[] = [];
-  for (const err of doc.errors) {
-    const pos = counter.linePos(err.pos[0]);
-    problems.push({
-      file,
-      line: pos.line,
-      column: pos.col,
-      path: stem,
-      code: 'yaml_syntax',
-      message: `the YAML is not valid: ${err.message.split('\n')[0]}`,
-      severity: 'error',
-    });
-  }
-  if (problems.length > 0) return { problems };
-  const locate = locator(doc, counter, file, stem);
-  if (!isMap(doc.contents)) {
-    return {
-      problems: [
-        {
-          file,
-          line: 1,
-          column: 1,
-          path: stem,
-          code: 'not_a_mapping',
-          message: 'the file must be a YAML mapping with hubspot, salesforce, match and fields',
-          severity: 'error',
-        },
-      ],
-      locate,
-    };
-  }
-  const raw: unknown = doc.toJS();
-  const parsed = objectMappingSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const keys = issue.path.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          const at = keyPosition(doc, counter, keys, key);
-          problems.push({
-            file,
-            line: at.line,
-            column: at.column,
-            path: [stem, ...keys, key].join(' > '),
-            code: 'unknown_key',
-            message: `unknown key "${key}"; check the spelling`,
-            severity: 'error',
-          });
-        }
-        continue;
-      }
-      // Stable codes for people and tests; zod's own codes name its internals.
-      const missing = issue.code === 'invalid_type' && valueAt(raw, keys) === undefined;
-      const code = missing
-        ? 'missing_key'
-        : issue.code === 'custom'
-          ? String(issue.params?.code ?? 'invalid_value')
-          : issue.code === 'too_small'
-            ? 'too_small'
-            : 'invalid_value';
-      const message = missing ? `"${String(keys[keys.length - 1])}" is required` : issue.message;
-      problems.push(locate.problem(keys, code, message));
-    }
-    return { problems: sortProblems(problems), locate };
-  }
-  const mapping: ObjectMapping = { ...parsed.data, name: parsed.data.name ?? stem, file };
-  problems.push(...crossCheck(mapping, locate));
-  const sorted = sortProblems(problems);
+  const checked = checkDocument(text, file, objectMappingSchema, 'hubspot, salesforce, match and fields');
+  const { value, locate } = checked;
+  if (value === undefined || locate === undefined)
+    return { problems: sortProblems(checked.problems), ...(locate ? { locate } : {}) };
+  const mapping: ObjectMapping = { ...value, name: value.name ?? locate.stem, file };
+  const sorted = sortProblems(crossCheck(mapping, locate));
   return sorted.some((p) => p.severity === 'error')
     ? { structure: mapping, problems: sorted, locate }
     : { mapping, structure: mapping, problems: sorted, locate };
@@ -566,7 +411,7 @@ const SIDE_NAME: Record<Side, string> = { hubspot: 'HubSpot', salesforce: 'Sales
 
 function crossCheck(mapping: ObjectMapping, loc: Locator): MappingProblem[] {
   const problems: MappingProblem[] = [];
-  const add = (keys: Keys, code: string, message: string, severity: MappingProblem['severity'] = 'error') =>
+  const add = (keys: Keys, code: ProblemCode, message: string, severity: MappingProblem['severity'] = 'error') =>
     problems.push(loc.problem(keys, code, message, severity));
 
   checkTargets(mapping, add);
@@ -582,7 +427,7 @@ function crossCheck(mapping: ObjectMapping, loc: Locator): MappingProblem[] {
   return problems;
 }
 
-type Add = (keys: Keys, code: string, message: string, severity?: MappingProblem['severity']) => void;
+type Add = (keys: Keys, code: ProblemCode, message: string, severity?: MappingProblem['severity']) => void;
 
 /** Each target written by one entry only, and a pair flowing both ways settled by one rule. */
 function checkTargets(mapping: ObjectMapping, add: Add): void {
@@ -814,10 +659,15 @@ function checkStep(field: FieldMapping, i: number, direction: FlowDirection, add
 
 /** Loads one file from disk. Throws MappingError with every problem when it is invalid. */
 export function loadObjectMappingFile(file: string): ObjectMapping {
-  const text = fs.readFileSync(file, 'utf8');
-  const { mapping, problems } = parseObjectMapping(text, file);
+  const { mapping, problems } = parseObjectMappingFile(file);
   if (!mapping) throw new MappingError(problems);
   return mapping;
+}
+
+/** Reads and parses one file; a missing, unreadable or oversized file is a problem like any other. */
+export function parseObjectMappingFile(file: string): ParseResult {
+  const read = readText(file);
+  return read.ok ? parseObjectMapping(read.text, file) : { problems: read.problems };
 }
 
 /** The object mappings of a folder (`contact.yaml`, …); handover and forms files are not object mappings. */
@@ -834,21 +684,18 @@ export function mappingFilesIn(dir: string): string[] {
 export function loadMappingsDir(dir: string): ObjectMapping[] {
   if (!fs.existsSync(dir))
     throw new MappingError([
-      {
-        file: dir,
-        line: 1,
-        column: 1,
-        path: '',
-        code: 'missing_dir',
-        message: `the mappings folder does not exist; set BATON_MAPPINGS_DIR or create it with a contact.yaml`,
-        severity: 'error',
-      },
+      fileProblem(
+        dir,
+        'missing_dir',
+        'the mappings folder does not exist; set BATON_MAPPINGS_DIR or create it with a contact.yaml',
+        '',
+      ),
     ]);
   const mappings: ObjectMapping[] = [];
   const problems: MappingProblem[] = [];
   for (const f of mappingFilesIn(dir)) {
     const full = path.join(dir, f);
-    const result = parseObjectMapping(fs.readFileSync(full, 'utf8'), full);
+    const result = parseObjectMappingFile(full);
     problems.push(...result.problems.filter((p) => p.severity === 'error'));
     if (result.mapping) mappings.push(result.mapping);
   }

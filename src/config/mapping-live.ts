@@ -1,14 +1,10 @@
-import { parseHandoverPolicy } from './handover-file';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Client as HubSpotClient } from '@hubspot/api-client';
-import type { Connection } from 'jsforce';
 import { z } from 'zod';
-import { createHubSpotClient } from '../crm/hubspot/client';
-import { createSalesforceConnection, type SalesforceConnectionOptions } from '../crm/salesforce/client';
 import { coerceValue, describeType, type ValueType } from '../mapping/coerce';
 import { contactFieldOf } from '../mapping/lifecycle';
 import type { BatonConfig } from './env';
+import { parseHandoverPolicyFile } from './handover-file';
 import {
   effectiveStep,
   FLOW_DIRECTIONS,
@@ -17,7 +13,7 @@ import {
   literalsOf,
   mappingFilesIn,
   namesOn,
-  parseObjectMapping,
+  parseObjectMappingFile,
   settingKeys,
   sortProblems,
   sourceSide,
@@ -30,43 +26,49 @@ import {
   type ObjectMapping,
   type Side,
 } from './mapping-file';
+import { didYouMean, type ProblemCode } from './problems';
 
 /**
  * The third pass of `baton mappings check`: the mapping held against the schemas the
- * CRMs report, read through the official clients. It finds what only the CRMs know:
- * names that do not exist, fields nobody may write, picklist values on one side that
- * the other side would reject, and truncation longer than the field.
+ * CRMs report. It finds what only the CRMs know: names that do not exist, fields nobody
+ * may write, picklist values on one side that the other side would reject, and
+ * truncation longer than the field. The CRMs are read through a `LiveSchemaReader` the
+ * caller passes in (src/crm/schema-reader.ts builds it over the official clients), so
+ * src/config never reaches into src/crm.
  */
 
-// ---- the CRMs' schemas, parsed at the boundary ----
+// ---- what the CRMs report, as src/crm parses it ----
 
-/** https://developers.hubspot.com/docs/api/crm/properties — `GET /crm/v3/properties/{objectType}` */
-const hubspotPropertySchema = z.object({
-  name: z.string(),
-  label: z.string().optional(),
-  type: z.string(),
-  fieldType: z.string().optional(),
-  options: z.array(z.object({ value: z.string(), label: z.string().optional() })).default([]),
-  calculated: z.boolean().optional(),
-  // Owner properties list the portal's owners as options, not in the definition.
-  externalOptions: z.boolean().optional(),
-  referencedObjectType: z.string().optional(),
-  modificationMetadata: z.object({ readOnlyValue: z.boolean().optional() }).optional(),
-});
-const hubspotPropertiesSchema = z.object({ results: z.array(hubspotPropertySchema) });
+/** A HubSpot property definition (src/crm/hubspot/properties.ts, listContactProperties). */
+export interface HubSpotPropertyDefinition {
+  name: string;
+  type: string;
+  options: { value: string }[];
+  calculated?: boolean;
+  externalOptions?: boolean;
+  referencedObjectType?: string;
+  modificationMetadata?: { readOnlyValue?: boolean };
+}
 
-/** https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm */
-const salesforceFieldSchema = z.object({
-  name: z.string(),
-  label: z.string().optional(),
-  type: z.string(),
-  length: z.number().default(0),
-  createable: z.boolean(),
-  updateable: z.boolean(),
-  restrictedPicklist: z.boolean().optional(),
-  picklistValues: z.array(z.object({ value: z.string(), active: z.boolean().default(true) })).default([]),
-});
-const salesforceDescribeSchema = z.object({ name: z.string(), fields: z.array(salesforceFieldSchema) });
+/** A Salesforce sObject describe (src/crm/salesforce/describe.ts, describeObject). */
+export interface SalesforceObjectDescription {
+  name: string;
+  fields: {
+    name: string;
+    type: string;
+    length: number;
+    createable: boolean;
+    updateable: boolean;
+    restrictedPicklist?: boolean;
+    picklistValues: { value: string; active: boolean }[];
+  }[];
+}
+
+/** How the live pass reads the schemas; a side left out is not checked. */
+export interface LiveSchemaReader {
+  hubspot?: { contactProperties(): Promise<readonly HubSpotPropertyDefinition[]> };
+  salesforce?: { describe(object: string): Promise<SalesforceObjectDescription> };
+}
 
 /** What a value kind means to the checks; both systems' types are read into these. */
 export type LiveKind = 'text' | 'picklist' | 'number' | 'integer' | 'boolean' | 'date' | 'datetime' | 'reference';
@@ -138,13 +140,15 @@ function salesforceKind(type: string): LiveKind {
   }
 }
 
-/** The schema of a HubSpot object type's properties, from a response of the properties API. */
-export function hubspotSchemaFrom(response: unknown, objectType = 'contacts'): LiveSchema {
-  const { results } = hubspotPropertiesSchema.parse(response);
+/** The schema of HubSpot's contact properties, from their definitions. */
+export function hubspotSchemaFrom(
+  properties: readonly HubSpotPropertyDefinition[],
+  objectType = 'contacts',
+): LiveSchema {
   return {
     system: 'hubspot',
     object: objectType,
-    fields: results.map((p) => {
+    fields: properties.map((p) => {
       const kind = hubspotKind(p.type);
       const readOnly = p.modificationMetadata?.readOnlyValue === true || p.calculated === true;
       const listed = kind === 'picklist' && !p.externalOptions && p.referencedObjectType === undefined;
@@ -163,9 +167,8 @@ export function hubspotSchemaFrom(response: unknown, objectType = 'contacts'): L
   };
 }
 
-/** The schema of a Salesforce object, from its describe result. */
-export function salesforceSchemaFrom(describe: unknown): LiveSchema {
-  const d = salesforceDescribeSchema.parse(describe);
+/** The schema of a Salesforce object, from its describe. */
+export function salesforceSchemaFrom(d: SalesforceObjectDescription): LiveSchema {
   return {
     system: 'salesforce',
     object: d.name,
@@ -186,16 +189,6 @@ export function salesforceSchemaFrom(describe: unknown): LiveSchema {
   };
 }
 
-export async function readHubSpotSchema(client: HubSpotClient, objectType = 'contacts'): Promise<LiveSchema> {
-  // GET /crm/v3/properties/contacts: every property with its type, options and modificationMetadata.
-  return hubspotSchemaFrom(await client.crm.properties.coreApi.getAll(objectType), objectType);
-}
-
-export async function readSalesforceSchema(conn: Connection, object: string): Promise<LiveSchema> {
-  // GET /services/data/vXX.X/sobjects/{object}/describe
-  return salesforceSchemaFrom(await conn.sobject(object).describe());
-}
-
 // ---- the checks (pure) ----
 
 export interface LiveSchemas {
@@ -211,29 +204,11 @@ function find(schema: LiveSchema, name: string): LiveField | undefined {
     : schema.fields.find((f) => f.name === name);
 }
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const here = row[j] ?? 0;
-      row[j] = Math.min(here + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = here;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
 function suggestion(schema: LiveSchema, name: string): string {
-  const lower = name.toLowerCase();
-  let best: { name: string; d: number } | undefined;
-  for (const f of schema.fields) {
-    const d = distance(lower, f.name.toLowerCase());
-    if (!best || d < best.d) best = { name: f.name, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean "${best.name}"?` : '';
+  return didYouMean(
+    name,
+    schema.fields.map((f) => f.name),
+  );
 }
 
 const where = (schema: LiveSchema, field: LiveField) =>
@@ -274,7 +249,7 @@ const TYPE_OF_KIND: Partial<Record<LiveKind, ValueType>> = {
 
 export function checkMappingLive(mapping: ObjectMapping, locate: Locator, schemas: LiveSchemas): MappingProblem[] {
   const problems: MappingProblem[] = [];
-  const add = (keys: Keys, code: string, message: string, severity: MappingProblem['severity'] = 'error') =>
+  const add = (keys: Keys, code: ProblemCode, message: string, severity: MappingProblem['severity'] = 'error') =>
     problems.push(locate.problem(keys, code, message, severity));
   const schemaOf = (side: Side): LiveSchema | undefined =>
     side === 'hubspot' ? schemas.hubspot : schemas.salesforce?.[mapping.salesforce.object];
@@ -352,7 +327,7 @@ export function checkMappingLive(mapping: ObjectMapping, locate: Locator, schema
   return problems;
 }
 
-type Add = (keys: Keys, code: string, message: string, severity?: MappingProblem['severity']) => void;
+type Add = (keys: Keys, code: ProblemCode, message: string, severity?: MappingProblem['severity']) => void;
 
 function oneWayAdvice(field: FieldMapping, direction: FlowDirection): string {
   if (field.direction !== 'both') return 'remove this field';
@@ -496,11 +471,6 @@ function checkValues(
 
 // ---- reading the schemas a set of mappings needs ----
 
-export interface LiveClients {
-  hubspot?: HubSpotClient;
-  salesforce?: Connection;
-}
-
 export interface LiveRead {
   schemas: LiveSchemas;
   /** What was checked and what could not be, in words, for the report. */
@@ -510,13 +480,16 @@ export interface LiveRead {
 
 const reason = (err: unknown) => (err instanceof Error ? err.message.split('\n')[0] : String(err));
 
-export async function readLiveSchemas(mappings: readonly ObjectMapping[], clients: LiveClients): Promise<LiveRead> {
+export async function readLiveSchemas(
+  mappings: readonly ObjectMapping[],
+  clients: LiveSchemaReader,
+): Promise<LiveRead> {
   const schemas: LiveSchemas = {};
   const notes: string[] = [];
   const checked = { hubspot: false, salesforce: false };
   if (clients.hubspot) {
     try {
-      schemas.hubspot = await readHubSpotSchema(clients.hubspot, 'contacts');
+      schemas.hubspot = hubspotSchemaFrom(await clients.hubspot.contactProperties(), 'contacts');
       checked.hubspot = true;
     } catch (err) {
       notes.push(
@@ -530,7 +503,7 @@ export async function readLiveSchemas(mappings: readonly ObjectMapping[], client
     const follows = mappings.some((m) => m.lead_conversion === 'follow' && m.salesforce.object === 'Lead');
     for (const object of [...new Set([...mappings.map((m) => m.salesforce.object), ...(follows ? ['Contact'] : [])])]) {
       try {
-        schemas.salesforce[object] = await readSalesforceSchema(clients.salesforce, object);
+        schemas.salesforce[object] = salesforceSchemaFrom(await clients.salesforce.describe(object));
         checked.salesforce = true;
       } catch (err) {
         notes.push(
@@ -547,7 +520,15 @@ export async function readLiveSchemas(mappings: readonly ObjectMapping[], client
 /** The CRM connections for the live pass: from the environment, or from `baton dev`'s dev.json. */
 export interface LiveTargets {
   hubspot?: { basePath?: string; accessToken: string };
-  salesforce?: SalesforceConnectionOptions;
+  salesforce?: {
+    instanceUrl: string;
+    accessToken?: string;
+    version: string;
+    refreshToken?: string;
+    clientId?: string;
+    clientSecret?: string;
+    loginUrl?: string;
+  };
   /** Where they came from, for the report. */
   from: string;
 }
@@ -607,13 +588,13 @@ export interface CheckReport {
 }
 
 /** All three passes over the object mappings of `folder`; the live pass only with clients. */
-export async function checkMappingsFolder(folder: string, clients?: LiveClients): Promise<CheckReport> {
+export async function checkMappingsFolder(folder: string, clients?: LiveSchemaReader): Promise<CheckReport> {
   const files = mappingFilesIn(folder);
   const problems: MappingProblem[] = [];
   const readable: { mapping: ObjectMapping; locate: Locator }[] = [];
   for (const f of files) {
     const file = path.join(folder, f);
-    const result = parseObjectMapping(fs.readFileSync(file, 'utf8'), file);
+    const result = parseObjectMappingFile(file);
     problems.push(...result.problems);
     if (result.structure && result.locate) readable.push({ mapping: result.structure, locate: result.locate });
   }
@@ -621,7 +602,7 @@ export async function checkMappingsFolder(folder: string, clients?: LiveClients)
   const handoverFile = path.join(folder, 'handover.yaml');
   if (fs.existsSync(handoverFile)) {
     files.push('handover.yaml');
-    problems.push(...parseHandoverPolicy(fs.readFileSync(handoverFile, 'utf8'), handoverFile).problems);
+    problems.push(...parseHandoverPolicyFile(handoverFile).problems);
   }
   const live: CheckReport['live'] = { hubspot: 'skipped', salesforce: 'skipped', notes: [] };
   if (!clients || (!clients.hubspot && !clients.salesforce)) {
@@ -647,6 +628,11 @@ export interface CheckOptions {
   /** Check against the stack `baton dev` runs (dev.json under `home`). */
   dev?: boolean;
   config: BatonConfig;
+  /**
+   * Opens the CRMs named by the targets for reading their schemas; the caller builds it
+   * (src/cli.ts passes src/crm/schema-reader.ts), without retries so a check answers at once.
+   */
+  connect: (targets: LiveTargets) => LiveSchemaReader;
 }
 
 /**
@@ -669,10 +655,7 @@ export async function runMappingsCheck(
     err(`baton mappings check --dev: ${reason(e)}\n`);
     return 1;
   }
-  const clients: LiveClients = {};
-  // No retries: a check should answer at once, and the client's retry settings are process-wide.
-  if (targets?.hubspot) clients.hubspot = createHubSpotClient({ ...targets.hubspot, retries: 0 });
-  if (targets?.salesforce) clients.salesforce = createSalesforceConnection(targets.salesforce);
+  const clients: LiveSchemaReader = targets ? options.connect(targets) : {};
   const report = await checkMappingsFolder(options.folder, clients);
   if (targets) {
     const against = [

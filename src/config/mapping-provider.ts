@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileProblem } from './document';
 import { loadMappingsDir, MappingError, type ObjectMapping } from './mapping-file';
 
 /**
@@ -31,15 +32,7 @@ export function createMappingProvider(dir: string): { get(name: string): ObjectM
       const found = all().find((m) => m.name === name);
       if (!found) {
         throw new MappingError([
-          {
-            file: path.join(dir, `${name}.yaml`),
-            line: 1,
-            column: 1,
-            path: name,
-            code: 'missing_mapping',
-            message: `no mapping named "${name}" in ${dir}`,
-            severity: 'error',
-          },
+          fileProblem(path.join(dir, `${name}.yaml`), 'missing_mapping', `no mapping named "${name}" in ${dir}`, name),
         ]);
       }
       return found;

@@ -8,10 +8,11 @@ import {
   checkMappingsFolder,
   readLiveSchemas,
   runMappingsCheck,
-  type LiveClients,
+  type LiveSchemaReader,
 } from '../../src/config/mapping-live';
 import { createHubSpotClient } from '../../src/crm/hubspot/client';
 import { createSalesforceConnection } from '../../src/crm/salesforce/client';
+import { crmSchemaReader, crmSchemaReaderFor } from '../../src/crm/schema-reader';
 import { startHubSpotSandbox } from '@baton/crm-sandbox';
 import { startSalesforceSandbox } from '@baton/crm-sandbox';
 
@@ -81,21 +82,21 @@ const LIVE_RULES: [string, string[]][] = [
 describe('baton mappings check against the sandboxes', () => {
   let hubspot: Awaited<ReturnType<typeof startHubSpotSandbox>>;
   let salesforce: Awaited<ReturnType<typeof startSalesforceSandbox>>;
-  let clients: LiveClients;
+  let clients: LiveSchemaReader;
   let tmp: string;
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-mappings-check-'));
     hubspot = await startHubSpotSandbox({ preset: 'empty', port: 0 });
     salesforce = await startSalesforceSandbox({ preset: 'empty', port: 0 });
-    clients = {
+    clients = crmSchemaReader({
       hubspot: createHubSpotClient({ basePath: hubspot.url, accessToken: hubspot.accessToken, retries: 0 }),
       salesforce: createSalesforceConnection({
         instanceUrl: salesforce.url,
         accessToken: salesforce.accessToken,
         version: '62.0',
       }),
-    };
+    });
   });
 
   afterAll(async () => {
@@ -117,7 +118,7 @@ describe('baton mappings check against the sandboxes', () => {
     let stderr = '';
     const config = loadConfig({ BATON_HOME: tmp, ...options.env });
     const code = await runMappingsCheck(
-      { folder: options.folder, json: options.json, dev: options.dev, config },
+      { folder: options.folder, json: options.json, dev: options.dev, config, connect: crmSchemaReaderFor },
       (t) => (stdout += t),
       (t) => (stderr += t),
     );

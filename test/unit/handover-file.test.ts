@@ -127,7 +127,7 @@ describe('problems, one fixture per rule', () => {
     [
       'bad/syntax.yaml',
       [
-        '6:1 error [yaml_syntax] syntax: the YAML is not valid: Flow sequence in block collection must be sufficiently indented and end with a ]',
+        '6:1 error [syntax] syntax: the YAML is not valid: Flow sequence in block collection must be sufficiently indented and end with a ]',
       ],
     ],
     [
@@ -139,39 +139,39 @@ describe('problems, one fixture per rule', () => {
     [
       'bad/typos.yaml',
       [
-        '5:15 error [invalid_type] typos > qualification > score > at_least: score > at_least must be a number',
-        '14:17 error [invalid_value] typos > routing > teams > EMEA > strategy: strategy must be one of: round_robin, weighted',
-        '15:17 error [custom] typos > routing > teams > EMEA > timezone: timezone must be an IANA time zone such as Europe/Berlin, America/New_York or UTC',
+        '5:15 error [wrong_type] typos > qualification > score > at_least: score > at_least must be a number',
+        '14:17 error [invalid_value] typos > routing > teams > EMEA > strategy: strategy must be one of: round_robin, weighted (got "round-robin"); did you mean "round_robin"?',
+        '15:17 error [invalid_value] typos > routing > teams > EMEA > timezone: timezone must be an IANA time zone such as Europe/Berlin, America/New_York or UTC',
         '16:24 error [too_small] typos > routing > teams > EMEA > caps > per_day: caps > per_day must be greater than 0',
         '16:27 error [unknown_key] typos > routing > teams > EMEA > caps > per_weak: unknown key "per_weak"; check the spelling',
-        '17:32 error [invalid_format] typos > routing > teams > EMEA > reps > 1: a rep must be an email address like dana@example.com',
-        '19:5 error [custom] typos > routing > fallback: fallback needs either user (an email) or queue (a Salesforce queue name), not both or neither',
-        '22:23 error [custom] typos > sla > first_touch_within: first_touch_within must be a duration like 30m, 4h or 2d (got "4 hours")',
-        '23:27 error [invalid_value] typos > sla > counts_as_touch > 1: each entry of counts_as_touch must be one of: task, status_change',
-        '31:5 error [required] typos > feedback > hubspot > accepted: "accepted" is required',
+        '17:32 error [invalid_value] typos > routing > teams > EMEA > reps > 1: a rep must be an email address like dana@example.com',
+        '19:5 error [invalid_value] typos > routing > fallback: fallback needs either user (an email) or queue (a Salesforce queue name), not both or neither',
+        '22:23 error [invalid_value] typos > sla > first_touch_within: first_touch_within must be a duration like 30m, 4h or 2d (got "4 hours")',
+        '23:27 error [invalid_value] typos > sla > counts_as_touch > 1: each entry of counts_as_touch must be one of: task, status_change (got "call")',
+        '31:5 error [missing_key] typos > feedback > hubspot > accepted: "accepted" is required',
         '31:5 error [unknown_key] typos > feedback > hubspot > acepted: unknown key "acepted"; check the spelling',
       ],
     ],
     [
       'bad/wrong-shapes.yaml',
       [
-        '3:9 error [invalid_type] wrong-shapes > qualification > score: score must be a mapping of keys (key: value lines indented below it)',
-        '15:6 error [invalid_type] wrong-shapes > sla: sla must be a mapping of keys (key: value lines indented below it)',
+        '3:9 error [wrong_type] wrong-shapes > qualification > score: score must be a mapping of keys (key: value lines indented below it)',
+        '15:6 error [wrong_type] wrong-shapes > sla: sla must be a mapping of keys (key: value lines indented below it)',
       ],
     ],
     [
       'bad/condition-tests.yaml',
       [
-        '7:7 error [custom] condition-tests > qualification > conditions > 0: a condition needs one test: in, not_in, domain_in, domain_not_in, is_known, or at_least/at_most',
-        '8:7 error [custom] condition-tests > qualification > conditions > 1: a condition takes one test, this one has in, not_in; split it into separate conditions',
+        '7:7 error [invalid_value] condition-tests > qualification > conditions > 0: a condition needs one test: in, not_in, domain_in, domain_not_in, is_known, or at_least/at_most',
+        '8:7 error [invalid_value] condition-tests > qualification > conditions > 1: a condition takes one test, this one has in, not_in; split it into separate conditions',
       ],
     ],
     [
       'bad/campaign-scope.yaml',
       [
-        '18:10 error [invalid_union] campaign-scope > campaign_stop > lists: lists must be all_active or a list of ids or names',
+        '18:10 error [invalid_value] campaign-scope > campaign_stop > lists: lists must be all_active or a list of ids or names (got "all")',
         '19:14 error [too_small] campaign-scope > campaign_stop > workflows: workflows must list at least one id or name',
-        '20:16 error [required] campaign-scope > campaign_stop > suppression > value: "value" is required',
+        '20:16 error [missing_key] campaign-scope > campaign_stop > suppression > value: "value" is required',
       ],
     ],
     [
@@ -265,7 +265,7 @@ describe('problems, one fixture per rule', () => {
     [
       'bad/requalify-after.yaml',
       [
-        '7:15 error [custom] requalify-after > qualification > requalify_after > rejected: requalify_after > rejected must be a duration like 30m, 4h or 2d (got "3 months")',
+        '7:15 error [invalid_value] requalify-after > qualification > requalify_after > rejected: requalify_after > rejected must be a duration like 30m, 4h or 2d (got "3 months")',
         '8:5 error [unknown_key] requalify-after > qualification > requalify_after > recyled: unknown key "recyled"; check the spelling',
       ],
     ],
@@ -314,5 +314,18 @@ describe('loadHandoverPolicy', () => {
   it('says so when the file is missing', () => {
     const file = path.join(os.tmpdir(), 'baton-no-such-dir', 'handover.yaml');
     expect(() => loadHandoverPolicy(file)).toThrow(`${file}:1:1 error [unreadable] handover: the file does not exist`);
+  });
+});
+
+describe('hostile input', () => {
+  it('an alias bomb in handover.yaml is one plain problem, as in a mapping (the same loader)', () => {
+    const file = path.join(__dirname, '..', 'fixtures', 'mappings', 'rules', 'too-many-aliases.yaml');
+    const start = Date.now();
+    const { policy, problems } = parseHandoverPolicy(fs.readFileSync(file, 'utf8'), 'handover.yaml');
+    expect(policy).toBeUndefined();
+    expect(problems.map((p) => `${p.line}:${p.column} [${p.code}] ${p.path}`)).toEqual([
+      '1:1 [too_many_aliases] handover',
+    ]);
+    expect(Date.now() - start).toBeLessThan(1000);
   });
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   effectiveStep,
@@ -7,8 +8,10 @@ import {
   MappingError,
   namesOn,
   parseObjectMapping,
+  parseObjectMappingFile,
   type ObjectMapping,
 } from '../../src/config/mapping-file';
+import { PROBLEM_CODES } from '../../src/config/problems';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'mappings', name);
 const parseFixture = (name: string) =>
@@ -71,19 +74,25 @@ const RULES: [string, string[]][] = [
     ],
   ],
   [
+    'did-you-mean',
+    [
+      '14:16 error [invalid_value] did-you-mean > fields > 1 > direction: direction must be one of: both, to_salesforce, to_hubspot (got "to_salesfroce"); did you mean "to_salesforce"?',
+    ],
+  ],
+  [
     'invalid-option',
     [
-      '15:24 error [invalid_value] invalid-option > fields > 1 > transforms > 1: each transform must be one of: trim, lowercase, uppercase, title',
+      '15:24 error [invalid_value] invalid-option > fields > 1 > transforms > 1: each transform must be one of: trim, lowercase, uppercase, title (got "capitalize")',
     ],
   ],
   [
     'invalid-truncate',
-    ['15:15 error [invalid_value] invalid-truncate > fields > 1 > truncate: truncate must be a number of characters'],
+    ['15:15 error [wrong_type] invalid-truncate > fields > 1 > truncate: truncate must be a number of characters'],
   ],
   [
     'invalid-unmapped',
     [
-      '17:15 error [invalid_value] invalid-unmapped > fields > 1 > unmapped: unmapped must be one of: pass_through, skip, error, or "default: <value>"',
+      '17:15 error [invalid_value] invalid-unmapped > fields > 1 > unmapped: unmapped must be one of: pass_through, skip, error, or "default: <value>" (got "ignore")',
     ],
   ],
   [
@@ -130,6 +139,18 @@ const RULES: [string, string[]][] = [
     ],
   ],
   ['too-small', ['8:9 error [too_small] too-small > fields: a mapping needs at least one field']],
+  // Hostile input: one plain problem each, never a hang or a crash.
+  [
+    'too-many-aliases',
+    [
+      "1:1 error [too_many_aliases] too-many-aliases: the file's YAML aliases (*name) expand into too many values (the limit is 100); write the values out instead",
+    ],
+  ],
+  [
+    'too-deep',
+    ['1:1 error [too_deep] too-deep: the file nests more than 64 levels deep; check its indentation and brackets'],
+  ],
+  ['not-text', ['1:1 error [not_text] not-text: the file is not text (it holds binary data); it must be a YAML file']],
   [
     'truncate-not-text',
     [
@@ -225,8 +246,8 @@ describe('mapping files', () => {
     const { mapping, problems } = parseFixture('bad/typos.yaml');
     expect(mapping).toBeUndefined();
     expect(problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.path}: ${p.message}`)).toEqual([
-      'bad/typos.yaml:4:11 typos > salesforce > object: salesforce > object must be "Lead" or "Contact"',
-      'bad/typos.yaml:11:16 typos > fields > 0 > direction: direction must be one of: both, to_salesforce, to_hubspot',
+      'bad/typos.yaml:4:11 typos > salesforce > object: salesforce > object must be "Lead" or "Contact" (got "Opportunity")',
+      'bad/typos.yaml:11:16 typos > fields > 0 > direction: direction must be one of: both, to_salesforce, to_hubspot (got "sideways")',
       'bad/typos.yaml:12:5 typos > fields > 1 > salesforce: "salesforce" is required',
       'bad/typos.yaml:13:5 typos > fields > 1 > salesfroce: unknown key "salesfroce"; check the spelling',
     ]);
@@ -248,7 +269,7 @@ describe('mapping files', () => {
 
   it('reports YAML syntax errors with their position', () => {
     const { problems } = parseFixture('bad/syntax.yaml');
-    expect(problems[0]).toMatchObject({ code: 'yaml_syntax', line: 5 });
+    expect(problems[0]).toMatchObject({ code: 'syntax', line: 5 });
     expect(problems[0]?.message).toMatch(/^the YAML is not valid: /);
   });
 
@@ -372,5 +393,72 @@ describe('reading entries', () => {
 
   it('invertValues keeps the first source of each value and drops blanks', () => {
     expect(invertValues({ a: 'x', b: 'x', c: null, d: 'y' })).toEqual({ x: 'a', y: 'd' });
+  });
+});
+
+describe('hostile input: one plain problem each, quickly', () => {
+  const timed = <T>(run: () => T): { result: T; ms: number } => {
+    const start = Date.now();
+    const result = run();
+    return { result, ms: Date.now() - start };
+  };
+
+  it.each(['too-many-aliases', 'too-deep', 'not-text'])('rules/%s.yaml is refused in well under a second', (name) => {
+    const { result, ms } = timed(() => lines(`rules/${name}.yaml`));
+    expect(result).toHaveLength(1);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('a 5 MB file is refused by its size, before it is read', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-big-'));
+    try {
+      const file = path.join(dir, 'big.yaml');
+      fs.writeFileSync(file, `fields:\n  - hubspot: email\n    salesforce: Email # ${'x'.repeat(5_000_000)}\n`);
+      expect(fs.statSync(file).size).toBeGreaterThanOrEqual(5_000_000);
+      const { result, ms } = timed(() => parseObjectMappingFile(file).problems);
+      expect(result).toEqual([
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: 'big',
+          code: 'too_large',
+          message: 'the file is 5.0 MB; a mapping file is at most 1 MB',
+          severity: 'error',
+          hint: 'a mapping file is a few kilobytes; check that the right file was saved here',
+        },
+      ]);
+      expect(ms).toBeLessThan(1000);
+      // The same text given directly is refused by its length too.
+      expect(parseObjectMapping(fs.readFileSync(file, 'utf8'), file).problems.map((p) => p.code)).toEqual([
+        'too_large',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('block nesting deeper than any mapping is refused at the collection that goes too deep', () => {
+    const deep = Array.from({ length: 80 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' x\n';
+    expect(lines2(deep)).toEqual([
+      '65:129 error [too_deep] deep: the file nests more than 64 levels deep; check its indentation and brackets',
+    ]);
+  });
+});
+
+function lines2(text: string): string[] {
+  return parseObjectMapping(text, 'deep.yaml').problems.map(
+    (p) => `${p.line}:${p.column} ${p.severity} [${p.code}] ${p.path}: ${p.message}`,
+  );
+}
+
+describe('the problem catalogue', () => {
+  it('documents every code in docs/mappings.md or docs/handover.md, and no zod code', () => {
+    const docs = ['mappings.md', 'handover.md']
+      .map((f) => fs.readFileSync(path.join(__dirname, '..', '..', 'docs', f), 'utf8'))
+      .join('\n');
+    expect(PROBLEM_CODES.filter((code) => !docs.includes(`\`${code}\``))).toEqual(['missing_dir', 'missing_mapping']);
+    for (const zodOnly of ['invalid_type', 'invalid_union', 'invalid_format', 'custom', 'yaml_syntax'])
+      expect(docs).not.toContain(`\`${zodOnly}\``);
   });
 });

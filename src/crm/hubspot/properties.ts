@@ -1,6 +1,6 @@
 import type { Client } from '@hubspot/api-client';
 import { z } from 'zod';
-import { hubspotRequest, parseAnswer, type HubSpotEndpoint } from './request';
+import { hubspotRequest, parseAnswer, viaOfficialClient, type HubSpotEndpoint } from './request';
 
 /** Contact property definitions, one function per endpoint. https://developers.hubspot.com/docs/api/crm/properties */
 
@@ -54,4 +54,38 @@ export async function createContactTextProperty(
   if (answer.status === 409) return 'exists';
   parseAnswer(CREATE_PROPERTY, answer, propertySchema);
   return 'created';
+}
+
+/** A contact property's definition as the live mapping check reads it (type, options, who may write it). */
+const propertyDefinitionSchema = z.object({
+  name: z.string(),
+  label: z.string().optional(),
+  type: z.string(),
+  fieldType: z.string().optional(),
+  options: z.array(z.object({ value: z.string(), label: z.string().optional() })).default([]),
+  calculated: z.boolean().optional(),
+  // Owner properties list the portal's owners as options, not in the definition.
+  externalOptions: z.boolean().optional(),
+  referencedObjectType: z.string().optional(),
+  modificationMetadata: z.object({ readOnlyValue: z.boolean().optional() }).optional(),
+});
+export type ContactPropertySchema = z.output<typeof propertyDefinitionSchema>;
+
+const LIST_PROPERTIES: HubSpotEndpoint = {
+  method: 'GET',
+  path: '/crm/v3/properties/contacts',
+  scopes: ['crm.schemas.contacts.read'],
+};
+
+/**
+ * Every contact property with its type, options and modificationMetadata.
+ * https://developers.hubspot.com/docs/api/crm/properties (GET /crm/v3/properties/{objectType})
+ */
+export async function listContactProperties(client: Client): Promise<ContactPropertySchema[]> {
+  const answer = await viaOfficialClient(LIST_PROPERTIES, () => client.crm.properties.coreApi.getAll('contacts'));
+  return parseAnswer(
+    LIST_PROPERTIES,
+    { status: 200, json: answer },
+    z.object({ results: z.array(propertyDefinitionSchema) }),
+  ).results;
 }

@@ -2,6 +2,7 @@ import type { Client } from '@hubspot/api-client';
 import { z } from 'zod';
 import type { ObjectMapping } from '../../config/mapping-file';
 import { hubspotPropertiesOf, normaliseMatchKey, type Values } from '../../mapping/transform';
+import { pairBatchCreate, traceIdOf } from './batch-results';
 import {
   chunks,
   mapLimit,
@@ -23,6 +24,7 @@ const batchResultSchema = z.object({
       id: z.string(),
       properties: z.record(z.string(), z.string().nullable()),
       updatedAt: z.date().or(z.string().transform((s) => new Date(s))),
+      objectWriteTraceId: z.string().optional(),
     }),
   ),
   errors: z
@@ -147,23 +149,27 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
     return out;
   }
 
-  async create(_mapping: ObjectMapping, rows: Values[]): Promise<WriteResult[]> {
+  async create(mapping: ObjectMapping, rows: Values[]): Promise<WriteResult[]> {
+    const keyOf = (value: string | null | undefined) => normaliseMatchKey(mapping, value ?? null);
     const parts = await mapLimit(chunks(rows, HUBSPOT_BATCH_MAX), IN_FLIGHT, (batch) =>
       writeIsolating(
         batch,
         async (part) => {
           const res = batchResultSchema.parse(
             await this.client.crm.contacts.batchApi.create({
-              inputs: part.map((values) => ({ properties: toProperties(values), associations: [] })),
+              inputs: part.map((values, i) => ({
+                properties: toProperties(values),
+                associations: [],
+                objectWriteTraceId: traceIdOf(i),
+              })),
             }),
           );
-          // Batch create returns results in input order (it fails whole rather than partially).
-          return part.map((_, i): WriteResult => {
-            const r = res.results[i];
-            return r
-              ? { ok: true, id: r.id }
-              : { ok: false, code: 'NO_RESULT', reason: 'HubSpot returned no result for this record' };
-          });
+          // Paired by trace id (or match key), never by position: see pairBatchCreate.
+          return pairBatchCreate(
+            part.map((values) => keyOf(values[mapping.match.hubspot])),
+            res,
+            (properties) => keyOf(properties[mapping.match.hubspot]),
+          );
         },
         describeHubSpotError,
       ),

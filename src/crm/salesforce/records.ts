@@ -91,7 +91,7 @@ export class SalesforceRecords {
       const results = await this.conn
         .sobject(this.sobject)
         .create(chunk, { allOrNone: false, headers: AUTO_ASSIGN_OFF });
-      out.push(...z.array(saveResultSchema).parse(results));
+      out.push(...pairedInOrder('create', chunk, z.array(saveResultSchema).parse(results)));
     }
     return out;
   }
@@ -104,7 +104,7 @@ export class SalesforceRecords {
       const results = await this.conn
         .sobject(this.sobject)
         .update(chunk, { allOrNone: false, headers: AUTO_ASSIGN_OFF });
-      out.push(...z.array(saveResultSchema).parse(results));
+      out.push(...pairedInOrder('update', chunk, z.array(saveResultSchema).parse(results)));
     }
     return out;
   }
@@ -118,13 +118,50 @@ export class SalesforceRecords {
     for (let i = 0; i < ids.length; i += SALESFORCE_COLLECTION_MAX) {
       const chunk = ids.slice(i, i + SALESFORCE_COLLECTION_MAX);
       const results = await this.conn.sobject(this.sobject).destroy(chunk, { allOrNone: false });
-      out.push(...z.array(saveResultSchema).parse(results));
+      out.push(
+        ...pairedInOrder(
+          'delete',
+          chunk.map((Id) => ({ Id })),
+          z.array(saveResultSchema).parse(results),
+        ),
+      );
     }
     return out;
   }
 }
 
 const AUTO_ASSIGN_OFF = { 'Sforce-Auto-Assign': 'FALSE' };
+
+/**
+ * sObject Collections answer one result per record, in the order of the request
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm),
+ * so results pair by position, but only after checking that the answer keeps that promise:
+ * as many results as records, and each result that names an id naming the record sent
+ * there. An answer that breaks it is an error for the whole call, never a guess.
+ */
+export function pairedInOrder(
+  operation: string,
+  sent: readonly { Id?: string | null }[],
+  results: SaveResult[],
+): SaveResult[] {
+  if (results.length !== sent.length)
+    throw new Error(
+      `Salesforce answered a Collections ${operation} of ${sent.length} records with ${results.length} results`,
+    );
+  results.forEach((result, i) => {
+    const expected = sent[i]?.Id;
+    if (expected && result.id && !sameId(expected, result.id))
+      throw new Error(
+        `Salesforce answered a Collections ${operation} out of order: result ${i + 1} is ${result.id}, the record sent there ${expected}`,
+      );
+  });
+  return results;
+}
+
+/** Salesforce ids compare on their case-sensitive 15-character form (the 18-character form adds a checksum). */
+function sameId(a: string, b: string): boolean {
+  return a.slice(0, 15) === b.slice(0, 15);
+}
 
 export function describeSaveErrors(result: SaveResult): { code: string | null; reason: string } {
   if (result.errors.length === 0) return { code: null, reason: 'rejected without a reason' };

@@ -174,6 +174,7 @@ export interface HubSpotRecordError {
 const batchBody = z.looseObject({ inputs: z.array(z.unknown()).max(100) });
 const batchInput = z.looseObject({
   id: z.union([z.string(), z.number()]).optional(),
+  objectWriteTraceId: z.string().optional(),
   properties: z.record(z.string(), z.unknown()).optional(),
 });
 const batchAnswer = z.looseObject({
@@ -196,8 +197,12 @@ function recordError(input: unknown): HubSpotRecordError {
   };
   if (!parsed.success) return error;
   const email = parsed.data.properties?.email;
-  if (parsed.data.id !== undefined) error.context = { ids: [String(parsed.data.id)] };
-  else if (typeof email === 'string') error.context = { email: [email] };
+  const context: Record<string, string[]> = {};
+  if (parsed.data.id !== undefined) context.ids = [String(parsed.data.id)];
+  else if (typeof email === 'string') context.email = [email];
+  // HubSpot names the input of a failed record by the trace id it carried.
+  if (parsed.data.objectWriteTraceId !== undefined) context.objectWriteTraceId = [parsed.data.objectWriteTraceId];
+  if (Object.keys(context).length > 0) error.context = context;
   return error;
 }
 

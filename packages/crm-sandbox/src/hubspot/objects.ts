@@ -38,6 +38,7 @@ const NUMERIC_ID = /^\d+$/;
 export interface BatchUpdateInput {
   id: string;
   idProperty?: string;
+  objectWriteTraceId?: string;
   properties: RawProperties;
 }
 
@@ -241,13 +242,18 @@ export class CrmObjects {
   }
 
   /** Unknown ids become one grouped 207 error; the records that exist are still updated. */
-  batchUpdate(inputs: readonly BatchUpdateInput[]): { records: CrmRecord[]; missing: string[] } {
-    const found: { record: CrmRecord; raw: RawProperties }[] = [];
+  batchUpdate(inputs: readonly BatchUpdateInput[]): {
+    records: CrmRecord[];
+    /** The input each record was written from, position for position with `records`. */
+    inputs: BatchUpdateInput[];
+    missing: string[];
+  } {
+    const found: { record: CrmRecord; raw: RawProperties; input: BatchUpdateInput }[] = [];
     const missing: string[] = [];
     for (const input of inputs) {
       const usesObjectId = !input.idProperty || input.idProperty === 'hs_object_id';
       const r = usesObjectId && !NUMERIC_ID.test(input.id) ? undefined : this.find(input.id, input.idProperty);
-      if (r) found.push({ record: r, raw: input.properties });
+      if (r) found.push({ record: r, raw: input.properties, input });
       else missing.push(input.id);
     }
     this.assertUniqueIds(found.map((f) => f.record.id));
@@ -255,7 +261,7 @@ export class CrmObjects {
     found.forEach((f, i) => this.assertNoConflict(values[i]!, f.record.id));
     const now = this.state.now();
     found.forEach((f, i) => this.store.update(f.record, values[i]!, now, API_SOURCE));
-    return { records: found.map((f) => f.record), missing };
+    return { records: found.map((f) => f.record), inputs: found.map((f) => f.input), missing };
   }
 
   /**
@@ -263,10 +269,15 @@ export class CrmObjects {
    * contacts); results say which with `new`.
    */
   batchUpsert(inputs: readonly BatchUpdateInput[]): {
-    results: { record: CrmRecord; isNew: boolean }[];
+    results: { record: CrmRecord; isNew: boolean; input: BatchUpdateInput }[];
     missing: string[];
   } {
-    const plans: { existing?: CrmRecord; values: Record<string, string>; raw: RawProperties }[] = [];
+    const plans: {
+      existing?: CrmRecord;
+      values: Record<string, string>;
+      raw: RawProperties;
+      input: BatchUpdateInput;
+    }[] = [];
     const missing: string[] = [];
     const keys: string[] = [];
     for (const input of inputs) {
@@ -281,7 +292,7 @@ export class CrmObjects {
       }
       const raw: RawProperties =
         existing || !input.idProperty ? input.properties : { ...input.properties, [input.idProperty]: input.id };
-      plans.push({ existing, values: {}, raw });
+      plans.push({ existing, values: {}, raw, input });
     }
     this.assertUniqueIds(keys);
     const values = this.validated(plans.map((p) => p.raw));
@@ -293,9 +304,9 @@ export class CrmObjects {
     const results = plans.map((p) => {
       if (p.existing) {
         this.store.update(p.existing, p.values, now, API_SOURCE);
-        return { record: p.existing, isNew: false };
+        return { record: p.existing, isNew: false, input: p.input };
       }
-      return { record: this.store.insert(p.values, now, now, API_SOURCE), isNew: true };
+      return { record: this.store.insert(p.values, now, now, API_SOURCE), isNew: true, input: p.input };
     });
     return { results, missing };
   }

@@ -13,6 +13,8 @@ export interface SimplePublicObjectJson {
   updatedAt: string;
   archived: boolean;
   archivedAt?: string;
+  /** Echoed from a batch input that carried one, so clients can pair results with inputs. */
+  objectWriteTraceId?: string;
 }
 
 /**

@@ -27,6 +27,7 @@ const createAssociations = z.array(z.object({ to: z.object({ id }), types: z.arr
 export const simplePublicObjectInput = z.object({
   properties,
   associations: createAssociations.optional().nullable(),
+  objectWriteTraceId: z.string().optional(),
 });
 
 export const batchCreateInput = z.object({ inputs: z.array(simplePublicObjectInput) });

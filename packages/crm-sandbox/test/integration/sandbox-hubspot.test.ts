@@ -466,7 +466,9 @@ describe('contacts: batch endpoints', () => {
 
   it('batch/update: 200; unknown ids → 207 and the rest still applied; duplicate ids → 400', async () => {
     const created = await client.crm.contacts.batchApi.create({ inputs: inputsOf(2, 'u') });
-    const [a, b] = created.results.map((r) => r.id) as [string, string];
+    // Results come in no promised order: pair them with their inputs by email.
+    const idOf = (email: string) => created.results.find((r) => r.properties.email === email)!.id;
+    const [a, b] = [idOf('u0@batch.example'), idOf('u1@batch.example')];
     clock = T0 + 10_000;
     const ok = await client.crm.contacts.batchApi.update({
       inputs: [
@@ -1037,5 +1039,56 @@ describe('persistence', () => {
     await fs.writeFile(file, '{"version": 2}');
     await expect(startHubSpotSandbox({ stateFile: file })).rejects.toThrow(/unexpected shape/);
     expect(await fs.readFile(file, 'utf8')).toBe('{"version": 2}');
+  });
+});
+
+describe('batch answers pair by identity, not position', () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${sandbox.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sandbox.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('batch create echoes each input’s objectWriteTraceId, in an order other than the inputs’', async () => {
+    const inputs = ['t0', 't1', 't2'].map((t) => ({
+      properties: { email: `${t}@trace.example` },
+      objectWriteTraceId: t,
+    }));
+    const res = await post('/crm/v3/objects/contacts/batch/create', { inputs });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as {
+      results: { objectWriteTraceId?: string; properties: Record<string, string> }[];
+    };
+    expect(body.results.map((r) => r.objectWriteTraceId)).not.toEqual(['t0', 't1', 't2']);
+    for (const r of body.results) expect(r.properties.email).toBe(`${r.objectWriteTraceId}@trace.example`);
+  });
+
+  it('a record failure names the input by its objectWriteTraceId in the error context', async () => {
+    const config = await fetch(`${sandbox.url}/__sandbox/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        seed: 3,
+        recordFailures: [{ route: '/crm/v3/objects/contacts/batch/create', rate: 0.5 }],
+      }),
+    });
+    expect(config.status).toBe(200);
+    const inputs = Array.from({ length: 20 }, (_, i) => ({
+      properties: { email: `f${i}@trace.example` },
+      objectWriteTraceId: `f${i}`,
+    }));
+    const res = await post('/crm/v3/objects/contacts/batch/create', { inputs });
+    expect(res.status).toBe(207);
+    const body = (await res.json()) as {
+      results: { objectWriteTraceId: string }[];
+      errors: { context: { objectWriteTraceId: string[] } }[];
+    };
+    const answered = [
+      ...body.results.map((r) => r.objectWriteTraceId),
+      ...body.errors.flatMap((e) => e.context.objectWriteTraceId),
+    ];
+    expect(body.errors.length).toBeGreaterThan(0);
+    expect(answered.sort()).toEqual(inputs.map((i) => i.objectWriteTraceId).sort());
   });
 });

@@ -51,6 +51,21 @@ interface BatchBody<T> {
   completedAt: string;
 }
 
+/**
+ * HubSpot does not promise batch results in input order (a 207 may also leave records out);
+ * clients pair them by id or by the `objectWriteTraceId` they sent. The sandbox answers in
+ * reverse order, so a client that pairs by position fails here rather than in production.
+ * https://developers.hubspot.com/docs/api-reference/error-handling (multi-status errors)
+ */
+function unordered<T>(results: T[]): T[] {
+  return [...results].reverse();
+}
+
+/** A result with the trace id its input carried, as HubSpot echoes it. */
+function traced<T extends object>(result: T, trace: string | undefined): T & { objectWriteTraceId?: string } {
+  return trace === undefined ? result : { ...result, objectWriteTraceId: trace };
+}
+
 function batchBody<T>(
   results: T[],
   startedAt: number,
@@ -199,7 +214,7 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     const errors = missing.length > 0 ? [objects.notFoundError(missing)] : [];
     return reply.code(errors.length > 0 ? 207 : 200).send(
       batchBody(
-        records.map((r) => present(r, names, historyNames)),
+        unordered(records.map((r) => present(r, names, historyNames))),
         startedAt,
         now(),
         errors,
@@ -215,13 +230,15 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     const planned = input.inputs.map((i) => planAssociations(i.associations));
     const records = objects.batchCreate(input.inputs.map((i) => i.properties));
     records.forEach((r, i) => associate(r, planned[i] ?? []));
-    return reply.code(201).send(
-      batchBody(
-        records.map((r) => presentRecord(r)),
-        startedAt,
-        now(),
-      ),
-    );
+    return reply
+      .code(201)
+      .send(
+        batchBody(
+          unordered(records.map((r, i) => traced(presentRecord(r), input.inputs[i]?.objectWriteTraceId))),
+          startedAt,
+          now(),
+        ),
+      );
   });
 
   app.post(`${base}/batch/update`, async (request, reply) => {
@@ -229,16 +246,18 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     const input = parseInput(batchUpdateInput, request.body, 'BatchInputSimplePublicObjectBatchInput');
     const tooMany = batchTooLarge(input.inputs.length);
     if (tooMany) throw tooMany;
-    const { records, missing } = objects.batchUpdate(input.inputs);
+    const { records, inputs, missing } = objects.batchUpdate(input.inputs);
     const errors = missing.length > 0 ? [objects.notFoundError(missing)] : [];
-    return reply.code(errors.length > 0 ? 207 : 200).send(
-      batchBody(
-        records.map((r) => presentRecord(r)),
-        startedAt,
-        now(),
-        errors,
-      ),
-    );
+    return reply
+      .code(errors.length > 0 ? 207 : 200)
+      .send(
+        batchBody(
+          unordered(records.map((r, i) => traced(presentRecord(r), inputs[i]?.objectWriteTraceId))),
+          startedAt,
+          now(),
+          errors,
+        ),
+      );
   });
 
   app.post(`${base}/batch/upsert`, async (request, reply) => {
@@ -249,7 +268,12 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     const { results, missing } = objects.batchUpsert(input.inputs);
     const errors = missing.length > 0 ? [objects.notFoundError(missing)] : [];
     const body = batchBody<SimplePublicObjectJson & { new: boolean }>(
-      results.map(({ record, isNew }) => ({ ...presentRecord(record), new: isNew })),
+      unordered(
+        results.map(({ record, isNew, input }) => ({
+          ...traced(presentRecord(record), input.objectWriteTraceId),
+          new: isNew,
+        })),
+      ),
       startedAt,
       now(),
       errors,

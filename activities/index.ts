@@ -1,4 +1,5 @@
 import type { Client as HubSpotClient } from '@hubspot/api-client';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'jsforce';
 import { MappingError, type ObjectMapping } from '../src/config/mapping-file';
@@ -8,7 +9,8 @@ import type { Store } from '../src/store';
 import type { HandoverPolicy } from '../src/config/handover-file';
 import { createHandoverActivities } from './handover';
 import { createHandoverSweepActivities } from './handover-sweep';
-import { mappersOf, retryRecords, syncPage, type RecordOutcome, type SyncSides } from './sync-page';
+import { flowsIn, readPosition, savePosition } from '../src/sync/cursors';
+import { retryRecords, syncPage, syncRun, type RecordOutcome, type SyncSides } from '../src/sync';
 import {
   isLifecycleAction,
   ZERO_COUNTS,
@@ -18,7 +20,7 @@ import {
   type SyncDirection,
   type SyncPageInput,
   type SyncPageResult,
-} from './sync-types';
+} from '../src/sync/types';
 
 export interface ActivityDeps {
   hubspot: HubSpotClient;
@@ -33,12 +35,6 @@ export interface ActivityDeps {
   /** The shortest time between two reads of HubSpot's recycle bin for deletions; 0: every cycle. */
   recycleBinEveryMs?: number;
 }
-
-function cursorName(mapping: string, direction: SyncDirection): string {
-  return `${mapping}:${direction === 'to_salesforce' ? 'hubspot' : 'salesforce'}`;
-}
-
-export { mappersOf };
 
 /** Activities are built over injected dependencies; only src/worker.ts builds real ones. */
 export function createActivities(deps: ActivityDeps) {
@@ -64,19 +60,7 @@ export function createActivities(deps: ActivityDeps) {
     /** Where a direction's reading stands; the directions with no field flowing that way are skipped. */
     async readSyncPosition(input: { mapping: string; direction: SyncDirection }): Promise<DirectionCursor | null> {
       const mapping = mappingOf(input.mapping);
-      const flows = mapping.fields.some((f) => f.direction === 'both' || f.direction === input.direction);
-      if (!flows) return null;
-      const name = cursorName(input.mapping, input.direction);
-      if (input.direction === 'to_salesforce') {
-        return {
-          direction: 'to_salesforce',
-          cursor: (await deps.store.cursors.get(name)) ?? sides.hubspot.initialCursor(),
-        };
-      }
-      return {
-        direction: 'to_hubspot',
-        cursor: (await deps.store.cursors.get(name)) ?? sides.salesforce.initialCursor(),
-      };
+      return flowsIn(mapping, input.direction) ? readPosition(deps.store, sides, mapping, input.direction) : null;
     },
 
     /** One page of one direction; the cursor moves only after every record was written or recorded as an error. */
@@ -87,15 +71,11 @@ export function createActivities(deps: ActivityDeps) {
         if (isLifecycleAction(o.action)) lifecycle[o.action] += 1;
       };
       const { next, done, counts } = await syncPage(
-        deps.store,
-        sides,
-        mapping,
-        mappersOf(mapping),
+        syncRun(deps.store, sides, mapping, { onRecord, ...activityHooks() }),
         input.position,
         input.until,
-        { onRecord },
       );
-      await deps.store.cursors.set(cursorName(input.mapping, next.direction), next.cursor);
+      await savePosition(deps.store, mapping, next);
       return { position: next, done, counts, lifecycle };
     },
 
@@ -105,14 +85,30 @@ export function createActivities(deps: ActivityDeps) {
       const due = await deps.store.syncErrors.due(mapping.name, input.direction, new Date(), input.limit ?? 200);
       if (due.length === 0) return { ...ZERO_COUNTS };
       return retryRecords(
-        deps.store,
-        sides,
-        mapping,
-        mappersOf(mapping),
+        syncRun(deps.store, sides, mapping, activityHooks()),
         input.direction,
         due.map((e) => e.sourceId),
       );
     },
+  };
+}
+
+/**
+ * What the sync engine gets from the activity it runs in: a creation-claim holder that stays
+ * the same across the activity's retries (so a retry keeps the claims of the attempt before
+ * it), and heartbeats that show a retried activity where it was.
+ */
+function activityHooks(): { holder?: string; heartbeat?: (step: string) => void } {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return {}; // Called outside an activity (tests): the engine makes its own holder.
+  }
+  const { workflowExecution, activityId } = context.info;
+  return {
+    holder: `sync:${workflowExecution?.workflowId ?? '-'}:${activityId}`,
+    heartbeat: (step) => context.heartbeat(step),
   };
 }
 

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/env';
-import type { RecordOutcome } from '../../activities/sync-page';
+import type { RecordOutcome } from '../sync';
 import type { SyncErrorStatus } from '../store/types';
+import { DEFAULT_SEARCH_LAG_MS } from '../../workflows/delta-sync/api';
 import { crmConnections } from './connections';
 
 function describeOutcome(o: RecordOutcome): string {
@@ -43,7 +44,11 @@ export function registerSyncCommands(program: Command): void {
         const report: Record<string, unknown> = {};
         for (const mapping of selected) {
           const outcomes: RecordOutcome[] = [];
-          const result = await syncOnce(c, mapping, { dryRun: opts.dryRun, onRecord: (o) => outcomes.push(o) });
+          const result = await syncOnce(c, mapping, {
+            dryRun: opts.dryRun,
+            searchLagMs: DEFAULT_SEARCH_LAG_MS,
+            onRecord: (o) => outcomes.push(o),
+          });
           report[mapping.name] = { result, records: outcomes };
           if (!opts.json) {
             process.stdout.write(`${mapping.name}${opts.dryRun ? ' (dry run: nothing written)' : ''}\n`);

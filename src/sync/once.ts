@@ -1,18 +1,16 @@
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
-import { mappersOf } from '../../activities';
-import { retryRecords, syncPage, type RecordOutcome, type SyncSides } from '../../activities/sync-page';
+import { flowsIn, readPosition, savePosition } from './cursors';
+import { retryRecords, syncPage } from './page';
+import { syncRun, type RecordOutcome, type SyncSides } from './run';
 import {
   isLifecycleAction,
   ZERO_COUNTS,
   zeroLifecycle,
-  type DirectionCursor,
-  type HubSpotCursor,
   type LifecycleCounts,
   type PageCounts,
-  type SalesforceCursor,
   type SyncDirection,
-} from '../../activities/sync-types';
+} from './types';
 import type { ObjectMapping } from '../config/mapping-file';
 import { HubSpotContactSide } from '../crm/hubspot/contact-side';
 import { SalesforceRecordSide } from '../crm/salesforce/record-side';
@@ -34,8 +32,6 @@ export type OnceResult = Record<SyncDirection, PageCounts & { pages: number; lif
 export type { LifecycleCounts };
 
 const DIRECTIONS: readonly SyncDirection[] = ['to_salesforce', 'to_hubspot'];
-const cursorName = (mapping: string, direction: SyncDirection) =>
-  `${mapping}:${direction === 'to_salesforce' ? 'hubspot' : 'salesforce'}`;
 
 function sidesOf(deps: OnceDeps): SyncSides {
   return { hubspot: new HubSpotContactSide(deps.hubspot), salesforce: new SalesforceRecordSide(deps.salesforce) };
@@ -48,12 +44,15 @@ function add(into: PageCounts, counts: PageCounts): void {
 export async function syncOnce(
   deps: OnceDeps,
   mapping: ObjectMapping,
-  options: { dryRun?: boolean; searchLagMs?: number; onRecord?: (o: RecordOutcome) => void } = {},
+  options: {
+    dryRun?: boolean;
+    /** How far behind now to stop reading: HubSpot's search index lags behind its writes (the workflow's default). */
+    searchLagMs: number;
+    onRecord?: (o: RecordOutcome) => void;
+  },
 ): Promise<OnceResult> {
   const sides = sidesOf(deps);
-  const mappers = mappersOf(mapping);
-  // As in the workflow: stop short of HubSpot's search-index lag.
-  const until = Date.now() - (options.searchLagMs ?? 5_000);
+  const until = Date.now() - options.searchLagMs;
   const result: OnceResult = {
     to_salesforce: { ...ZERO_COUNTS, pages: 0, lifecycle: zeroLifecycle() },
     to_hubspot: { ...ZERO_COUNTS, pages: 0, lifecycle: zeroLifecycle() },
@@ -65,21 +64,15 @@ export async function syncOnce(
       options.onRecord?.(o);
     },
   };
+  const run = syncRun(deps.store, sides, mapping, pageOptions);
   for (const direction of DIRECTIONS) {
-    if (!mapping.fields.some((f) => f.direction === 'both' || f.direction === direction)) continue;
-    const name = cursorName(mapping.name, direction);
-    let position: DirectionCursor =
-      direction === 'to_salesforce'
-        ? { direction, cursor: (await deps.store.cursors.get<HubSpotCursor>(name)) ?? sides.hubspot.initialCursor() }
-        : {
-            direction,
-            cursor: (await deps.store.cursors.get<SalesforceCursor>(name)) ?? sides.salesforce.initialCursor(),
-          };
+    if (!flowsIn(mapping, direction)) continue;
+    let position = await readPosition(deps.store, sides, mapping, direction);
     for (;;) {
-      const page = await syncPage(deps.store, sides, mapping, mappers, position, until, pageOptions);
+      const page = await syncPage(run, position, until);
       result[direction].pages += 1;
       add(result[direction], page.counts);
-      if (!options.dryRun) await deps.store.cursors.set(cursorName(mapping.name, direction), page.next.cursor);
+      if (!options.dryRun) await savePosition(deps.store, mapping, page.next);
       position = page.next;
       if (page.done) break;
     }
@@ -104,9 +97,7 @@ export async function retryOpenErrors(
     for (let i = 0; i < ids.length; i += 200) {
       add(
         out[direction],
-        await retryRecords(deps.store, sides, mapping, mappersOf(mapping), direction, ids.slice(i, i + 200), {
-          onRecord,
-        }),
+        await retryRecords(syncRun(deps.store, sides, mapping, { onRecord }), direction, ids.slice(i, i + 200)),
       );
     }
   }

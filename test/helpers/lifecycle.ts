@@ -1,6 +1,6 @@
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
-import type { RecordOutcome } from '../../activities/sync-page';
+import type { RecordOutcome } from '../../src/sync';
 import { parseObjectMapping, type ObjectMapping } from '../../src/config/mapping-file';
 import type { Store } from '../../src/store';
 import { syncOnce } from '../../src/sync/once';

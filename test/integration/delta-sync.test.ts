@@ -6,7 +6,7 @@ import type { Store } from '../../src/store';
 import { createBatonWorker } from '../../src/worker';
 import { createMappingProvider } from '../../src/config/mapping-provider';
 import { syncOnce } from '../../src/sync/once';
-import type { RecordOutcome } from '../../activities/sync-page';
+import type { RecordOutcome } from '../../src/sync';
 import { deltaSync } from '../../workflows';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { uniqueId, workflowBundle } from '../helpers/temporal';

@@ -4,8 +4,7 @@ import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Connection } from 'jsforce';
-import { mappersOf } from '../../activities';
-import { syncPage, type RecordOutcome, type SyncSides } from '../../activities/sync-page';
+import { syncPage, syncRun, type RecordOutcome, type SyncSides } from '../../src/sync';
 import type { ObjectMapping } from '../../src/config/mapping-file';
 import { HubSpotContactSide } from '../../src/crm/hubspot/contact-side';
 import { SalesforceRecordSide } from '../../src/crm/salesforce/record-side';
@@ -114,13 +113,9 @@ describe('lead conversion and deletions in the delta sync', () => {
       };
       const outcomes: RecordOutcome[] = [];
       const page = await syncPage(
-        store,
-        sides,
-        mapping,
-        mappersOf(mapping),
+        syncRun(store, sides, mapping, { onRecord: (o) => outcomes.push(o) }),
         { direction: 'to_salesforce', cursor },
         Date.now(),
-        { onRecord: (o) => outcomes.push(o) },
       );
 
       expect(page.counts).toMatchObject({ read: 1, updated: 1, rejected: 0 });
@@ -185,10 +180,7 @@ describe('lead conversion and deletions in the delta sync', () => {
       await hubspot.crm.contacts.basicApi.update(hubspotId, { properties: { jobtitle: 'CIO' } });
       const sides: SyncSides = { hubspot: new HubSpotContactSide(hubspot), salesforce: stale };
       const page = await syncPage(
-        store,
-        sides,
-        mapping,
-        mappersOf(mapping),
+        syncRun(store, sides, mapping),
         { direction: 'to_salesforce', cursor: { mode: 'after', ts: 0 } },
         Date.now(),
       );

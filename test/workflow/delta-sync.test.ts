@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
-import type { DirectionCursor, SyncPageInput, SyncPageResult } from '../../activities/sync-types';
+import type { DirectionCursor, SyncPageInput, SyncPageResult } from '../../src/sync/types';
 import { deltaSync } from '../../workflows';
 import { createTimeSkippingEnv, uniqueId, workflowBundle } from '../helpers/temporal';
 

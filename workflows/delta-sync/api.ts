@@ -3,7 +3,7 @@
  * schedules start it by this name; workflow.ts holds its code.
  */
 import type { SweepCounts } from '../../activities/handover-types';
-import type { LifecycleCounts, PageCounts, SyncDirection } from '../../activities/sync-types';
+import type { LifecycleCounts, PageCounts, SyncDirection } from '../../src/sync/types';
 
 /** The workflow type, as `workflows/index.ts` exports the function and as schedules start it. */
 export const DELTA_SYNC_WORKFLOW_TYPE = 'deltaSync';

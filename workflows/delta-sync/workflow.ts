@@ -1,7 +1,7 @@
 import { continueAsNew, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 import type { SweepCounts, SweepPageResult } from '../../activities/handover-types';
-import type { DirectionCursor, HubSpotCursor, LifecycleCounts, PageCounts } from '../../activities/sync-types';
+import type { DirectionCursor, HubSpotCursor, LifecycleCounts, PageCounts } from '../../src/sync/types';
 import { BatonMapping } from '../search-attributes';
 import {
   DEFAULT_SEARCH_LAG_MS,

@@ -1,5 +1,5 @@
-import type { HubSpotCursor } from '../src/crm/hubspot/cursor';
-import type { SalesforceCursor } from '../src/crm/salesforce/record-side';
+import type { HubSpotCursor } from '../crm/hubspot/cursor';
+import type { SalesforceCursor } from '../crm/salesforce/record-side';
 
 export type { HubSpotCursor, SalesforceCursor };
 

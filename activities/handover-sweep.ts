@@ -19,7 +19,7 @@ import { previousHandoverOf, qualifies, VERDICT_EVENT_TYPES } from '../src/hando
 import type { Store } from '../src/store';
 import { withActivityFailures } from './failures';
 import { scoreValue, startHandoverUnlessRunning } from '../workflows/lead-handover/api';
-import { ZERO_SWEEP_COUNTS, type SweepCounts, type SweepPageInput, type SweepPageResult } from './handover-types';
+import { ZERO_SWEEP_COUNTS, type SweepCounts, type SweepPageInput, type SweepPageResult } from '../src/handover/types';
 
 /**
  * The qualification sweep: leads whose score crossed the threshold without a webhook (a

@@ -1,3 +1,4 @@
+import type { HubSpotCursor } from '../crm/hubspot/cursor';
 /**
  * What the `leadHandover` workflow and its steps exchange. Only ids, stage data and
  * durations cross this boundary, so workflow history holds no dossier and no personal data
@@ -150,4 +151,43 @@ export interface HandoverSteps {
   escalate(input: EscalateInput): Promise<OwnerRef>;
   writeOutcomeToHubSpot(input: WriteOutcomeInput): Promise<void>;
   recordHandoverEvent(input: RecordHandoverEventInput): Promise<void>;
+}
+
+/** What one page of the qualification sweep did; counts only, so the sync's history stays small. */
+export interface SweepCounts {
+  /** Contacts at or above the score threshold that changed in the window. */
+  read: number;
+  /** Of those, the ones that meet every criterion, cool-down included. */
+  qualified: number;
+  started: number;
+  /** Qualified, but their handover is running already: left alone. */
+  running: number;
+  /** Would qualify, but sales sent them back within `requalify_after`. */
+  coolingDown: number;
+  notQualified: number;
+  /** Could not be evaluated; recorded in sync_errors and retried later. */
+  failed: number;
+}
+
+export const ZERO_SWEEP_COUNTS: SweepCounts = {
+  read: 0,
+  qualified: 0,
+  started: 0,
+  running: 0,
+  coolingDown: 0,
+  notQualified: 0,
+  failed: 0,
+};
+
+export interface SweepPageInput {
+  /** The sweep's own HubSpot read position, of the same kind as the sync's. */
+  cursor: HubSpotCursor;
+  /** Upper bound of the delta sync run's window (epoch ms). */
+  until: number;
+}
+
+export interface SweepPageResult {
+  cursor: HubSpotCursor;
+  done: boolean;
+  counts: SweepCounts;
 }

@@ -1,4 +1,5 @@
-import { namesOn, type DeletePolicy, type FieldMapping, type ObjectMapping, type Side } from '../config/mapping-file';
+import type { DeletePolicy, FieldMapping, ObjectMapping, Side } from '../config/mapping-file';
+import { namesOn } from './fields';
 import { isBlank, type Values } from './transform';
 
 /**

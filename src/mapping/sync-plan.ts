@@ -1,4 +1,5 @@
-import { namesOn, type ObjectMapping } from '../config/mapping-file';
+import type { ObjectMapping } from '../config/mapping-file';
+import { namesOn } from './fields';
 import { isBlank, type Values } from './transform';
 
 /**

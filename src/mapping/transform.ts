@@ -1,16 +1,12 @@
-import {
-  effectiveStep,
-  flowsTo,
-  namesOn,
-  sourceSide,
-  targetSide,
-  type FieldMapping,
-  type FlowDirection,
-  type ObjectMapping,
-  type Range,
-  type SimpleTransform,
-  type UnmappedPolicy,
+import type {
+  FieldMapping,
+  FlowDirection,
+  ObjectMapping,
+  Range,
+  SimpleTransform,
+  UnmappedPolicy,
 } from '../config/mapping-file';
+import { effectiveStep, flowsTo, namesOn, sourceSide, targetSide } from './fields';
 import { coerceValue, parseNumber, preview, type ValueType } from './coerce';
 import { applyTextTransform, joinParts, splitParts, truncateText } from './text';
 

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
-import type { SweepCounts, SweepPageInput, SweepPageResult } from '../../activities/handover-types';
+import type { SweepCounts, SweepPageInput, SweepPageResult } from '../../src/handover/types';
 import type { DirectionCursor } from '../../src/sync/types';
 import { deltaSync } from '../../workflows';
 import { createTimeSkippingEnv, uniqueId, workflowBundle } from '../helpers/temporal';

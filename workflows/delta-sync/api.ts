@@ -2,7 +2,7 @@
  * The contract of the `deltaSync` workflow: its type name, input and result. The worker's
  * schedules start it by this name; workflow.ts holds its code.
  */
-import type { SweepCounts } from '../../activities/handover-types';
+import type { SweepCounts } from '../../src/handover/types';
 import type { LifecycleCounts, PageCounts, SyncDirection } from '../../src/sync/types';
 
 /** The workflow type, as `workflows/index.ts` exports the function and as schedules start it. */

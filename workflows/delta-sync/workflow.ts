@@ -1,6 +1,6 @@
 import { continueAsNew, log, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
-import type { SweepCounts, SweepPageResult } from '../../activities/handover-types';
+import type { SweepCounts, SweepPageResult } from '../../src/handover/types';
 import type { DirectionCursor, HubSpotCursor, LifecycleCounts, PageCounts } from '../../src/sync/types';
 import { BatonMapping } from '../search-attributes';
 import {

@@ -14,13 +14,8 @@ async function handoverHandle(lead: string, opts: { dev?: boolean }) {
   if (lead.includes('@')) {
     const c = await crmConnections(opts);
     await c.store.close();
-    const found = await c.hubspot.crm.contacts.batchApi.read({
-      idProperty: 'email',
-      inputs: [{ id: lead }],
-      properties: ['email'],
-      propertiesWithHistory: [],
-    });
-    const id = found.results[0]?.id;
+    const { contactIdByEmail } = await import('../crm/hubspot/contacts');
+    const id = await contactIdByEmail(c.hubspot, lead);
     if (!id) throw new UserError(`HubSpot has no contact with the email ${lead}.`);
     hubspotId = id;
   }

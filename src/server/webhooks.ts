@@ -3,6 +3,7 @@
  * here: HubSpot gives the endpoint 5 s, and the handover's real work runs in the workflow.
  * https://developers.hubspot.com/docs/api/webhooks
  */
+import { readContactsByIds } from '../crm/hubspot/contacts';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
@@ -202,7 +203,6 @@ function resolveLookup(
 /**
  * One batch read for every created contact in the request, bounded in time: when HubSpot
  * is slow or fails the score counts as unknown and the workflow decides.
- * https://developers.hubspot.com/docs/api/crm/contacts (POST /crm/v3/objects/contacts/batch/read)
  */
 async function lookUpScores(
   ids: string[],
@@ -214,11 +214,7 @@ async function lookUpScores(
   const property = policy.qualification.score.property;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const read = hubspot.crm.contacts.batchApi.read({
-      inputs: [...new Set(ids)].map((id) => ({ id })),
-      properties: [property],
-      propertiesWithHistory: [],
-    });
+    const read = readContactsByIds(hubspot, [...new Set(ids)], [property]);
     const timeout = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), SCORE_LOOKUP_TIMEOUT_MS);
     });
@@ -228,7 +224,7 @@ async function lookUpScores(
       deps.logger.warn({ contacts: ids.length }, 'hubspot score lookup timed out; scores treated as unknown');
       return undefined;
     }
-    return new Map(result.results.map((r) => [r.id, r.properties[property] ?? null]));
+    return new Map(result.map((r) => [r.id, r.properties[property] ?? null]));
   } catch (err) {
     deps.logger.warn(
       { err: errorMessage(err), contacts: ids.length },

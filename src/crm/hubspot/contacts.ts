@@ -186,3 +186,22 @@ export async function readContactsByIds(
   }
   return contacts;
 }
+
+/**
+ * The id of the contact with this email, or null: a batch read by the unique `email`
+ * property answers 207 with the addresses it does not know, which is not an error here.
+ * https://developers.hubspot.com/docs/api/crm/contacts (POST /crm/v3/objects/contacts/batch/read, idProperty)
+ */
+export async function contactIdByEmail(client: Client, email: string): Promise<string | null> {
+  const read = await viaOfficialClient(BATCH_READ, () =>
+    client.crm.contacts.batchApi.read({
+      idProperty: 'email',
+      inputs: [{ id: email }],
+      properties: ['email'],
+      propertiesWithHistory: [],
+    }),
+  );
+  const found = parseAnswer(BATCH_READ, { status: 200, json: read }, batchReadSchema).results;
+  const wanted = email.trim().toLowerCase();
+  return found.find((c) => c.properties.email?.trim().toLowerCase() === wanted)?.id ?? null;
+}

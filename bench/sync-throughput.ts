@@ -121,7 +121,7 @@ interface Row {
   ceiling?: number;
 }
 
-/** hubspot-pro: 190 requests in any 10 s (src/sandbox/faults/config.ts). */
+/** hubspot-pro: 190 requests in any 10 s (packages/crm-sandbox/src/faults/config.ts). */
 const PRO_LIMIT = { max: 190, intervalMs: 10_000 };
 
 /**

@@ -630,7 +630,7 @@ export interface CheckOptions {
   config: BatonConfig;
   /**
    * Opens the CRMs named by the targets for reading their schemas; the caller builds it
-   * (src/cli.ts passes src/crm/schema-reader.ts), without retries so a check answers at once.
+   * (src/cli/mappings.ts passes src/crm/schema-reader.ts), without retries so a check answers at once.
    */
   connect: (targets: LiveTargets) => LiveSchemaReader;
 }

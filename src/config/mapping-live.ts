@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { SalesforceConnectionOptions } from '../crm/salesforce/client';
 import path from 'node:path';
 import { z } from 'zod';
 import { coerceValue, describeType, type ValueType } from '../mapping/coerce';
@@ -520,15 +521,7 @@ export async function readLiveSchemas(
 /** The CRM connections for the live pass: from the environment, or from `baton dev`'s dev.json. */
 export interface LiveTargets {
   hubspot?: { basePath?: string; accessToken: string };
-  salesforce?: {
-    instanceUrl: string;
-    accessToken?: string;
-    version: string;
-    refreshToken?: string;
-    clientId?: string;
-    clientSecret?: string;
-    loginUrl?: string;
-  };
+  salesforce?: SalesforceConnectionOptions;
   /** Where they came from, for the report. */
   from: string;
 }

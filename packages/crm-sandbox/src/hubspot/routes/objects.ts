@@ -212,14 +212,9 @@ export function registerObjectRoutes(app: FastifyInstance, ctx: SandboxContext, 
     const names = readNames(input.properties, objects.config, objects.registry);
     const historyNames = history ? input.propertiesWithHistory : undefined;
     const errors = missing.length > 0 ? [objects.notFoundError(missing)] : [];
-    return reply.code(errors.length > 0 ? 207 : 200).send(
-      batchBody(
-        unordered(records.map((r) => present(r, names, historyNames))),
-        startedAt,
-        now(),
-        errors,
-      ),
-    );
+    return reply
+      .code(errors.length > 0 ? 207 : 200)
+      .send(batchBody(unordered(records.map((r) => present(r, names, historyNames))), startedAt, now(), errors));
   });
 
   app.post(`${base}/batch/create`, async (request, reply) => {

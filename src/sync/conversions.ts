@@ -1,20 +1,27 @@
 import type { SideRecord } from '../crm/side';
 import { leadValuesAsContact } from '../mapping/lifecycle';
-import type { SyncErrorInput } from '../store';
-import { ZERO_COUNTS, type PageCounts, type SyncDirection } from './types';
-import { CONVERTED_LEAD_ERROR, type SyncRun, withMapping, addCounts } from './run';
 import { syncBatch } from './batch';
+import type { SyncRun } from './run-context';
+import { addCounts, ZERO_COUNTS, type PageCounts } from './types';
+import { CONVERTED_LEAD_ERROR, Rejections } from './writes';
 
-// ---- lead conversion (`lead_conversion: follow`) ----
+/** A HubSpot contact's link on its way from a converted Lead to the Contact it became. */
+interface Move {
+  hubspotId: string;
+  leadId: string;
+  contactId: string;
+  source: SideRecord;
+}
 
 /**
- * HubSpot → Salesforce for a mapping that follows conversions. Contacts already linked to
- * a Contact are written there; the others go to their Lead, and those whose Lead turns out
- * converted (seen when it is read, or when Salesforce refuses the write) move to the
- * Contact and are written there in the same call. A new Lead is never created for them.
+ * HubSpot → Salesforce for a mapping that follows conversions (`lead_conversion: follow`).
+ * Contacts already linked to a Contact are written there; the others go to their Lead, and
+ * those whose Lead turns out converted (seen when it is read, or when Salesforce refuses
+ * the write) move to the Contact and are written there in the same call. A new Lead is
+ * never created for them.
  */
 export async function followToSalesforce(run: SyncRun, records: SideRecord[]): Promise<PageCounts> {
-  const { store, sides, mapping, options } = run;
+  const { store, sides, mapping } = run;
   const links = await store.links.findByHubSpotIds(
     mapping.name,
     records.map((r) => r.id),
@@ -30,44 +37,26 @@ export async function followToSalesforce(run: SyncRun, records: SideRecord[]): P
 
   const unknown = leads.diverted.filter((d) => d.contactId === undefined).map((d) => d.leadId);
   const contactOf = unknown.length > 0 ? await sides.salesforce.convertedContacts(unknown) : new Map<string, string>();
-  const moves = leads.diverted.map((d) => ({
-    hubspotId: d.source.id,
-    leadId: d.leadId,
-    contactId: d.contactId ?? contactOf.get(d.leadId),
-    source: d.source,
-  }));
-  const errors: SyncErrorInput[] = [];
-  const movable: { hubspotId: string; leadId: string; contactId: string; source: SideRecord }[] = [];
-  for (const m of moves) {
-    if (m.contactId === undefined) {
-      errors.push({
-        mapping: mapping.name,
-        direction: 'to_salesforce',
-        sourceId: m.hubspotId,
-        errorCode: CONVERTED_LEAD_ERROR,
-        reason: `Salesforce refused a write to Lead ${m.leadId} as converted, but the Lead names no Contact it became; Baton tries again later`,
-        payload: {},
-      });
-    } else movable.push({ ...m, contactId: m.contactId });
+  const rejections = new Rejections(run, 'to_salesforce');
+  const movable: Move[] = [];
+  for (const d of leads.diverted) {
+    const contactId = d.contactId ?? contactOf.get(d.leadId);
+    if (contactId === undefined) {
+      rejections.add(
+        d.source.id,
+        CONVERTED_LEAD_ERROR,
+        `Salesforce refused a write to Lead ${d.leadId} as converted, but the Lead names no Contact it became; Baton tries again later`,
+      );
+    } else movable.push({ hubspotId: d.source.id, leadId: d.leadId, contactId, source: d.source });
   }
-  const moved = await moveToContacts(run, 'to_salesforce', movable, errors);
-  counts.rejected += errors.length;
-  if (errors.length > 0 && !options.dryRun) await store.syncErrors.record(errors);
-  for (const e of errors)
-    options.onRecord?.({
-      direction: 'to_salesforce',
-      sourceId: e.sourceId,
-      action: 'rejected',
-      fields: {},
-      writtenBack: {},
-      reason: e.reason,
-    });
+  const moved = await moveToContacts(run, movable, rejections);
+  await rejections.settle(counts);
 
   const toContacts = [...records.filter((r) => onContact.has(r.id)), ...moved.map((m) => m.source)];
   if (toContacts.length === 0) return counts;
   const contactMapping = await sides.salesforce.contactMapping(mapping);
-  const assumed = options.dryRun ? new Map(moved.map((m) => [m.hubspotId, m.contactId])) : undefined;
-  const contacts = await syncBatch(withMapping(run, contactMapping), 'to_salesforce', toContacts, assumed);
+  const assumed = run.dryRun ? new Map(moved.map((m) => [m.hubspotId, m.contactId])) : undefined;
+  const contacts = await syncBatch(run.forMapping(contactMapping), 'to_salesforce', toContacts, assumed);
   addCounts(counts, contacts.counts);
   counts.read = records.length;
   return counts;
@@ -80,7 +69,7 @@ export async function followToSalesforce(run: SyncRun, records: SideRecord[]): P
  * one of the mapping's records by a conversion), the org's other Contacts are not ours.
  */
 export async function followToHubSpot(run: SyncRun, records: SideRecord[]): Promise<PageCounts> {
-  const { store, sides, mapping, options } = run;
+  const { store, sides, mapping } = run;
   const counts: PageCounts = { ...ZERO_COUNTS };
   const leads = records.filter((r) => r.object === undefined);
   const converted = leads.filter((r) => r.convertedTo !== undefined);
@@ -108,8 +97,8 @@ export async function followToHubSpot(run: SyncRun, records: SideRecord[]): Prom
     'salesforce',
     converted.filter((r) => !leadLinks.has(r.id)).map((r) => r.id),
   );
-  const errors: SyncErrorInput[] = [];
-  const moves: { hubspotId: string; leadId: string; contactId: string; source: SideRecord }[] = [];
+  const rejections = new Rejections(run, 'to_hubspot');
+  const moves: Move[] = [];
   const unlinkedContacts: string[] = [];
   for (const lead of converted) {
     const contactId = lead.convertedTo as string;
@@ -117,7 +106,7 @@ export async function followToHubSpot(run: SyncRun, records: SideRecord[]): Prom
     if (link) moves.push({ hubspotId: link.hubspotId, leadId: lead.id, contactId, source: lead });
     else if (orphans.has(lead.id)) {
       counts.unchanged += 1;
-      options.onRecord?.({
+      run.report({
         direction: 'to_hubspot',
         sourceId: lead.id,
         action: 'skip',
@@ -127,18 +116,8 @@ export async function followToHubSpot(run: SyncRun, records: SideRecord[]): Prom
       });
     } else unlinkedContacts.push(contactId);
   }
-  const moved = await moveToContacts(run, 'to_hubspot', moves, errors);
-  counts.rejected += errors.length;
-  if (errors.length > 0 && !options.dryRun) await store.syncErrors.record(errors);
-  for (const e of errors)
-    options.onRecord?.({
-      direction: 'to_hubspot',
-      sourceId: e.sourceId,
-      action: 'rejected',
-      fields: {},
-      writtenBack: {},
-      reason: e.reason,
-    });
+  const moved = await moveToContacts(run, moves, rejections);
+  await rejections.settle(counts);
 
   // Changed Contacts count only when linked; the ones whose Lead converted in this page are read afresh below.
   const stream = records.filter((r) => r.object === 'Contact');
@@ -159,9 +138,8 @@ export async function followToHubSpot(run: SyncRun, records: SideRecord[]): Prom
       : new Map<string, SideRecord>();
   const contacts = [...fetched.values(), ...stream.filter((r) => linkedStream.has(r.id) && !fetched.has(r.id))];
   if (contacts.length > 0 && contactMapping) {
-    const assumed = options.dryRun ? new Map(moved.map((m) => [m.contactId, m.hubspotId])) : undefined;
-    const result = await syncBatch(withMapping(run, contactMapping), 'to_hubspot', contacts, assumed);
-    addCounts(counts, result.counts);
+    const assumed = run.dryRun ? new Map(moved.map((m) => [m.contactId, m.hubspotId])) : undefined;
+    addCounts(counts, (await syncBatch(run.forMapping(contactMapping), 'to_hubspot', contacts, assumed)).counts);
   }
   counts.read = leads.length + contacts.length - fetched.size;
   return counts;
@@ -172,13 +150,13 @@ export async function followToHubSpot(run: SyncRun, records: SideRecord[]): Prom
  * the HubSpot id) with its Lead field names renamed as conversion renames them, so the
  * Contact's values, copied from the Lead, are not taken for changes. A Contact already
  * linked to another HubSpot contact (two Leads converted into one Contact) is refused:
- * two contacts writing one Contact would overwrite each other every cycle.
+ * two contacts writing one Contact would overwrite each other every cycle. Refusals go to
+ * `rejections`, in its direction. Returns the moves made (in a dry run, that would be).
  */
-export async function moveToContacts<
-  M extends { hubspotId: string; leadId: string; contactId: string; source: SideRecord },
->(run: SyncRun, direction: SyncDirection, moves: M[], errors: SyncErrorInput[]): Promise<M[]> {
-  const { store, mapping, options } = run;
+async function moveToContacts(run: SyncRun, moves: Move[], rejections: Rejections): Promise<Move[]> {
   if (moves.length === 0) return [];
+  const { store, mapping } = run;
+  const direction = rejections.direction;
   const taken = new Map(
     (
       await store.links.findBySalesforceIds(
@@ -187,25 +165,22 @@ export async function moveToContacts<
       )
     ).map((l) => [l.salesforceId, l.hubspotId]),
   );
-  const ok: M[] = [];
+  const ok: Move[] = [];
   for (const m of moves) {
     const other = taken.get(m.contactId);
     if (other !== undefined && other !== m.hubspotId) {
-      errors.push({
-        mapping: mapping.name,
-        direction,
-        sourceId: m.source.id,
-        errorCode: 'CONTACT_ALREADY_LINKED',
-        reason: `Lead ${m.leadId} was converted into Contact ${m.contactId}, which is already linked to HubSpot contact ${other}; merge HubSpot contacts ${other} and ${m.hubspotId}, then Baton links the one that remains`,
-        payload: {},
-      });
+      rejections.add(
+        m.source.id,
+        'CONTACT_ALREADY_LINKED',
+        `Lead ${m.leadId} was converted into Contact ${m.contactId}, which is already linked to HubSpot contact ${other}; merge HubSpot contacts ${other} and ${m.hubspotId}, then Baton links the one that remains`,
+      );
     } else {
       ok.push(m);
       taken.set(m.contactId, m.hubspotId);
     }
   }
   for (const m of ok) {
-    options.onRecord?.({
+    run.report({
       direction,
       sourceId: m.source.id,
       targetId: m.contactId,
@@ -215,7 +190,7 @@ export async function moveToContacts<
       reason: `Lead ${m.leadId} was converted into Contact ${m.contactId}; HubSpot contact ${m.hubspotId} now syncs with the Contact`,
     });
   }
-  if (options.dryRun || ok.length === 0) return ok;
+  if (run.dryRun || ok.length === 0) return ok;
   await store.links.upsert(
     ok.map((m) => ({
       mapping: mapping.name,

@@ -1,14 +1,15 @@
-import type { DeletionCursor } from '../crm/side';
 import { deletePolicyOf, deletionPlan } from '../mapping/lifecycle';
 import { sourceSideOf, targetSideOf, type Side } from '../mapping/sync-plan';
-import type { RecordLink, SyncErrorInput } from '../store';
-import type { SyncDirection } from './types';
-import { type RecordOutcome, type SyncRun } from './run';
+import type { RecordLink } from '../store';
+import { flowsTo, readDeletionCursor, saveDeletionCursor } from './cursors';
+import { findLinks, idOn, partnerOf } from './links';
 import { followMerges } from './merges';
+import type { SyncRun } from './run-context';
+import { recordName } from './sides';
+import type { RecordOutcome, SyncDirection } from './types';
+import { Rejections } from './writes';
 
-// ---- deletions (`on_delete`) ----
-
-export const SIDE_NAME: Record<Side, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
+const SIDE_NAME: Record<Side, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
 
 /**
  * Reads the deletions of a direction's source side once its window is read, and applies
@@ -16,21 +17,30 @@ export const SIDE_NAME: Record<Side, string> = { hubspot: 'HubSpot', salesforce:
  * way, that direction never runs, so its side's deletions are read here too.
  */
 export async function sweepDeletions(run: SyncRun, direction: SyncDirection, until: number): Promise<void> {
-  const { store, sides, mapping, options } = run;
+  const { store, sides, mapping } = run;
   const source = sourceSideOf(direction);
   const reverse: SyncDirection = direction === 'to_salesforce' ? 'to_hubspot' : 'to_salesforce';
-  const flowsBack = mapping.fields.some((f) => f.direction === 'both' || f.direction === reverse);
-  for (const side of flowsBack ? [source] : [source, targetSideOf(direction)]) {
+  for (const side of flowsTo(mapping, reverse) ? [source] : [source, targetSideOf(direction)]) {
     if (deletePolicyOf(mapping, side) === 'ignore') continue;
-    options.heartbeat?.(`reading deletions in ${SIDE_NAME[side]}`);
-    const name = `${mapping.name}:${side}:deleted`;
-    const cursor = await store.cursors.get<DeletionCursor>(name);
-    const { ids, next } = await sides[side].readDeletions(mapping, cursor, until, () =>
-      options.heartbeat?.(`reading deletions in ${SIDE_NAME[side]}`),
-    );
+    const step = `reading deletions in ${SIDE_NAME[side]}`;
+    run.heartbeat(step);
+    const cursor = await readDeletionCursor(store, mapping.name, side);
+    const { ids, next } = await sides[side].readDeletions(mapping, cursor, until, () => run.heartbeat(step));
     await applyDeletions(run, side, ids);
-    if (!options.dryRun) await store.cursors.set(name, next);
+    if (!run.dryRun) await saveDeletionCursor(store, mapping.name, side, next);
   }
+}
+
+export interface AppliedDeletions {
+  applied: number;
+  /** Deleted records whose partner could not be removed (on_delete: archive): their link stays. */
+  failed: Set<string>;
+  /** With `confirm`: records not found that their side does not report deleted either. */
+  unconfirmed: Set<string>;
+  /** Records merged into another, whose link moved to the survivor. */
+  moved: Map<string, RecordLink>;
+  /** Every record found merged (see FollowedMerges.handled). */
+  merged: Set<string>;
 }
 
 /**
@@ -39,21 +49,16 @@ export async function sweepDeletions(run: SyncRun, direction: SyncDirection, unt
  * `clear_link` forgets link and snapshot and marks the survivor an orphan, so its next
  * change never re-creates the deleted record (a partner that comes back is matched
  * afresh). `archive` removes the survivor too; if that fails, the link stays and the
- * failure waits in sync_errors under the deleted record's id.
+ * failure waits in sync_errors under the deleted record's id. `confirm`: only a missing
+ * record was seen, so its side is asked first whether it really was deleted.
  */
 export async function applyDeletions(
   run: SyncRun,
   deletedIn: Side,
   candidates: string[],
-  confirm = false,
-): Promise<{
-  applied: number;
-  failed: Set<string>;
-  unconfirmed: Set<string>;
-  moved: Map<string, RecordLink>;
-  merged: Set<string>;
-}> {
-  const { store, sides, mapping, options } = run;
+  { confirm = false }: { confirm?: boolean } = {},
+): Promise<AppliedDeletions> {
+  const { store, sides, mapping } = run;
   const failed = new Set<string>();
   const unconfirmed = new Set<string>();
   const moved = new Map<string, RecordLink>();
@@ -62,7 +67,6 @@ export async function applyDeletions(
   if (candidates.length === 0) return { applied: 0, failed, unconfirmed, moved, merged };
   let ids = candidates;
   if (confirm) {
-    // Only a missing record was seen: ask its side whether it really was deleted.
     const confirmed = await sides[deletedIn].confirmDeleted(candidates);
     ids = candidates.filter((id) => confirmed.has(id));
     for (const id of candidates) if (!confirmed.has(id)) unconfirmed.add(id);
@@ -70,7 +74,7 @@ export async function applyDeletions(
   // A merge is no deletion, whatever the policy: Salesforce deletes the records merged away,
   // HubSpot leaves them neither found nor archived. Their links move to the survivor.
   const mergeSuspects = deletedIn === 'salesforce' ? ids : [...unconfirmed];
-  const merges = await followMerges(run, deletedIn, mergeSuspects, undefined);
+  const merges = await followMerges(run, deletedIn, mergeSuspects);
   for (const [id, link] of merges.moved) moved.set(id, link);
   ids = ids.filter((id) => !merges.handled.has(id));
   for (const id of merges.handled) {
@@ -78,14 +82,11 @@ export async function applyDeletions(
     merged.add(id);
   }
   if (plan.policy === 'ignore') return { applied: 0, failed, unconfirmed, moved, merged };
-  const links =
-    deletedIn === 'hubspot'
-      ? await store.links.findByHubSpotIds(mapping.name, ids)
-      : await store.links.findBySalesforceIds(mapping.name, ids);
+  const links = await findLinks(store, mapping.name, deletedIn, ids);
   const direction: SyncDirection = deletedIn === 'hubspot' ? 'to_salesforce' : 'to_hubspot';
-  if (!confirm && !options.dryRun) {
+  if (!confirm && !run.dryRun) {
     // An unlinked record that is gone has nothing left to retry either (e.g. one Baton asked RevOps to merge away).
-    const linked = new Set(links.map((l) => (deletedIn === 'hubspot' ? l.hubspotId : l.salesforceId)));
+    const linked = new Set(links.map((l) => idOn(l, deletedIn)));
     await store.syncErrors.resolve(
       mapping.name,
       direction,
@@ -95,18 +96,18 @@ export async function applyDeletions(
   if (links.length === 0) return { applied: 0, failed, unconfirmed, moved, merged };
 
   const survivor: Side = deletedIn === 'hubspot' ? 'salesforce' : 'hubspot';
-  const deletedId = (l: RecordLink) => (deletedIn === 'hubspot' ? l.hubspotId : l.salesforceId);
-  const survivorId = (l: RecordLink) => (deletedIn === 'hubspot' ? l.salesforceId : l.hubspotId);
-  const name = (side: Side, l: RecordLink) =>
-    side === 'hubspot' ? `HubSpot contact ${l.hubspotId}` : `Salesforce ${l.salesforceObject} ${l.salesforceId}`;
+  const deletedId = (l: RecordLink) => idOn(l, deletedIn);
+  const survivorId = (l: RecordLink) => partnerOf(l, deletedIn);
+  const name = (side: Side, l: RecordLink) => recordName(side, idOn(l, side), l.salesforceObject);
   const gone = deletedIn === 'hubspot' ? 'was archived' : 'was deleted';
+  const removed = survivor === 'hubspot' ? 'archived' : 'deleted';
   const reason = (l: RecordLink) =>
     plan.archiveOn
-      ? `${name(deletedIn, l)} ${gone}, so ${name(survivor, l)} is ${survivor === 'hubspot' ? 'archived' : 'deleted'} too (on_delete: archive)`
+      ? `${name(deletedIn, l)} ${gone}, so ${name(survivor, l)} is ${removed} too (on_delete: archive)`
       : `${name(deletedIn, l)} ${gone}; the link is forgotten and ${name(survivor, l)} stays, and Baton will not create its partner again (on_delete: clear_link)`;
   const action: RecordOutcome['action'] = plan.archiveOn ? 'archive' : 'unlink';
   const report = (l: RecordLink) =>
-    options.onRecord?.({
+    run.report({
       direction,
       sourceId: deletedId(l),
       targetId: survivorId(l),
@@ -116,28 +117,25 @@ export async function applyDeletions(
       reason: reason(l),
     });
 
-  if (options.dryRun) {
+  if (run.dryRun) {
     links.forEach(report);
     return { applied: links.length, failed, unconfirmed, moved, merged };
   }
 
   let done = links;
-  const errors: SyncErrorInput[] = [];
+  const rejections = new Rejections(run, direction);
   if (plan.archiveOn) {
-    options.heartbeat?.(`removing the partners of deleted records in ${SIDE_NAME[plan.archiveOn]}`);
+    run.heartbeat(`removing the partners of deleted records in ${SIDE_NAME[plan.archiveOn]}`);
     const results = await sides[plan.archiveOn].remove(links.map(survivorId));
     done = links.filter((l, i) => {
       const r = results[i];
       if (r?.ok) return true;
       failed.add(deletedId(l));
-      errors.push({
-        mapping: mapping.name,
-        direction,
-        sourceId: deletedId(l),
-        errorCode: r && !r.ok ? r.code : 'NO_RESULT',
-        reason: `${name(deletedIn, l)} ${gone}, but ${name(survivor, l)} could not be ${survivor === 'hubspot' ? 'archived' : 'deleted'} (on_delete: archive): ${r && !r.ok ? r.reason : 'no result for this record'}`,
-        payload: {},
-      });
+      rejections.add(
+        deletedId(l),
+        r && !r.ok ? r.code : 'NO_RESULT',
+        `${name(deletedIn, l)} ${gone}, but ${name(survivor, l)} could not be ${removed} (on_delete: archive): ${r && !r.ok ? r.reason : 'no result for this record'}`,
+      );
       return false;
     });
   }
@@ -149,7 +147,7 @@ export async function applyDeletions(
     await store.links.addOrphans(
       done.map((l) => ({ mapping: mapping.name, side: survivor, recordId: survivorId(l), partnerId: deletedId(l) })),
     );
-  if (errors.length > 0) await store.syncErrors.record(errors);
+  await rejections.record();
   // Errors about either record of a pair that no longer exists have nothing left to retry.
   await store.syncErrors.resolve(mapping.name, direction, done.map(deletedId));
   await store.syncErrors.resolve(
@@ -158,14 +156,6 @@ export async function applyDeletions(
     done.map(survivorId),
   );
   done.forEach(report);
-  for (const e of errors)
-    options.onRecord?.({
-      direction,
-      sourceId: e.sourceId,
-      action: 'rejected',
-      fields: {},
-      writtenBack: {},
-      reason: e.reason,
-    });
+  rejections.report();
   return { applied: done.length, failed, unconfirmed, moved, merged };
 }

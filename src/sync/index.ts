@@ -3,17 +3,10 @@
  * record against its snapshot → write in full batches → persist links, snapshots, errors),
  * with lead conversions, merges and deletions. Activities and `baton sync --once` call it.
  */
-export {
-  CONVERTED_LEAD_ERROR,
-  MERGED_INTO_LINKED,
-  mappersOf,
-  syncRun,
-  type RecordMerges,
-  type RecordOutcome,
-  type SyncOptions,
-  type SyncRun,
-  type SyncSides,
-} from './run';
-export { retryRecords, syncPage, syncRecords } from './page';
+export { mappersOf, processHost, SyncRun, type SyncHost, type SyncOptions, type SyncRunInit } from './run-context';
+export { createSyncSides, type RecordMerges, type SyncSides } from './sides';
+export { syncPage, type PageResult } from './page';
+export { retryDueErrors, retryRecords, retryUnresolvedErrors } from './retry';
 export { applyDeletions } from './deletions';
-export { cursorName, flowsIn, readPosition, savePosition } from './cursors';
+export { cursorName, flowsTo, readPosition, savePosition } from './cursors';
+export type { RecordOutcome } from './types';

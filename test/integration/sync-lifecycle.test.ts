@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Connection } from 'jsforce';
-import { syncPage, syncRun, type RecordOutcome, type SyncSides } from '../../src/sync';
+import { syncPage, SyncRun, type RecordOutcome, type SyncSides } from '../../src/sync';
 import type { ObjectMapping } from '../../src/config/mapping-file';
 import { HubSpotContactSide } from '../../src/crm/hubspot/contact-side';
 import { SalesforceRecordSide } from '../../src/crm/salesforce/record-side';
@@ -113,7 +113,7 @@ describe('lead conversion and deletions in the delta sync', () => {
       };
       const outcomes: RecordOutcome[] = [];
       const page = await syncPage(
-        syncRun(store, sides, mapping, { onRecord: (o) => outcomes.push(o) }),
+        new SyncRun({ store, sides, mapping, options: { onRecord: (o) => outcomes.push(o) } }),
         { direction: 'to_salesforce', cursor },
         Date.now(),
       );
@@ -180,7 +180,7 @@ describe('lead conversion and deletions in the delta sync', () => {
       await hubspot.crm.contacts.basicApi.update(hubspotId, { properties: { jobtitle: 'CIO' } });
       const sides: SyncSides = { hubspot: new HubSpotContactSide(hubspot), salesforce: stale };
       const page = await syncPage(
-        syncRun(store, sides, mapping),
+        new SyncRun({ store, sides, mapping }),
         { direction: 'to_salesforce', cursor: { mode: 'after', ts: 0 } },
         Date.now(),
       );

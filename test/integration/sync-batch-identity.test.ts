@@ -79,6 +79,6 @@ test('links and values land on the right record under random partial batch failu
         for (const person of people) expect(await h.hubspotWith(person.Email)).toHaveLength(1);
       },
     ),
-    { numRuns: 8 },
+    { numRuns: 20 },
   );
 }, 120_000);

@@ -69,6 +69,24 @@ describe('pairBatchCreate: HubSpot batch create results paired by identity', () 
     expect(pairBatchCreate(keys, answer, emailOf)).toEqual(expected);
   });
 
+  test('an error naming its input only by email keeps HubSpot’s message for that input', () => {
+    const answer: BatchAnswer = {
+      results: [{ id: '4', objectWriteTraceId: '0' }],
+      errors: [
+        {
+          category: 'VALIDATION_ERROR',
+          message: 'Property values were not valid',
+          context: { email: ['C@x.example'] },
+        },
+      ],
+    };
+    expect(pairBatchCreate(keys, answer, (p) => p.email?.toLowerCase() ?? null)).toEqual([
+      ok('4'),
+      noResult,
+      { ok: false, code: 'VALIDATION_ERROR', reason: 'Property values were not valid' },
+    ]);
+  });
+
   test('two inputs with one match key: a result without a trace id pairs with neither', () => {
     expect(
       pairBatchCreate(

@@ -23,6 +23,8 @@ export function pairBatchCreate(
   inputKeys: readonly (string | null)[],
   answer: BatchAnswer,
   resultKey: (properties: Record<string, string | null>) => string | null,
+  /** The match key's property (`email`), as an error's context may name it. */
+  keyProperty = 'email',
 ): WriteResult[] {
   const n = inputKeys.length;
   const ids: (string | undefined)[] = new Array<string | undefined>(n);
@@ -50,9 +52,22 @@ export function pairBatchCreate(
     ids[i] = result.id;
   }
   for (const error of answer.errors ?? []) {
-    for (const trace of error.context?.objectWriteTraceId ?? []) {
+    const failure = { code: error.category ?? null, reason: error.message };
+    const traces = error.context?.objectWriteTraceId ?? [];
+    for (const trace of traces) {
       const i = indexOfTrace(trace);
-      if (i !== undefined) failures.set(i, { code: error.category ?? null, reason: error.message });
+      if (i !== undefined) failures.set(i, failure);
+    }
+    // An error that names its record only by a unique property (HubSpot's `context.email`)
+    // keeps its own message when exactly one input has that key.
+    if (traces.length > 0) continue;
+    for (const values of Object.values(error.context ?? {})) {
+      for (const value of values) {
+        const key = resultKey({ [keyProperty]: value });
+        const candidates = key === null ? [] : (byKey.get(key) ?? []);
+        if (candidates.length === 1 && candidates[0] !== undefined && ids[candidates[0]] === undefined)
+          failures.set(candidates[0], failure);
+      }
     }
   }
   return inputKeys.map((_, i): WriteResult => {

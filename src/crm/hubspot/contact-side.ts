@@ -169,6 +169,7 @@ export class HubSpotContactSide implements CrmSide<HubSpotCursor> {
             part.map((values) => keyOf(values[mapping.match.hubspot])),
             res,
             (properties) => keyOf(properties[mapping.match.hubspot]),
+            mapping.match.hubspot,
           );
         },
         describeHubSpotError,

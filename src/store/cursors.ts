@@ -18,7 +18,7 @@ export function cursorRepository(ctx: StoreContext): CursorRepository {
     },
 
     async set(name: string, value: unknown): Promise<void> {
-      if (value === undefined) throw new TypeError(`setCursor("${name}"): value is undefined`);
+      if (value === undefined) throw new TypeError(`cursors.set("${name}"): value is undefined`);
       await knex('cursors')
         .insert({ name, value: toJson(value, `cursor "${name}"`), updated_at: ctx.nowMs() })
         .onConflict('name')

@@ -80,7 +80,7 @@ export function routingLedgerRepository(ctx: StoreContext): RoutingLedgerReposit
         .merge({ count: knex.raw('routing_counters.count + 1'), updated_at: knex.raw('excluded.updated_at') })
         .returning('count');
       const row = rows[0];
-      if (row === undefined) throw new Error('incrementRoutingCounter: the upsert returned no row');
+      if (row === undefined) throw new Error('routing.increment: the upsert returned no row');
       return toInt(row.count);
     },
 

@@ -19,7 +19,7 @@ export interface SyncOptions {
 export interface SyncHost {
   /** Progress: a retried activity that heartbeats shows where it was. */
   heartbeat(step: string): void;
-  /** Who creates records in this call (see Store.claimCreations). */
+  /** Who creates records in this call (see the store's claims repository). */
   creator(): string;
   /** Epoch ms. */
   now(): number;
